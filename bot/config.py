@@ -1,0 +1,60 @@
+"""Settings from the environment and `.env`: one place, typed, with the token kept secret.
+
+pydantic-settings reads `.env` for us and `SecretStr` keeps the token out of reprs and logs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Discord bot tokens are three base64url parts separated by dots.
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+
+
+class Settings(BaseSettings):
+    """Every setting the bot reads; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_file_encoding="utf-8")
+
+    discord_token: SecretStr | None = None
+    dev_guild_id: int | None = None
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: tuple[int, ...] | None = None
+    owner_ids: tuple[int, ...] = ()
+    lore_dir: Path = Path("lore")
+    data_dir: Path = Path("data")
+    log_level: str = "INFO"
+    log_channel_id: int | None = None
+
+    @field_validator("shard_ids", "owner_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        """Accept `1,2,3` in the environment as well as a JSON list."""
+        if isinstance(value, str):
+            return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @field_validator("discord_token", mode="before")
+    @classmethod
+    def _blank_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def token_problem(self) -> str | None:
+        """Why the token cannot be used, in words that never repeat the token itself."""
+        if self.discord_token is None:
+            return "DISCORD_TOKEN is not set"
+        token = self.discord_token.get_secret_value().strip()
+        if token.lower().startswith("bot "):
+            return "DISCORD_TOKEN should be the bare token, without the 'Bot ' prefix"
+        if not TOKEN_SHAPE.match(token):
+            return (
+                "DISCORD_TOKEN does not look like a bot token "
+                "(expected three dot-separated parts; copy it again from the Developer Portal)"
+            )
+        return None

@@ -1,0 +1,1 @@
+"""Pure-Python lore layer: schema, loader, search. Never imports discord."""

@@ -1,0 +1,182 @@
+"""Loading lore files into a `Lorebook`, reporting every problem with its file, line and column.
+
+The same functions serve the operator's `lore/*.yaml`, `python -m bot lore check`, hot reload and
+a moderator's uploaded YAML, so every path into the lore is held to one standard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from bot.lore.errors import LoreError, LoreProblem
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import ENTRY_ADAPTER, KINDS, BalletScene, Entry, Scene
+from bot.lore.yaml_source import ParsedYaml, Path_, parse_yaml
+
+# Which kind of entry each reference field must point at; `related` may point at any kind.
+REFERENCE_KINDS: dict[str, str] = {
+    "played_by": "person",
+    "person": "person",
+    "speaker": "character",
+    "characters": "character",
+}
+
+
+@dataclass(frozen=True)
+class LocatedEntry:
+    """A validated entry and where it was written, so later checks can name its lines."""
+
+    entry: Entry
+    display: str
+    parsed: ParsedYaml
+    base: Path_
+
+    def position(self, path: Path_ = (), *, key: bool = False) -> tuple[int, int]:
+        return self.parsed.position((*self.base, *path), key=key)
+
+    def problem(self, message: str, path: Path_ = (), *, key: bool = False) -> LoreProblem:
+        line, col = self.position(path, key=key)
+        return LoreProblem(self.display, line, col, message)
+
+
+def _field_name(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "entry"
+
+
+def _describe(error: ErrorDetails, loc: tuple[int | str, ...]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown field {_field_name(loc)!r}"
+    if kind == "missing":
+        return f"missing required field {_field_name(loc)!r}"
+    if kind in {"union_tag_invalid", "union_tag_not_found"}:
+        return f"'kind' must be one of: {', '.join(KINDS)}"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{_field_name(loc)}: {message}"
+
+
+def _validate_entry(
+    display: str, parsed: ParsedYaml, base: Path_, raw: Any
+) -> tuple[LocatedEntry | None, list[LoreProblem]]:
+    try:
+        entry = ENTRY_ADAPTER.validate_python(raw)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            if loc and isinstance(raw, dict) and loc[0] == raw.get("kind"):
+                loc = loc[1:]
+            path = (*base, *loc)
+            if error["type"] == "missing":
+                line, col = parsed.position(path[:-1])
+            else:
+                line, col = parsed.position(path, key=error["type"] == "extra_forbidden")
+            problems.append(LoreProblem(display, line, col, _describe(error, loc)))
+        return None, problems
+    return LocatedEntry(entry, display, parsed, base), []
+
+
+def parse_lore_file(display: str, data: bytes) -> tuple[list[LocatedEntry], list[LoreProblem]]:
+    """Parse and validate one lore file's bytes; entries that validated, and every problem."""
+    parsed, problems = parse_yaml(display, data)
+    if parsed is None:
+        return [], problems
+    document = parsed.value
+    if not isinstance(document, dict) or "entries" not in document:
+        return [], [LoreProblem(display, 1, 1, "a lore file is a mapping with an `entries` list")]
+    for key in document:
+        if key != "entries":
+            line, col = parsed.position((key,), key=True)
+            problems.append(LoreProblem(display, line, col, f"unknown top-level key {key!r}"))
+    raw_entries = document["entries"]
+    if not isinstance(raw_entries, list):
+        line, col = parsed.position(("entries",))
+        return [], [*problems, LoreProblem(display, line, col, "`entries` must be a list")]
+    located: list[LocatedEntry] = []
+    for index, raw in enumerate(raw_entries):
+        entry, entry_problems = _validate_entry(display, parsed, ("entries", index), raw)
+        problems += entry_problems
+        if entry is not None:
+            located.append(entry)
+    return located, problems
+
+
+def check_collection(
+    located: Iterable[LocatedEntry], known: Mapping[str, Entry] | None = None
+) -> list[LoreProblem]:
+    """Checks across files: unique ids, references that exist and point at the right kind,
+    and no two scenes sharing an `order`. `known` holds entries from outside these files
+    (the shipped lore, when checking a server's upload)."""
+    problems: list[LoreProblem] = []
+    items = list(located)
+    by_id: dict[str, LocatedEntry] = {}
+    for item in items:
+        first = by_id.get(item.entry.id)
+        if first is not None:
+            line, _ = first.position()
+            where = f"{first.display}:{line}"
+            problems.append(
+                item.problem(f"duplicate id {item.entry.id!r} (first at {where})", ("id",))
+            )
+            continue
+        by_id[item.entry.id] = item
+    kinds = {i: e.kind for i, e in (known or {}).items()}
+    kinds.update({i: item.entry.kind for i, item in by_id.items()})
+    orders: dict[tuple[str, int], LocatedEntry] = {}
+    for item in items:
+        for path, ref in item.entry.references():
+            field = str(path[0]) if path[0] != "credits" else "person"
+            if ref not in kinds:
+                problems.append(item.problem(f"{_field_name(path)}: unknown id {ref!r}", path))
+            elif field in REFERENCE_KINDS and kinds[ref] != REFERENCE_KINDS[field]:
+                expected = REFERENCE_KINDS[field]
+                message = f"{_field_name(path)}: {ref!r} is a {kinds[ref]}, not a {expected}"
+                problems.append(item.problem(message, path))
+        entry = item.entry
+        if isinstance(entry, Scene | BalletScene):
+            slot = (entry.kind, entry.order)
+            if slot in orders and orders[slot] is not item:
+                other = orders[slot].entry.id
+                message = f"order {entry.order} is already used by {entry.kind} {other!r}"
+                problems.append(item.problem(message, ("order",)))
+            orders.setdefault(slot, item)
+    return problems
+
+
+def lore_files(directory: Path) -> list[Path]:
+    """The lore files of a folder, in a stable order."""
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def read_lore(directory: Path) -> tuple[list[LocatedEntry], list[LoreProblem]]:
+    """Every entry of every file in `directory`, with every problem found in any of them."""
+    located: list[LocatedEntry] = []
+    problems: list[LoreProblem] = []
+    files = lore_files(directory)
+    if not files:
+        return [], [LoreProblem(str(directory), 1, 1, "no lore files (*.yaml) in this folder")]
+    for path in files:
+        entries, file_problems = parse_lore_file(str(path), path.read_bytes())
+        located += entries
+        problems += file_problems
+    problems += check_collection(located)
+    return located, problems
+
+
+def check_lore(directory: Path) -> list[LoreProblem]:
+    """Every problem in a lore folder; empty when the lore is valid."""
+    return read_lore(directory)[1]
+
+
+def load_lore(directory: Path) -> Lorebook:
+    """Load a lore folder into a `Lorebook`, or raise `LoreError` listing every problem."""
+    located, problems = read_lore(directory)
+    if problems:
+        raise LoreError(problems)
+    return Lorebook(item.entry for item in located)

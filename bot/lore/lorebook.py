@@ -1,0 +1,100 @@
+"""The read model: one immutable snapshot of the lore, with its search index.
+
+Commands hold a reference to a `Lorebook` for the length of one answer. A reload builds a new
+book and swaps the reference, so an answer never mixes old and new lore, and a failed reload
+leaves the old book serving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from types import MappingProxyType
+from typing import TypeVar
+
+from bot.lore.model import (
+    BalletScene,
+    Character,
+    Dialogue,
+    Entry,
+    Kind,
+    Persona,
+    PersonaPurpose,
+    Scene,
+)
+from bot.lore.search import Hit, SearchIndex
+
+E = TypeVar("E")
+
+
+class Lorebook:
+    """Entries by id and by kind, in file order (scenes in story order), plus search."""
+
+    __slots__ = ("_by_id", "_by_kind", "_entries", "_index")
+
+    def __init__(self, entries: Iterable[Entry]) -> None:
+        ordered = sorted(
+            entries,
+            key=lambda e: e.order if isinstance(e, Scene | BalletScene) else 0,
+        )
+        self._entries = tuple(ordered)
+        self._by_id: Mapping[str, Entry] = MappingProxyType({e.id: e for e in self._entries})
+        by_kind: dict[str, list[Entry]] = {}
+        for entry in self._entries:
+            by_kind.setdefault(entry.kind, []).append(entry)
+        self._by_kind = MappingProxyType({k: tuple(v) for k, v in by_kind.items()})
+        self._index = SearchIndex(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, entry_id: object) -> bool:
+        return entry_id in self._by_id
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self._entries
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self._by_id.get(entry_id)
+
+    def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
+        """Entries of one kind; scenes and ballet scenes come in their `order`."""
+        return self._by_kind.get(kind, ())
+
+    def of_type(self, cls: type[E]) -> tuple[E, ...]:
+        """Entries of one model class, typed for the caller."""
+        return tuple(e for e in self._entries if isinstance(e, cls))
+
+    def played_by(self, person_id: str) -> tuple[Character, ...]:
+        """The characters a person played: the reverse of `Character.played_by`."""
+        return tuple(
+            e
+            for e in self.of_kind("character")
+            if isinstance(e, Character) and e.played_by == person_id
+        )
+
+    def persona(self, purpose: PersonaPurpose) -> tuple[str, ...]:
+        """Every voice line for one purpose, across all persona entries."""
+        return tuple(
+            line
+            for e in self.of_kind("persona")
+            if isinstance(e, Persona) and e.purpose == purpose
+            for line in e.lines
+        )
+
+    def dialogue(self, entry_id: str) -> Dialogue | None:
+        entry = self.get(entry_id)
+        return entry if isinstance(entry, Dialogue) else None
+
+    def search(self, query: str, kinds: Iterable[Kind] | None = None, limit: int = 10) -> list[Hit]:
+        return self._index.search(query, kinds, limit)
+
+    def complete(self, prefix: str, kind: Kind | None = None) -> list[Entry]:
+        return self._index.complete(prefix, kind)
+
+    def find(self, query: str, kinds: Iterable[Kind] | None = None) -> Entry | None:
+        """The one entry a name option means: an exact match, else a confident fuzzy match."""
+        hits = self._index.search(query, kinds, limit=1)
+        if hits and hits[0].how != "text":
+            return hits[0].entry
+        return None

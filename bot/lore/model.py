@@ -1,0 +1,266 @@
+"""The lore schema: every kind of entry a lore file may hold.
+
+Pydantic does the validating so that errors come with a location we can map back to a YAML line,
+and so the same models publish the JSON Schema that editors use (`python -m bot lore schema`).
+Models are frozen: a loaded `Lorebook` must never change under a running command.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from bot.lore.text import clean_text
+
+SUMMARY_MAX = 1000
+BODY_MAX = 8000
+LINE_MAX = 1000
+
+Text = Annotated[str, AfterValidator(clean_text)]
+"""A string that was normalised on the way in (see `bot.lore.text.clean_text`)."""
+
+ShortText = Annotated[Text, Field(min_length=1, max_length=200)]
+EntryId = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        min_length=2,
+        max_length=64,
+        description="A stable slug, unique across all lore files (lower case, digits, hyphens).",
+    ),
+]
+
+Kind = Literal[
+    "work",
+    "character",
+    "person",
+    "scene",
+    "ballet_scene",
+    "quote",
+    "dialogue",
+    "trivia",
+    "persona",
+]
+KINDS: tuple[Kind, ...] = Kind.__args__  # type: ignore[attr-defined]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Source(_Strict):
+    """Where a fact was checked: a published credit list, synopsis, book or the film itself."""
+
+    title: ShortText
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)] | None = None
+
+
+class EntryBase(_Strict):
+    """Fields every entry has. `related` holds ids of entries worth a click from this one."""
+
+    id: EntryId
+    name: ShortText
+    aliases: tuple[ShortText, ...] = ()
+    summary: Annotated[Text, Field(min_length=1, max_length=SUMMARY_MAX)]
+    body: Annotated[Text, Field(max_length=BODY_MAX)] | None = None
+    tags: tuple[Annotated[str, Field(pattern=r"^[a-z0-9-]+$", max_length=40)], ...] = ()
+    related: tuple[EntryId, ...] = ()
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Each id this entry points at, with the field path it sits under (for error lines)."""
+        return [(("related", i), ref) for i, ref in enumerate(self.related)]
+
+
+class Credit(_Strict):
+    """A maker of a work: a person entry by id, or a plain name for people outside the lore."""
+
+    role: ShortText
+    person: EntryId | None = None
+    name: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _person_or_name(self) -> Credit:
+        if (self.person is None) == (self.name is None):
+            raise ValueError("a credit names exactly one of `person` (an id) or `name`")
+        return self
+
+
+class Award(_Strict):
+    award: ShortText
+    category: ShortText
+    year: Annotated[int, Field(ge=1900, le=2100)]
+    result: Literal["won", "nominated"]
+
+
+class Work(EntryBase):
+    """The film, the ballet within it, Andersen's tale, restorations and adaptations."""
+
+    kind: Literal["work"]
+    form: Literal["film", "ballet", "fairy tale", "restoration", "stage musical", "stage ballet"]
+    year: Annotated[int, Field(ge=1800, le=2100)]
+    credits: tuple[Credit, ...] = ()
+    awards: tuple[Award, ...] = ()
+    running_time: Annotated[int, Field(gt=0, le=600, description="Minutes.")] | None = None
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        refs = super().references()
+        refs += [
+            (("credits", i, "person"), c.person) for i, c in enumerate(self.credits) if c.person
+        ]
+        return refs
+
+
+class Character(EntryBase):
+    """A character of the film (or of the ballet within it), with who played them."""
+
+    kind: Literal["character"]
+    played_by: EntryId | None = None
+    role_in_story: ShortText | None = None
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        refs = super().references()
+        if self.played_by:
+            refs.append((("played_by",), self.played_by))
+        return refs
+
+
+class Person(EntryBase):
+    """Cast and crew. The characters a person played are found through `Character.played_by`."""
+
+    kind: Literal["person"]
+    roles: tuple[ShortText, ...] = Field(min_length=1)
+    born: Annotated[int, Field(ge=1800, le=2100)] | None = None
+    died: Annotated[int, Field(ge=1800, le=2100)] | None = None
+
+
+class _Ordered(EntryBase):
+    order: Annotated[int, Field(ge=1, le=1000)]
+    characters: tuple[EntryId, ...] = ()
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        refs = super().references()
+        refs += [(("characters", i), c) for i, c in enumerate(self.characters)]
+        return refs
+
+
+class Scene(_Ordered):
+    """One step of the film's story; `order` runs from the opening to the ending."""
+
+    kind: Literal["scene"]
+
+
+class BalletScene(_Ordered):
+    """One step of the Ballet of the Red Shoes, in the order it is danced."""
+
+    kind: Literal["ballet_scene"]
+
+
+class Quote(EntryBase):
+    """A line of film dialogue, quoted exactly, with its speaker (a character id)."""
+
+    kind: Literal["quote"]
+    line: Annotated[Text, Field(min_length=1, max_length=LINE_MAX)]
+    speaker: EntryId
+    context: Annotated[Text, Field(min_length=1, max_length=SUMMARY_MAX)]
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        return [*super().references(), (("speaker",), self.speaker)]
+
+
+class DialogueLine(_Strict):
+    speaker: EntryId
+    line: Annotated[Text, Field(min_length=1, max_length=LINE_MAX)]
+    pause: Annotated[float, Field(ge=0, le=10, description="Seconds before this line.")] = 1.5
+
+
+class Dialogue(EntryBase):
+    """An exchange replayed line by line, such as the audition's "Why do you want to dance?"."""
+
+    kind: Literal["dialogue"]
+    context: Annotated[Text, Field(min_length=1, max_length=SUMMARY_MAX)]
+    lines: tuple[DialogueLine, ...] = Field(min_length=2, max_length=20)
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        refs = super().references()
+        refs += [(("lines", i, "speaker"), ln.speaker) for i, ln in enumerate(self.lines)]
+        return refs
+
+
+class Trivia(EntryBase):
+    """A fact (the summary), optionally with a quiz question and its choices."""
+
+    kind: Literal["trivia"]
+    topic: Literal["film", "ballet", "cast", "tale"]
+    question: Annotated[Text, Field(max_length=256)] | None = None
+    answers: tuple[Annotated[Text, Field(min_length=1, max_length=80)], ...] = ()
+    wrong: tuple[Annotated[Text, Field(min_length=1, max_length=80)], ...] = ()
+
+    @model_validator(mode="after")
+    def _quiz_is_complete(self) -> Trivia:
+        if self.question is None:
+            if self.answers or self.wrong:
+                raise ValueError("`answers` and `wrong` need a `question`")
+            return self
+        if not self.answers:
+            raise ValueError("a quiz question needs at least one accepted answer in `answers`")
+        if not 1 <= len(self.wrong) <= 4:
+            raise ValueError("a quiz question needs between 1 and 4 `wrong` choices")
+        return self
+
+
+PersonaPurpose = Literal[
+    "greeting",
+    "thanks",
+    "sign_off",
+    "deflection",
+    "unknown",
+    "apology",
+    "cooldown",
+    "busy",
+    "forbidden",
+    "timeout",
+    "verdict",
+    "approval",
+]
+
+
+class Persona(EntryBase):
+    """Lines in Lermontov's voice for one purpose; the bot picks one at random."""
+
+    kind: Literal["persona"]
+    purpose: PersonaPurpose
+    lines: tuple[Annotated[Text, Field(min_length=1, max_length=LINE_MAX)], ...] = Field(
+        min_length=1
+    )
+
+
+Entry = Annotated[
+    Work | Character | Person | Scene | BalletScene | Quote | Dialogue | Trivia | Persona,
+    Field(discriminator="kind"),
+]
+ENTRY_ADAPTER: TypeAdapter[Entry] = TypeAdapter(Entry)
+
+
+class LoreFile(_Strict):
+    """The top level of a `lore/*.yaml` file."""
+
+    entries: tuple[dict[str, Any], ...] = Field(
+        description="Lore entries; each is validated against one of the entry kinds."
+    )
+
+
+def lore_json_schema() -> dict[str, Any]:
+    """The JSON Schema of a lore file, for editors and for `python -m bot lore schema`."""
+    entry_schema = ENTRY_ADAPTER.json_schema()
+    defs = entry_schema.pop("$defs", {})
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Red Shoes bot lore file",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["entries"],
+        "properties": {"entries": {"type": "array", "items": entry_schema}},
+        "$defs": defs,
+    }

@@ -1,0 +1,56 @@
+"""Normalising text on its way into lore.
+
+Lore text arrives from YAML files, Discord modals and uploads, and the project's seed was a wiki
+dump full of HTML entities and mojibake. Everything passes through `clean_text` so the rest of the
+code can trust that a string is NFC, decoded and free of wiki markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import ftfy
+
+_FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    normalization="NFC",
+)
+
+WIKI_DEBRIS = re.compile(
+    r"\{\{|\}\}|<\s*/?\s*ref\b|\[\[|\]\]|<!--|^\s*\{\||__NOTOC__",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+class WikiDebrisError(ValueError):
+    """Raised for text that still carries wiki markup such as ``{{cite web}}`` or ``<ref>``."""
+
+
+def clean_text(raw: str) -> str:
+    """Decode entities, repair mojibake and NFC-normalise; refuse leftover wiki markup.
+
+    Entities are decoded before the debris check so that an escaped ``&#60;ref`` is caught too.
+    """
+    text = html.unescape(raw)
+    text = ftfy.fix_text(text, _FTFY_CONFIG)
+    text = unicodedata.normalize("NFC", text)
+    match = WIKI_DEBRIS.search(text)
+    if match:
+        raise WikiDebrisError(f"wiki markup {match.group(0).strip()!r} is not allowed in lore text")
+    return text
+
+
+def fold(text: str) -> str:
+    """Fold text for matching: lower case, no accents, punctuation as spaces, single spaces.
+
+    Used by search so that "leonide massine" finds "Léonide Massine".
+    """
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("æ", "ae").replace("ł", "l")
+    return " ".join(re.sub(r"[^\w]+", " ", stripped).split())

@@ -1,0 +1,161 @@
+"""Reading YAML safely, keeping the line and column of every value.
+
+PyYAML alone is not enough for lore: it silently keeps the last of two duplicate keys, forgets
+where each value came from (so schema errors could not name a line), and happily expands alias
+bombs. Here we compose the YAML into nodes with the safe loader, then build plain Python values
+ourselves: duplicate keys are reported, positions are recorded per path, and the number of
+values built is capped so an alias bomb is refused in milliseconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from bot.lore.errors import LoreProblem
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_VALUES = 200_000
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class ParsedYaml:
+    """A document's value plus the (line, col) of every path in it, 1-based."""
+
+    value: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Where `path` is written: its key when `key`, else its value; else the nearest parent."""
+        if key and path in self.key_marks:
+            return self.key_marks[path]
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.marks:
+                return self.marks[path[:cut]]
+        return (1, 1)
+
+
+class _Builder:
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.problems: list[LoreProblem] = []
+        self.count = 0
+        self.parsed = ParsedYaml(value=None)
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def problem(self, mark: yaml.Mark, message: str) -> None:
+        self.problems.append(LoreProblem(self.display, mark.line + 1, mark.column + 1, message))
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooLarge(node.start_mark)
+        self.parsed.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        if node.tag == _STR_TAG:
+            return node.value
+        return self.constructor.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if (
+                not isinstance(key_node, yaml.ScalarNode)
+                or key_node.tag == "tag:yaml.org,2002:merge"
+            ):
+                self.problem(key_node.start_mark, "mapping keys must be plain strings")
+                continue
+            key = self.constructor.construct_object(key_node)
+            key = key if isinstance(key, str) else str(key)
+            if key in result:
+                first = self.parsed.key_marks[(*path, key)]
+                self.problem(
+                    key_node.start_mark,
+                    f"duplicate key {key!r} (first defined at line {first[0]})",
+                )
+                continue
+            mark = key_node.start_mark
+            self.parsed.key_marks[(*path, key)] = (mark.line + 1, mark.column + 1)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+class _TooLarge(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+def _tab_problems(display: str, text: str) -> list[LoreProblem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            col = indent.index("\t") + 1
+            problems.append(LoreProblem(display, number, col, "tab in indentation; use spaces"))
+    return problems
+
+
+def _decode(display: str, data: bytes) -> tuple[str | None, list[LoreProblem]]:
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        col = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", errors="replace")) + 1
+        byte = data[exc.start]
+        message = f"file is not UTF-8 (byte 0x{byte:02x} cannot be decoded)"
+        return None, [LoreProblem(display, line, col, message)]
+
+
+def parse_yaml(display: str, data: bytes) -> tuple[ParsedYaml | None, list[LoreProblem]]:
+    """Parse one YAML document from raw bytes; returns the value with marks, or the problems.
+
+    `display` is the path printed in problems. Nothing here can run code: only the safe loader's
+    composer is used, and every tag outside the YAML core schema is an error.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 1024
+        return None, [LoreProblem(display, 1, 1, f"file is larger than the {limit} KiB limit")]
+    text, problems = _decode(display, data)
+    if text is None:
+        return None, problems
+    problems = _tab_problems(display, text)
+    if problems:
+        return None, problems
+    try:
+        node = yaml.compose(text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        reason = exc.problem or exc.context or "invalid YAML"
+        return None, [LoreProblem(display, line, col, f"YAML syntax error: {reason}")]
+    except yaml.YAMLError as exc:
+        return None, [LoreProblem(display, 1, 1, f"YAML error: {exc}")]
+    if node is None:
+        return ParsedYaml(value=None), []
+    builder = _Builder(display)
+    try:
+        builder.parsed.value = builder.build(node, ())
+    except _TooLarge as exc:
+        message = f"document expands to more than {MAX_VALUES} values (alias bomb?); refused"
+        builder.problem(exc.mark, message)
+        return None, builder.problems
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [LoreProblem(display, line, col, f"YAML error: {exc.problem}")]
+    if builder.problems:
+        return None, builder.problems
+    return builder.parsed, []
