@@ -55,7 +55,9 @@ def _describe(error: ErrorDetails, loc: tuple[int | str, ...]) -> str:
         return f"unknown field {_field_name(loc)!r}"
     if kind == "missing":
         return f"missing required field {_field_name(loc)!r}"
-    if kind in {"union_tag_invalid", "union_tag_not_found"}:
+    if kind == "union_tag_not_found":
+        return f"missing required field 'kind' (one of: {', '.join(KINDS)})"
+    if kind == "union_tag_invalid":
         return f"'kind' must be one of: {', '.join(KINDS)}"
     message = error["msg"].removeprefix("Value error, ")
     return f"{_field_name(loc)}: {message}"
@@ -166,7 +168,7 @@ def read_lore(directory: Path) -> tuple[list[LocatedEntry], list[LoreProblem]]:
         located += entries
         problems += file_problems
     problems += check_collection(located)
-    return located, problems
+    return located, sorted(problems)
 
 
 def check_lore(directory: Path) -> list[LoreProblem]:

@@ -18,6 +18,10 @@ from bot.lore.errors import LoreProblem
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
+_CORE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "seq", "map", "timestamp")
+)
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_VALUES = 200_000
@@ -59,6 +63,9 @@ class _Builder:
         if self.count > MAX_VALUES:
             raise _TooLarge(node.start_mark)
         self.parsed.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if node.tag not in _CORE_TAGS:
+            self.problem(node.start_mark, f"tag {node.tag!r} is not allowed in lore files")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):

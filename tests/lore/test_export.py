@@ -1,0 +1,28 @@
+"""Export writes lore in the format the loader reads: a round trip changes nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.lore.export import dump_lore
+from bot.lore.loader import load_lore, parse_lore_file
+from bot.lore.lorebook import Lorebook
+
+
+def test_shipped_lore_round_trips(lorebook: Lorebook) -> None:
+    text = dump_lore(lorebook.entries)
+    located, problems = parse_lore_file("export.yaml", text.encode("utf-8"))
+    assert problems == []
+    assert [item.entry for item in located] == list(lorebook.entries)
+
+
+def test_export_is_a_loadable_lore_folder(lorebook: Lorebook, tmp_path: Path) -> None:
+    (tmp_path / "all.yaml").write_text(dump_lore(lorebook.entries), encoding="utf-8")
+    assert load_lore(tmp_path).entries == lorebook.entries
+
+
+def test_export_leaves_defaults_out_and_names_the_schema(lorebook: Lorebook) -> None:
+    text = dump_lore(lorebook.entries[:1])
+    assert text.startswith("# yaml-language-server: $schema=schema.json\nentries:\n- id: ")
+    assert "aliases: []" not in text
+    assert "body: null" not in text

@@ -1,0 +1,187 @@
+"""The loader: every problem in every file, each with its path, line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.lore.errors import LoreError
+from bot.lore.loader import check_lore, load_lore, parse_lore_file
+from bot.lore.model import Character
+from tests.conftest import WriteLore
+
+HEADER = "# yaml-language-server: $schema=schema.json\nentries:\n"
+PERSON = """\
+  - id: moira-shearer
+    kind: person
+    name: Moira Shearer
+    summary: Scottish ballerina who played Vicky Page.
+    roles: [actor, dancer]
+    sources:
+      - title: Film credits
+"""
+CHARACTER = """\
+  - id: vicky-page
+    kind: character
+    name: Victoria Page
+    summary: A young dancer.
+    played_by: moira-shearer
+    sources:
+      - title: Film credits
+"""
+
+
+def messages(folder: Path) -> list[str]:
+    return [f"{Path(p.path).name}:{p.line}:{p.col}: {p.message}" for p in check_lore(folder)]
+
+
+def test_valid_lore_loads_into_a_lorebook(write_lore: WriteLore) -> None:
+    folder = write_lore("a.yaml", HEADER + PERSON + CHARACTER)
+    book = load_lore(folder)
+    vicky = book.get("vicky-page")
+    assert isinstance(vicky, Character)
+    assert vicky.played_by == "moira-shearer"
+    assert [c.id for c in book.played_by("moira-shearer")] == ["vicky-page"]
+
+
+def test_unknown_field_points_at_its_key(write_lore: WriteLore) -> None:
+    folder = write_lore(
+        "a.yaml", HEADER + PERSON + CHARACTER.replace("    sources:", "    hat: red\n    sources:")
+    )
+    assert messages(folder) == ["a.yaml:15:5: unknown field 'hat'"]
+
+
+def test_wrong_type_points_at_the_value(write_lore: WriteLore) -> None:
+    folder = write_lore("a.yaml", HEADER + PERSON.replace("roles: [actor, dancer]", "roles: 7"))
+    assert messages(folder) == ["a.yaml:7:12: roles: Input should be a valid tuple"]
+
+
+def test_missing_required_field_points_at_the_entry(write_lore: WriteLore) -> None:
+    text = HEADER + CHARACTER.replace("    summary: A young dancer.\n", "") + PERSON
+    assert messages(write_lore("a.yaml", text)) == ["a.yaml:3:5: missing required field 'summary'"]
+
+
+def test_unknown_kind_is_named(write_lore: WriteLore) -> None:
+    folder = write_lore("a.yaml", HEADER + PERSON.replace("kind: person", "kind: dancer"))
+    [message] = messages(folder)
+    assert message.startswith("a.yaml:3:5: 'kind' must be one of: work, character, person")
+
+
+def test_duplicate_ids_across_files_name_both_places(write_lore: WriteLore) -> None:
+    write_lore("a.yaml", HEADER + PERSON)
+    folder = write_lore("b.yaml", HEADER + "\n" + PERSON)
+    [message] = messages(folder)
+    assert message.startswith("b.yaml:4:9: duplicate id 'moira-shearer' (first at ")
+    assert message.endswith("a.yaml:3)")
+
+
+def test_references_to_missing_ids_are_reported(write_lore: WriteLore) -> None:
+    text = HEADER + CHARACTER.replace("    sources:", "    related: [julian-craster]\n    sources:")
+    assert messages(write_lore("a.yaml", text)) == [
+        "a.yaml:7:16: played_by: unknown id 'moira-shearer'",
+        "a.yaml:8:15: related.0: unknown id 'julian-craster'",
+    ]
+
+
+def test_speaker_must_be_a_character(write_lore: WriteLore) -> None:
+    quote = """\
+  - id: why-dance
+    kind: quote
+    name: Why dance
+    summary: The audition question.
+    line: Why do you want to dance?
+    speaker: moira-shearer
+    context: At Lady Neston's party.
+    sources: [{title: The film}]
+"""
+    folder = write_lore("a.yaml", HEADER + PERSON + CHARACTER + quote)
+    assert messages(folder) == [
+        "a.yaml:22:14: speaker: 'moira-shearer' is a person, not a character"
+    ]
+
+
+def test_scene_characters_must_exist(write_lore: WriteLore) -> None:
+    scene = """\
+  - id: opening
+    kind: scene
+    name: Opening
+    summary: Students rush into Covent Garden.
+    order: 1
+    characters: [vicky-page, julian-craster]
+    sources: [{title: The film}]
+"""
+    folder = write_lore("a.yaml", HEADER + PERSON + CHARACTER + scene)
+    assert messages(folder) == ["a.yaml:22:30: characters.1: unknown id 'julian-craster'"]
+
+
+def test_every_problem_in_every_file_is_reported(write_lore: WriteLore) -> None:
+    write_lore("a.yaml", HEADER + PERSON.replace("roles: [actor, dancer]", "roles: []"))
+    write_lore("b.yaml", "entries:\n  - id: x\n\tkind: person\n")
+    folder = write_lore("c.yaml", HEADER + CHARACTER + "  - id: Bad Id\n    kind: person\n")
+    found = messages(folder)
+    assert "a.yaml:7:12: roles: Tuple should have at least 1 item after validation, not 0" in found
+    assert "b.yaml:3:1: tab in indentation; use spaces" in found
+    assert any(m.startswith("c.yaml:10:5: missing required field") for m in found)
+    assert any(m.startswith("c.yaml:10:9: id: String should match pattern") for m in found)
+    assert len(found) >= 4
+
+
+def test_duplicate_keys_and_syntax_errors_and_bad_bytes(write_lore: WriteLore) -> None:
+    write_lore("a.yaml", HEADER + PERSON.replace("    roles:", "    name: Again\n    roles:"))
+    write_lore("b.yaml", "entries:\n  - id: [broken\n")
+    folder = write_lore("c.yaml", "")
+    (folder / "c.yaml").write_bytes(b"entries:\n  - name: Caf\xe9\n")
+    found = messages(folder)
+    assert found[0] == "a.yaml:7:5: duplicate key 'name' (first defined at line 5)"
+    assert found[1].startswith("b.yaml:3:1: YAML syntax error:")
+    assert found[2] == "c.yaml:2:14: file is not UTF-8 (byte 0xe9 cannot be decoded)"
+
+
+def test_text_is_normalised_on_the_way_in(write_lore: WriteLore) -> None:
+    person = PERSON.replace("name: Moira Shearer", "name: LÃ©onide Massine").replace(
+        "summary: Scottish ballerina who played Vicky Page.",
+        "summary: The company&#39;s shoemaker, Cafe\u0301 regular.",
+    )
+    book = load_lore(write_lore("a.yaml", HEADER + person))
+    entry = book.get("moira-shearer")
+    assert entry is not None
+    assert entry.name == "Léonide Massine"
+    assert entry.summary == "The company's shoemaker, Café regular."
+
+
+@pytest.mark.parametrize(
+    "debris", ["{{cite web}}", "&lt;ref name=x&gt;", "<ref>x</ref>", "[[Moira Shearer]]"]
+)
+def test_wiki_debris_is_refused_with_its_line(write_lore: WriteLore, debris: str) -> None:
+    text = HEADER + PERSON.replace("Scottish ballerina", f"Scottish {debris} ballerina")
+    [message] = messages(write_lore("a.yaml", text))
+    assert message.startswith("a.yaml:6:14: summary: wiki markup ")
+
+
+def test_load_lore_raises_with_every_problem_and_returns_nothing(write_lore: WriteLore) -> None:
+    folder = write_lore("a.yaml", HEADER + CHARACTER + "  - name: no kind\n")
+    with pytest.raises(LoreError) as caught:
+        load_lore(folder)
+    lines = str(caught.value).splitlines()
+    assert lines[0].endswith("played_by: unknown id 'moira-shearer'")
+    assert lines[1].endswith(
+        "missing required field 'kind' (one of: work, character, person, "
+        "scene, ballet_scene, quote, dialogue, trivia, persona)"
+    )
+
+
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    [problem] = check_lore(tmp_path)
+    assert problem.message == "no lore files (*.yaml) in this folder"
+
+
+def test_parse_lore_file_validates_uploaded_bytes() -> None:
+    quote = HEADER + PERSON.replace("kind: person", "kind: quote")
+    located, problems = parse_lore_file("upload.yaml", quote.encode())
+    assert located == []
+    assert {p.message for p in problems} >= {
+        "unknown field 'roles'",
+        "missing required field 'line'",
+    }
+    assert {p.path for p in problems} == {"upload.yaml"}

@@ -1,0 +1,54 @@
+"""Text normalisation: what the seed's debris looks like, and what comes out."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from bot.lore.text import WikiDebrisError, clean_text, fold
+from tests.conftest import SHARED
+
+
+def test_mojibake_is_repaired() -> None:
+    assert clean_text("LÃ©onide Massine") == "Léonide Massine"
+
+
+def test_html_entities_are_decoded() -> None:
+    assert clean_text("the company&#39;s chief &amp; choreographer") == (
+        "the company's chief & choreographer"
+    )
+
+
+def test_text_is_nfc() -> None:
+    decomposed = "Tche\u0301rina"
+    assert clean_text(decomposed) == unicodedata.normalize("NFC", decomposed)
+    assert len(clean_text(decomposed)) == len("Tchérina")
+
+
+def test_curly_quotes_and_dashes_survive() -> None:
+    assert clean_text("“Why do you want to live?” — Vicky’s reply") == (
+        "“Why do you want to live?” — Vicky’s reply"
+    )
+
+
+@pytest.mark.parametrize(
+    "debris",
+    ["{{Cite book}}", "{{cite web}}", "&#60;ref name&#34;x&#34;", "<ref>", "</ref>", "[[Link]]"],
+)
+def test_wiki_debris_is_refused(debris: str) -> None:
+    with pytest.raises(WikiDebrisError):
+        clean_text(f"Some text {debris} more")
+
+
+def test_the_seed_text_is_refused_as_it_stands() -> None:
+    seed = next((SHARED / "seed").glob("*.txt"))
+    with pytest.raises(WikiDebrisError):
+        clean_text(Path(seed).read_text(encoding="utf-8"))
+
+
+def test_fold_removes_case_accents_and_punctuation() -> None:
+    assert fold("Léonide  MASSINE") == "leonide massine"
+    assert fold("Victoria 'Vicky' Page") == "victoria vicky page"
+    assert fold("Ludmilla Tchérina") == "ludmilla tcherina"

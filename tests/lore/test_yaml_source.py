@@ -1,0 +1,89 @@
+"""The YAML reader: positions, and every way a file can be unsafe or malformed."""
+
+from __future__ import annotations
+
+import time
+
+from bot.lore.yaml_source import MAX_FILE_BYTES, parse_yaml
+
+BOMB = b"""a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+"""
+
+
+def test_values_keep_their_line_and_column() -> None:
+    parsed, problems = parse_yaml("f.yaml", b"entries:\n  - id: vicky\n    name: Vicky\n")
+    assert problems == []
+    assert parsed is not None
+    assert parsed.value == {"entries": [{"id": "vicky", "name": "Vicky"}]}
+    assert parsed.position(("entries", 0, "name")) == (3, 11)
+    assert parsed.position(("entries", 0, "name"), key=True) == (3, 5)
+    assert parsed.position(("entries", 0, "missing")) == (2, 5)
+
+
+def test_duplicate_keys_are_reported_at_the_second_key() -> None:
+    parsed, problems = parse_yaml("f.yaml", b"a: 1\nb:\n  c: 2\n  c: 3\n")
+    assert parsed is None
+    assert [str(p) for p in problems] == ["f.yaml:4:3: duplicate key 'c' (first defined at line 3)"]
+
+
+def test_tabs_in_indentation_are_reported_per_line() -> None:
+    parsed, problems = parse_yaml("f.yaml", b"a:\n\tb: 1\n  c: 2\n \td: 3\n")
+    assert parsed is None
+    assert [str(p) for p in problems] == [
+        "f.yaml:2:1: tab in indentation; use spaces",
+        "f.yaml:4:2: tab in indentation; use spaces",
+    ]
+
+
+def test_syntax_errors_name_the_line() -> None:
+    parsed, problems = parse_yaml("f.yaml", b"a: [1, 2\nb: 3\n")
+    assert parsed is None
+    assert len(problems) == 1
+    assert problems[0].line == 2
+    assert problems[0].message.startswith("YAML syntax error:")
+
+
+def test_non_utf8_bytes_are_reported_where_they_are() -> None:
+    parsed, problems = parse_yaml("f.yaml", b"a: ok\nb: caf\xe9\n")
+    assert parsed is None
+    assert [str(p) for p in problems] == [
+        "f.yaml:2:7: file is not UTF-8 (byte 0xe9 cannot be decoded)"
+    ]
+
+
+def test_python_tags_are_refused_not_run() -> None:
+    parsed, problems = parse_yaml("f.yaml", b"a: !!python/object/apply:os.system ['true']\n")
+    assert parsed is None
+    assert problems[0].line == 1
+    assert "python/object/apply" in problems[0].message
+
+
+def test_files_over_the_size_limit_are_refused_unread() -> None:
+    parsed, problems = parse_yaml("f.yaml", b"a: " + b"x" * MAX_FILE_BYTES)
+    assert parsed is None
+    assert [str(p) for p in problems] == ["f.yaml:1:1: file is larger than the 1024 KiB limit"]
+
+
+def test_alias_bomb_is_refused_within_a_second() -> None:
+    started = time.perf_counter()
+    parsed, problems = parse_yaml("bomb.yaml", BOMB)
+    elapsed = time.perf_counter() - started
+    assert parsed is None
+    assert len(problems) == 1
+    assert "alias bomb" in problems[0].message
+    assert elapsed < 1.0
+
+
+def test_empty_document_is_none() -> None:
+    parsed, problems = parse_yaml("f.yaml", b"# only a comment\n")
+    assert problems == []
+    assert parsed is not None
+    assert parsed.value is None

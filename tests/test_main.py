@@ -1,0 +1,54 @@
+"""The command line, run as a real subprocess the way operators and CI run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.lore.model import lore_json_schema
+from tests.conftest import REPO, WriteLore
+
+
+def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+    )
+
+
+def test_lore_check_passes_on_the_shipped_lore() -> None:
+    result = run_cli("lore", "check")
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == ""
+    assert "lore is valid" in result.stderr
+
+
+def test_lore_check_prints_one_line_per_problem_and_exits_1(write_lore: WriteLore) -> None:
+    folder = write_lore("bad.yaml", "entries:\n  - id: x\n    kind: person\n  - id: [\n")
+    before = (folder / "bad.yaml").read_bytes()
+    result = run_cli("lore", "check", str(folder))
+    assert result.returncode == 1
+    [line] = result.stdout.splitlines()
+    assert line.startswith(f"{folder / 'bad.yaml'}:5:1: YAML syntax error: ")
+    assert result.stderr.strip() == f"1 problem(s) in {folder}"
+    assert (folder / "bad.yaml").read_bytes() == before
+
+
+def test_lore_schema_prints_the_json_schema() -> None:
+    result = run_cli("lore", "schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == lore_json_schema()
+
+
+def test_lore_export_prints_loadable_yaml(tmp_path: Path) -> None:
+    result = run_cli("lore", "export")
+    assert result.returncode == 0
+    (tmp_path / "all.yaml").write_text(result.stdout, encoding="utf-8")
+    assert run_cli("lore", "check", str(tmp_path)).returncode == 0
