@@ -1,0 +1,171 @@
+"""Coverage checks for the shipped lore in `lore/*.yaml`.
+
+These pin down what the shipped lore promises: a cast with actors, the principal crew, the film's
+story and the ballet in order, enough quotes and trivia, the audition dialogue word for word, the
+Oscars, the restoration and adaptations, and a persona line for every purpose.
+"""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+
+import pytest
+
+from bot.lore.loader import check_lore, load_lore
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import (
+    BalletScene,
+    Character,
+    Dialogue,
+    Persona,
+    PersonaPurpose,
+    Person,
+    Quote,
+    Scene,
+    Trivia,
+    Work,
+)
+
+LORE_DIR = Path(__file__).resolve().parent.parent / "lore"
+
+
+@pytest.fixture(scope="module")
+def lore() -> Lorebook:
+    return load_lore(LORE_DIR)
+
+
+def test_shipped_lore_has_no_problems() -> None:
+    assert check_lore(LORE_DIR) == []
+
+
+def test_every_film_character_has_an_actor(lore: Lorebook) -> None:
+    characters = lore.of_type(Character)
+    missing = [c.id for c in characters if c.played_by is None and "tale" not in c.tags]
+    assert missing == []
+    karen = lore.get("karen")
+    assert isinstance(karen, Character) and karen.played_by is None
+    for character in characters:
+        if character.played_by is not None:
+            assert isinstance(lore.get(character.played_by), Person), character.id
+
+
+def test_principal_characters_and_aliases(lore: Lorebook) -> None:
+    expected = {
+        "boris-lermontov": "anton-walbrook",
+        "vicky-page": "moira-shearer",
+        "julian-craster": "marius-goring",
+        "ivan-boleslawsky": "robert-helpmann",
+        "grischa-ljubov": "leonide-massine",
+        "irina-boronskaja": "ludmilla-tcherina",
+        "sergei-ratov": "albert-bassermann",
+        "livy-montague": "esmond-knight",
+        "professor-palmer": "austin-trevor",
+        "lady-neston": "irene-browne",
+        "dimitri": "eric-berry",
+    }
+    for character_id, person_id in expected.items():
+        character = lore.get(character_id)
+        assert isinstance(character, Character), character_id
+        assert character.played_by == person_id
+    vicky = lore.get("vicky-page")
+    assert isinstance(vicky, Character)
+    assert {"Vicky", "Victoria Page", "Miss Page"} <= set(vicky.aliases)
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "director",
+        "writer",
+        "producer",
+        "cinematographer",
+        "production designer",
+        "composer",
+        "conductor",
+        "choreographer",
+        "editor",
+    ],
+)
+def test_principal_crew_role_is_covered(lore: Lorebook, role: str) -> None:
+    assert any(role in person.roles for person in lore.of_type(Person))
+
+
+def _orders(entries: typing.Sequence[Scene | BalletScene]) -> list[int]:
+    return sorted(entry.order for entry in entries)
+
+
+def test_scenes_are_contiguous(lore: Lorebook) -> None:
+    orders = _orders(lore.of_type(Scene))
+    assert len(orders) >= 12
+    assert orders == list(range(1, len(orders) + 1))
+
+
+def test_ending_scene_explains_the_debate(lore: Lorebook) -> None:
+    scenes = sorted(lore.of_type(Scene), key=lambda s: s.order)
+    death = next(s for s in scenes if s.id == "scene-death-on-the-railway")
+    assert death.body is not None and "Powell" in death.body
+
+
+def test_ballet_scenes_are_contiguous(lore: Lorebook) -> None:
+    orders = _orders(lore.of_type(BalletScene))
+    assert len(orders) >= 10
+    assert orders == list(range(1, len(orders) + 1))
+
+
+def test_enough_quotes_with_character_speakers(lore: Lorebook) -> None:
+    quotes = lore.of_type(Quote)
+    assert len(quotes) >= 15
+    for quote in quotes:
+        assert isinstance(lore.get(quote.speaker), Character), quote.id
+
+
+def test_why_do_you_want_to_dance_dialogue(lore: Lorebook) -> None:
+    dialogue = lore.dialogue("why-do-you-want-to-dance")
+    assert isinstance(dialogue, Dialogue)
+    assert [(line.speaker, line.line) for line in dialogue.lines] == [
+        ("boris-lermontov", "Why do you want to dance?"),
+        ("vicky-page", "Why do you want to live?"),
+        ("boris-lermontov", "Well, I don't know exactly why, but... I must."),
+        ("vicky-page", "That's my answer too."),
+    ]
+    assert all(1.5 <= line.pause <= 2.5 for line in dialogue.lines)
+
+
+def test_enough_trivia_questions(lore: Lorebook) -> None:
+    trivia = lore.of_type(Trivia)
+    assert len(trivia) >= 30
+    quiz = [t for t in trivia if t.question is not None]
+    assert len(quiz) >= 25
+    for item in quiz:
+        assert len(item.wrong) == 3, item.id
+        folded_answers = {answer.casefold() for answer in item.answers}
+        assert not folded_answers & {wrong.casefold() for wrong in item.wrong}, item.id
+
+
+def test_film_won_two_oscars(lore: Lorebook) -> None:
+    film = lore.get("the-red-shoes-film")
+    assert isinstance(film, Work) and film.form == "film" and film.year == 1948
+    won = {a.category for a in film.awards if a.award == "Academy Awards" and a.result == "won"}
+    assert any("Art Direction" in category for category in won)
+    assert any("Music" in category for category in won)
+    assert len(won) == 2
+    nominated = [a for a in film.awards if a.award == "Academy Awards" and a.result == "nominated"]
+    assert len(nominated) == 3
+
+
+def test_works_include_restoration_and_stage_adaptation(lore: Lorebook) -> None:
+    works = lore.of_type(Work)
+    forms = {work.form for work in works}
+    assert {"film", "ballet", "fairy tale", "restoration"} <= forms
+    assert any(w.form == "restoration" and w.year == 2009 for w in works)
+    assert forms & {"stage musical", "stage ballet"}
+
+
+def test_every_persona_purpose_has_lines(lore: Lorebook) -> None:
+    purposes: tuple[str, ...] = typing.get_args(PersonaPurpose)
+    covered = {p.purpose for p in lore.of_type(Persona)}
+    assert set(purposes) <= covered
+    for persona in lore.of_type(Persona):
+        assert 4 <= len(persona.lines) <= 8, persona.id
+        assert all(len(line) < 200 for line in persona.lines), persona.id
