@@ -1,0 +1,1 @@
+"""Per-server lore overlays: the store interface (`base`), SQLite backend, schema migrations."""

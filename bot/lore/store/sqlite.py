@@ -1,0 +1,299 @@
+"""The guild store on SQLite (a file under DATA_DIR), through aiosqlite.
+
+Durability and concurrency come from SQLite itself: WAL mode so readers never block the writer,
+`synchronous=FULL` so a committed edit survives a crash, `BEGIN IMMEDIATE` so a write transaction
+takes the write lock before it reads the revision it checks (two processes cannot both pass the
+stale-edit check), and a busy timeout so a second process waits for the lock instead of failing.
+One connection per store; an asyncio lock keeps one transaction at a time on it.
+
+What a PostgreSQL version would change: asyncpg instead of aiosqlite and `$1` placeholders instead
+of `?`; BIGINT for the Discord ids; `SELECT ... FOR UPDATE` on the entry row (or SERIALIZABLE)
+instead of `BEGIN IMMEDIATE`; the schema version in a one-row table instead of `PRAGMA
+user_version`; no journal/synchronous/busy pragmas. The SQL statements and `GuildStore` stay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+import aiosqlite
+from pydantic import ValidationError
+
+from bot.lore.library import Overlay
+from bot.lore.model import ENTRY_ADAPTER, Entry
+from bot.lore.store.base import (
+    Action,
+    Change,
+    Edit,
+    EntryState,
+    GuildConfig,
+    GuildStore,
+    StaleEditError,
+    Version,
+)
+from bot.lore.store.migrations import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "guilds.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+
+_CHANGE_COLUMNS = (
+    "entry_id, revision, action, user_id, changed_at, "
+    "before_hidden, before_data, after_hidden, after_data"
+)
+
+
+def _encode(entry: Entry | None) -> str | None:
+    return None if entry is None else ENTRY_ADAPTER.dump_json(entry).decode("utf-8")
+
+
+def _decode(data: str | None) -> Entry | None:
+    """Validate on the way out too: a row written by an older schema must not reach a command."""
+    return None if data is None else ENTRY_ADAPTER.validate_json(data)
+
+
+def _version(hidden: int, data: str | None) -> Version:
+    return Version(entry=_decode(data), hidden=bool(hidden))
+
+
+class SqliteGuildStore(GuildStore):
+    """`GuildStore` on one SQLite file; open it with `await SqliteGuildStore.open(path)`."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> SqliteGuildStore:
+        """Open (creating if needed) the database at `path` and bring its schema up to date."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await db.execute("PRAGMA journal_mode = WAL")
+            await db.execute("PRAGMA synchronous = FULL")
+            await db.execute("PRAGMA foreign_keys = ON")
+            await _migrate(db)
+        except BaseException:
+            await db.close()
+            raise
+        return cls(db)
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    @asynccontextmanager
+    async def _transaction(self, *, write: bool) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield self._db
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+            await self._db.execute("COMMIT")
+
+    async def _rows(self, sql: str, *args: Any) -> list[Any]:
+        async with self._transaction(write=False) as db:
+            return list(await db.execute_fetchall(sql, args))
+
+    async def overlay(self, guild_id: int) -> Overlay:
+        async with self._transaction(write=False) as db:
+            head = list(await db.execute_fetchall(_GUILD_REVISION, (guild_id,)))
+            rows = await db.execute_fetchall(
+                "SELECT entry_id, hidden, data FROM overlay_entry WHERE guild_id = ? "
+                "AND (hidden = 1 OR data IS NOT NULL) ORDER BY entry_id",
+                (guild_id,),
+            )
+        entries: list[Entry] = []
+        hidden: set[str] = set()
+        for entry_id, is_hidden, data in rows:
+            if is_hidden:
+                hidden.add(entry_id)
+                continue
+            try:
+                entries.append(ENTRY_ADAPTER.validate_json(data))
+            except ValidationError:
+                log.exception(
+                    "guild %s: stored entry %r no longer validates; skipped", guild_id, entry_id
+                )
+        revision = head[0][0] if head else 0
+        return Overlay(revision=revision, entries=tuple(entries), hidden=frozenset(hidden))
+
+    async def states(self, guild_id: int) -> dict[str, EntryState]:
+        rows = await self._rows(
+            "SELECT entry_id, revision, hidden, data FROM overlay_entry WHERE guild_id = ?",
+            guild_id,
+        )
+        return {e: EntryState(rev, _version(hidden, data)) for e, rev, hidden, data in rows}
+
+    async def state(self, guild_id: int, entry_id: str) -> EntryState:
+        async with self._transaction(write=False) as db:
+            return await _state(db, guild_id, entry_id)
+
+    async def apply(self, guild_id: int, edits: Sequence[Edit], *, by: int) -> list[Change]:
+        at = datetime.now(UTC)
+        changes: list[Change] = []
+        async with self._transaction(write=True) as db:
+            await _ensure_guild(db, guild_id)
+            for edit in edits:
+                current = await _state(db, guild_id, edit.entry_id)
+                if current.revision != edit.base_revision:
+                    raise StaleEditError(edit.entry_id, edit.base_revision, current.revision)
+                change = Change(
+                    guild_id,
+                    edit.entry_id,
+                    current.revision + 1,
+                    edit.action,
+                    by,
+                    at,
+                    current.version,
+                    edit.after,
+                )
+                await _record(db, change)
+                changes.append(change)
+            await db.execute(
+                "UPDATE guild SET revision = revision + 1 WHERE guild_id = ?", (guild_id,)
+            )
+        return changes
+
+    async def history(self, guild_id: int, entry_id: str, *, limit: int = 25) -> list[Change]:
+        rows = await self._rows(
+            f"SELECT {_CHANGE_COLUMNS} FROM entry_change WHERE guild_id = ? AND entry_id = ? "
+            "ORDER BY revision DESC LIMIT ?",
+            guild_id,
+            entry_id,
+            limit,
+        )
+        return [_change(guild_id, row) for row in rows]
+
+    async def change_at(self, guild_id: int, entry_id: str, revision: int) -> Change | None:
+        rows = await self._rows(
+            f"SELECT {_CHANGE_COLUMNS} FROM entry_change "
+            "WHERE guild_id = ? AND entry_id = ? AND revision = ?",
+            guild_id,
+            entry_id,
+            revision,
+        )
+        return _change(guild_id, rows[0]) if rows else None
+
+    async def config(self, guild_id: int) -> GuildConfig:
+        rows = await self._rows(
+            "SELECT moderator_role_id, log_channel_id FROM guild WHERE guild_id = ?", guild_id
+        )
+        return GuildConfig(*rows[0]) if rows else GuildConfig()
+
+    async def set_config(self, guild_id: int, config: GuildConfig, *, by: int) -> GuildConfig:
+        at = datetime.now(UTC).isoformat()
+        async with self._transaction(write=True) as db:
+            await _ensure_guild(db, guild_id)
+            rows = list(
+                await db.execute_fetchall(
+                    "SELECT moderator_role_id, log_channel_id FROM guild WHERE guild_id = ?",
+                    (guild_id,),
+                )
+            )
+            before = GuildConfig(*rows[0])
+            for setting in ("moderator_role_id", "log_channel_id"):
+                old, new = getattr(before, setting), getattr(config, setting)
+                if old != new:
+                    await db.execute(
+                        "INSERT INTO config_change (guild_id, changed_at, user_id, setting, "
+                        "before_value, after_value) VALUES (?, ?, ?, ?, ?, ?)",
+                        (guild_id, at, by, setting, old, new),
+                    )
+            await db.execute(
+                "UPDATE guild SET moderator_role_id = ?, log_channel_id = ? WHERE guild_id = ?",
+                (config.moderator_role_id, config.log_channel_id, guild_id),
+            )
+        return config
+
+
+_GUILD_REVISION = "SELECT revision FROM guild WHERE guild_id = ?"
+
+
+async def _migrate(db: aiosqlite.Connection) -> None:
+    """Run the migration steps this file has not seen, each atomically with its version bump."""
+    rows = list(await db.execute_fetchall("PRAGMA user_version"))
+    version = int(rows[0][0])
+    if version > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the database is at schema version {version}, newer than this bot "
+            f"({len(MIGRATIONS)}); upgrade the bot instead of downgrading the data"
+        )
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        try:
+            await db.executescript(
+                f"BEGIN IMMEDIATE;\n{step}\n;PRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except BaseException:
+            if db.in_transaction:
+                await db.execute("ROLLBACK")
+            raise
+        log.info("guild store schema migrated to version %d", number)
+
+
+async def _ensure_guild(db: aiosqlite.Connection, guild_id: int) -> None:
+    await db.execute(
+        "INSERT INTO guild (guild_id) VALUES (?) ON CONFLICT (guild_id) DO NOTHING", (guild_id,)
+    )
+
+
+async def _state(db: aiosqlite.Connection, guild_id: int, entry_id: str) -> EntryState:
+    rows = list(
+        await db.execute_fetchall(
+            "SELECT revision, hidden, data FROM overlay_entry WHERE guild_id = ? AND entry_id = ?",
+            (guild_id, entry_id),
+        )
+    )
+    if not rows:
+        return EntryState()
+    revision, hidden, data = rows[0]
+    return EntryState(revision, _version(hidden, data))
+
+
+async def _record(db: aiosqlite.Connection, change: Change) -> None:
+    after_data = _encode(change.after.entry)
+    await db.execute(
+        "INSERT INTO overlay_entry (guild_id, entry_id, revision, hidden, data) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, entry_id) DO UPDATE SET "
+        "revision = excluded.revision, hidden = excluded.hidden, data = excluded.data",
+        (change.guild_id, change.entry_id, change.revision, int(change.after.hidden), after_data),
+    )
+    await db.execute(
+        f"INSERT INTO entry_change (guild_id, {_CHANGE_COLUMNS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            change.guild_id,
+            change.entry_id,
+            change.revision,
+            change.action,
+            change.user_id,
+            change.at.isoformat(),
+            int(change.before.hidden),
+            _encode(change.before.entry),
+            int(change.after.hidden),
+            after_data,
+        ),
+    )
+
+
+def _change(guild_id: int, row: Any) -> Change:
+    entry_id, revision, action, user_id, at, b_hidden, b_data, a_hidden, a_data = row
+    return Change(
+        guild_id,
+        entry_id,
+        revision,
+        cast(Action, action),
+        user_id,
+        datetime.fromisoformat(at),
+        _version(b_hidden, b_data),
+        _version(a_hidden, a_data),
+    )
