@@ -16,7 +16,13 @@ import yaml
 
 from bot.lore.errors import LoreProblem
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# A plain scalar starting with a letter can only be a bool, a null or a string in YAML 1.1.
+_WORDS_NOT_STR = frozenset(
+    variant
+    for word in ("yes", "no", "true", "false", "on", "off", "null")
+    for variant in (word, word.capitalize(), word.upper())
+)
 _STR_TAG = "tag:yaml.org,2002:str"
 _CORE_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}"
@@ -45,6 +51,22 @@ class ParsedYaml:
             if path[:cut] in self.marks:
                 return self.marks[path[:cut]]
         return (1, 1)
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[valid-type,misc]
+    """The safe loader with a shortcut past the implicit-type regexes for ordinary words,
+    which are most scalars in lore (keys, names, prose)."""
+
+    def resolve(self, kind: type[yaml.Node], value: Any, implicit: tuple[bool, bool]) -> str:
+        if (
+            kind is yaml.ScalarNode
+            and implicit[0]
+            and value[:1].isalpha()
+            and value not in _WORDS_NOT_STR
+        ):
+            return _STR_TAG
+        resolved: str = super().resolve(kind, value, implicit)
+        return resolved
 
 
 class _Builder:
@@ -84,8 +106,7 @@ class _Builder:
             ):
                 self.problem(key_node.start_mark, "mapping keys must be plain strings")
                 continue
-            key = self.constructor.construct_object(key_node)
-            key = key if isinstance(key, str) else str(key)
+            key = key_node.value if key_node.tag == _STR_TAG else str(self.build(key_node, path))
             if key in result:
                 first = self.parsed.key_marks[(*path, key)]
                 self.problem(
@@ -142,7 +163,7 @@ def parse_yaml(display: str, data: bytes) -> tuple[ParsedYaml | None, list[LoreP
     if problems:
         return None, problems
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
