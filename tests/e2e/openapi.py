@@ -1,0 +1,101 @@
+"""Check request bodies against Discord's own OpenAPI description, read in place from ../shared.
+
+Why the whole document is registered once as a JSON Schema 2020-12 resource: its operations
+point into `#/components/schemas/...`, so a body schema only resolves against the full document.
+Each operation's schema is then reached through a `$ref` with a JSON pointer, and `jsonschema`
+(the reference validator, OpenAPI 3.1 = JSON Schema 2020-12) does the rest.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SPEC_PATH = (
+    Path(__file__).resolve().parent.parent.parent.parent
+    / "shared"
+    / "discord-api-spec"
+    / "openapi.json"
+)
+SPEC_URI = "urn:discord-api-spec:openapi.json"
+
+
+class NoOperation(LookupError):
+    """The stand-in served a route+method that Discord's description does not have."""
+
+
+@functools.cache
+def _spec() -> dict[str, Any]:
+    with SPEC_PATH.open(encoding="utf-8") as handle:
+        spec: dict[str, Any] = json.load(handle)
+    return spec
+
+
+@functools.cache
+def _registry() -> Registry[Any]:
+    resource: Resource[Any] = DRAFT202012.create_resource(_spec())
+    registry: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+    return registry
+
+
+def _pointer(*parts: str) -> str:
+    return "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+@functools.cache
+def validator_for(route: str, method: str, media_type: str) -> Draft202012Validator | None:
+    """The validator for one operation's body, or None when the operation takes no body."""
+    operation = _spec()["paths"].get(route, {}).get(method.lower())
+    if operation is None:
+        raise NoOperation(f"{method} {route} is not in Discord's OpenAPI description")
+    content = operation.get("requestBody", {}).get("content", {})
+    if media_type not in content:
+        return None
+    ref = f"{SPEC_URI}#/" + _pointer(
+        "paths", route, method.lower(), "requestBody", "content", media_type, "schema"
+    )
+    return Draft202012Validator({"$ref": ref}, registry=_registry())
+
+
+def _wrong_kind(error: ValidationError) -> bool:
+    """The branch is for another kind of body: wrong JSON type, or a wrong `type` field."""
+    path = list(error.relative_path)
+    if path == []:
+        return bool(error.validator == "type")
+    return path == ["type"] and error.validator in ("const", "enum")
+
+
+def _likely_cause(error: ValidationError) -> ValidationError:
+    """For a union, the error inside the branch the body meant (its kind matched)."""
+    if not error.context:
+        return error
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    meant = [errors for errors in branches.values() if not any(map(_wrong_kind, errors))]
+    if len(meant) == 1:
+        return _likely_cause(max(meant[0], key=lambda sub: len(sub.absolute_path)))
+    return _likely_cause(best_match(error.context))
+
+
+def body_errors(route: str, method: str, media_type: str, body: Any) -> Iterator[str]:
+    """Every way `body` breaks the schema of `method route`, as readable one-line messages."""
+    validator = validator_for(route, method, media_type)
+    if validator is None:
+        if body is not None:
+            yield f"{method} {route} takes no {media_type} body, got one"
+        return
+    for error in validator.iter_errors(body):
+        # Unions (`anyOf` of every callback type) report only "is not valid under any of the
+        # given schemas"; the deepest matching branch says what is actually wrong.
+        cause = _likely_cause(error)
+        where = "/".join(str(part) for part in cause.absolute_path) or "<body>"
+        yield f"{method} {route}: {where}: {cause.message[-200:]}"
