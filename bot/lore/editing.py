@@ -1,0 +1,102 @@
+"""The moderators' lore operations for one server, on top of the guild store.
+
+Commands (Discord or the console) call these and render the result; this is where the rules
+live: only entries in the server's view can be edited or removed, a new id must be free,
+references must point at entries the server can see, removing a shipped entry hides it while
+removing an added one deletes it. After every change the server's merged view is dropped from
+the library's cache, so look-ups, autocomplete, search and chat see the change at once.
+"""
+
+from __future__ import annotations
+
+from bot.lore.errors import LoreError, LoreProblem
+from bot.lore.export import dump_lore
+from bot.lore.library import LoreLibrary
+from bot.lore.loader import LocatedEntry, check_collection
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import Entry
+from bot.lore.store.base import Change, GuildStore
+from bot.lore.transfer import ImportPlan, plan_import
+from bot.lore.yaml_source import ParsedYaml
+
+
+class EditRefused(Exception):
+    """A change that breaks a rule; the message is fit to show the moderator."""
+
+
+class LoreEditor:
+    """Every change a moderator can make to one server's lore, checked and recorded."""
+
+    def __init__(self, store: GuildStore, library: LoreLibrary) -> None:
+        self.store = store
+        self.library = library
+
+    async def view(self, guild_id: int) -> Lorebook:
+        return await self.library.book_for(guild_id)
+
+    async def current(self, guild_id: int, entry_id: str) -> tuple[Entry, int]:
+        """The entry as this server sees it and the revision an edit of it starts from."""
+        entry = (await self.view(guild_id)).get(entry_id)
+        if entry is None:
+            raise EditRefused(f"no entry {entry_id!r} in this server (unknown or hidden)")
+        return entry, (await self.store.state(guild_id, entry_id)).revision
+
+    async def _check_references(self, guild_id: int, entry: Entry) -> None:
+        view = await self.view(guild_id)
+        located = LocatedEntry(entry, "form", ParsedYaml(value=None), ())
+        problems = check_collection([located], known={e.id: e for e in view.entries})
+        if problems:
+            raise LoreError([LoreProblem("form", 0, 0, p.message) for p in problems])
+
+    async def add(self, guild_id: int, entry: Entry, *, by: int) -> Change:
+        if entry.id in await self.view(guild_id) or entry.id in self.library.shipped:
+            raise EditRefused(f"the id {entry.id!r} is already used in this server's lore")
+        await self._check_references(guild_id, entry)
+        base = (await self.store.state(guild_id, entry.id)).revision
+        change = await self.store.put(guild_id, entry, base_revision=base, by=by, action="add")
+        self.library.invalidate(guild_id)
+        return change
+
+    async def edit(self, guild_id: int, entry: Entry, *, base_revision: int, by: int) -> Change:
+        await self.current(guild_id, entry.id)
+        await self._check_references(guild_id, entry)
+        change = await self.store.put(guild_id, entry, base_revision=base_revision, by=by)
+        self.library.invalidate(guild_id)
+        return change
+
+    async def remove(self, guild_id: int, entry_id: str, *, base_revision: int, by: int) -> Change:
+        """Hide a shipped entry in this server, or delete one the server added."""
+        await self.current(guild_id, entry_id)
+        if entry_id in self.library.shipped:
+            change = await self.store.hide(guild_id, entry_id, base_revision=base_revision, by=by)
+        else:
+            change = await self.store.delete(guild_id, entry_id, base_revision=base_revision, by=by)
+        self.library.invalidate(guild_id)
+        return change
+
+    async def history(self, guild_id: int, entry_id: str) -> list[Change]:
+        changes = await self.store.history(guild_id, entry_id)
+        if not changes and entry_id not in await self.view(guild_id):
+            raise EditRefused(f"no entry {entry_id!r} in this server (unknown or hidden)")
+        return changes
+
+    async def revert(self, guild_id: int, entry_id: str, revision: int, *, by: int) -> Change:
+        change = await self.store.revert(guild_id, entry_id, revision, by=by)
+        self.library.invalidate(guild_id)
+        return change
+
+    async def plan_import(self, guild_id: int, display: str, data: bytes) -> ImportPlan:
+        view = await self.view(guild_id)
+        return plan_import(display, data, view, await self.store.states(guild_id))
+
+    async def apply_import(self, guild_id: int, plan: ImportPlan, *, by: int) -> list[Change]:
+        changes = await self.store.import_entries(guild_id, plan.entries, bases=plan.bases, by=by)
+        self.library.invalidate(guild_id)
+        return changes
+
+    async def export(self, guild_id: int, *, everything: bool) -> tuple[str, int]:
+        """The server's own entries (or its whole view) as a lore file, and how many shipped
+        entries it hides (a lore file cannot say "hidden", so the count goes in the message)."""
+        overlay = await self.store.overlay(guild_id)
+        entries = (await self.view(guild_id)).entries if everything else overlay.entries
+        return dump_lore(entries), len(overlay.hidden)
