@@ -15,7 +15,7 @@ import logging
 import random
 import secrets
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal, Protocol, get_args
@@ -242,6 +242,7 @@ class Game:
         self.scores: dict[int, int] = {}
         self.round: Round | None = None
         self.ending: Ending | None = None
+        self.stopped_by: int | None = None
         self._store = store
         self._host = host
         self._clock = clock
@@ -272,8 +273,9 @@ class Game:
                 rnd.finished.set()
         return verdict
 
-    def stop(self) -> None:
-        """End the game after the current step; the host announces it as stopped."""
+    def stop(self, by: int) -> None:
+        """End the game after the current step; the host announces it as stopped by `by`."""
+        self.stopped_by = by
         self._stopping.set()
         if self.round is not None:
             self.round.close()
@@ -439,11 +441,21 @@ class QuizRegistry:
                 await task
 
 
-async def end_abandoned(store: ScoreStore) -> list[tuple[GameRecord, list[Standing]]]:
-    """End every game a previous process left running; return them with their stored points."""
+async def end_abandoned(
+    store: ScoreStore, announce: Callable[[GameRecord, list[Standing]], Awaitable[None]]
+) -> list[GameRecord]:
+    """End every game a previous process left running, announcing each with its stored points.
+
+    Announcing comes first so that a crash in between announces again rather than never; a game
+    whose announcement fails (its channel is gone) is still ended.
+    """
     ended = []
     for record in await store.unfinished_games():
-        standings = await store.game_standings(record.game_id)
+        try:
+            await announce(record, await store.game_standings(record.game_id))
+        except Exception:
+            log.exception("could not announce the end of quiz game %s", record.game_id)
         await store.end_game(record.game_id, Ending.RESTART)
-        ended.append((record, standings))
+        log.info("quiz game %s ended: left running by a previous process", record.game_id)
+        ended.append(record)
     return ended

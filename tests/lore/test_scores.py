@@ -81,9 +81,14 @@ async def test_games_left_running_are_ended_with_their_points(store: SqliteScore
     await store.begin_game(game("g2", channel_id=11))
     await store.end_game("g2", Ending.FINISHED)
     await store.record_point("g1", 2, 7)
-    assert await end_abandoned(store) == [(game("g1"), [Standing(7, 1)])]
+    seen: list[tuple[GameRecord, list[Standing]]] = []
+
+    async def announce(record: GameRecord, standings: list[Standing]) -> None:
+        seen.append((record, standings))
+
+    assert await end_abandoned(store, announce) == [game("g1")]
+    assert seen == [(game("g1"), [Standing(7, 1)])]
     assert await store.unfinished_games() == []
-    assert await end_abandoned(store) == []
     assert await store.leaderboard(1) == [Standing(7, 1)]
 
 

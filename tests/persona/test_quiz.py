@@ -262,7 +262,7 @@ async def test_one_game_per_channel_and_no_questions_is_refused():
     with pytest.raises(NoQuestions):
         await reg.start(BOOK, Recorder(), guild_id=1, channel_id=11, starter_id=1, topic="tale")
     assert list(store.games) == [game.id] and reg.in_channel(11) is None
-    game.stop()
+    game.stop(by=100)
     assert await reg.wait(game) is Ending.STOPPED
 
 
@@ -273,7 +273,8 @@ async def test_stop_ends_the_game_and_keeps_the_points():
     rnd = await host.opened.get()
     await reg.answer(10, game.id, 1, 9, rnd.question.correct)
     await host.opened.get()
-    game.stop()
+    game.stop(by=100)
+    assert game.stopped_by == 100
     assert await reg.wait(game) is Ending.STOPPED
     assert host.events[-2:] == [("close", 2), ("over:stopped", 0)]
     assert store.points == {(game.id, 1): 9} and store.games[game.id][1] is Ending.STOPPED
@@ -299,7 +300,26 @@ async def test_close_leaves_games_for_the_next_process_to_end():
     await reg.answer(10, game.id, 1, 42, rnd.question.correct)
     await reg.close()
     assert store.games[game.id][1] is None and ("over:stopped", 0) not in host.events
-    ended = await end_abandoned(store)
-    assert ended == [(game.record, [Standing(42, 1)])]
+    announced: list[tuple[GameRecord, list[Standing]]] = []
+
+    async def announce(record: GameRecord, standings: list[Standing]) -> None:
+        announced.append((record, standings))
+
+    assert await end_abandoned(store, announce) == [game.record]
+    assert announced == [(game.record, [Standing(42, 1)])]
     assert store.games[game.id][1] is Ending.RESTART
-    assert await end_abandoned(store) == []
+    assert await end_abandoned(store, announce) == []
+    assert len(announced) == 1
+
+
+async def test_a_game_whose_announcement_fails_is_still_ended():
+    store = MemoryStore()
+    record = GameRecord("g1", 1, 10, 100, "film", 3, 0.0)
+    await store.begin_game(record)
+    await store.record_point("g1", 1, 5)
+
+    async def announce(record: GameRecord, standings: list[Standing]) -> None:
+        raise RuntimeError("channel deleted")
+
+    assert await end_abandoned(store, announce) == [record]
+    assert store.games["g1"][1] is Ending.RESTART and store.points == {("g1", 1): 5}
