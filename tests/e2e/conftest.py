@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
-import discord
 import pytest
 
-from tests.e2e.fake_discord import TOKEN, FakeDiscord
-
-START_TIMEOUT = 10.0
+from tests.e2e.fake_discord import FakeDiscord
 
 
 @pytest.fixture
@@ -21,23 +16,3 @@ async def fake_discord() -> AsyncIterator[FakeDiscord]:
         with server.pointed_at():
             yield server
     assert server.invalid == [], "\n".join(server.invalid)
-
-
-@contextlib.asynccontextmanager
-async def running(client: discord.Client) -> AsyncIterator[discord.Client]:
-    """Log `client` in, connect it, wait for on_ready; always close it on the way out."""
-    task = asyncio.create_task(client.start(TOKEN))
-    try:
-        ready = asyncio.create_task(client.wait_until_ready())
-        done, _ = await asyncio.wait(
-            {task, ready}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
-        )
-        if ready not in done:
-            ready.cancel()
-            if task in done:
-                task.result()  # the start-up failure, with its traceback
-            raise AssertionError(f"the bot was not ready within {START_TIMEOUT}s")
-        yield client
-    finally:
-        await client.close()
-        await asyncio.wait_for(task, timeout=5)

@@ -50,11 +50,12 @@ import logging
 import time
 import zlib
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import discord
 import yarl
 from aiohttp import WSMsgType, web
 from discord.gateway import DiscordWebSocket
@@ -252,23 +253,12 @@ class FakeDiscord:
             future.cancel()
 
     @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{API}"
-
-    @property
     def gateway_url(self) -> str:
-        return f"ws://127.0.0.1:{self.port}/gateway"
+        return gateway_url(self.port)
 
-    @contextlib.contextmanager
-    def pointed_at(self) -> Iterator[None]:
+    def pointed_at(self) -> contextlib.AbstractContextManager[None]:
         """Point discord.py at this server for the duration (see the module docstring)."""
-        saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-        Route.BASE = self.base_url
-        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.gateway_url)
-        try:
-            yield
-        finally:
-            Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+        return pointing_discord_py_at(self.port)
 
     # ---------------------------------------------------------------- test API
 
@@ -276,17 +266,19 @@ class FakeDiscord:
         return ((int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22) | (next(self._ids) & 0x3FFFFF)
 
     def slash(
-        self, name: str, *options: dict[str, Any], person: Person = MEMBER, **values: Any
+        self, command: str, /, *options: dict[str, Any], person: Person = MEMBER, **values: Any
     ) -> dict[str, Any]:
         """An application-command interaction, options given as keywords (strings, ints...)."""
         listed = list(options) + [option(key, value) for key, value in values.items()]
-        return self.interaction(2, self._command_data(name, listed), person=person)
+        return self.interaction(2, self._command_data(command, listed), person=person)
 
-    def autocomplete(self, name: str, focused: str, typed: str, **values: Any) -> dict[str, Any]:
+    def autocomplete(
+        self, command: str, focused: str, typed: str, /, **values: Any
+    ) -> dict[str, Any]:
         """The interaction Discord sends while someone types into option `focused`."""
         listed = [option(key, value) for key, value in values.items()]
         listed.append(option(focused, typed) | {"focused": True})
-        return self.interaction(4, self._command_data(name, listed), person=MEMBER)
+        return self.interaction(4, self._command_data(command, listed), person=MEMBER)
 
     def modal_submit(
         self, custom_id: str, fields: Mapping[str, str], *, person: Person = MODERATOR
@@ -689,6 +681,44 @@ class FakeDiscord:
                 "authorizing_integration_owners": {"0": str(GUILD_ID)},
             }
         return message
+
+
+def gateway_url(port: int) -> str:
+    return f"ws://127.0.0.1:{port}/gateway"
+
+
+@contextlib.contextmanager
+def pointing_discord_py_at(port: int) -> Iterator[None]:
+    """Point discord.py at a stand-in on `port`; the two class attributes are restored after."""
+    saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    Route.BASE = f"http://127.0.0.1:{port}{API}"
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url(port))
+    try:
+        yield
+    finally:
+        Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+@contextlib.asynccontextmanager
+async def running(
+    client: discord.Client, start_within: float = 10.0
+) -> AsyncIterator[discord.Client]:
+    """Log `client` in, connect it, wait for on_ready; always close it on the way out."""
+    task = asyncio.create_task(client.start(TOKEN))
+    try:
+        ready = asyncio.create_task(client.wait_until_ready())
+        done, _ = await asyncio.wait(
+            {task, ready}, timeout=start_within, return_when=asyncio.FIRST_COMPLETED
+        )
+        if ready not in done:
+            ready.cancel()
+            if task in done:
+                task.result()  # the start-up failure, with its traceback
+            raise AssertionError(f"the bot was not ready within {start_within}s")
+        yield client
+    finally:
+        await client.close()
+        await asyncio.wait_for(task, timeout=5)
 
 
 def option(name: str, value: Any, kind: int | None = None) -> dict[str, Any]:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from tests.e2e.bare_bot import BareBot
-from tests.e2e.conftest import running
-from tests.e2e.fake_discord import OP_IDENTIFY, OP_RESUME, FakeDiscord
+from tests.e2e.fake_discord import OP_IDENTIFY, OP_RESUME, FakeDiscord, running
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 

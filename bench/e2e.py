@@ -1,0 +1,177 @@
+"""End to end through the local Discord stand-in: our bot's `/character` against a bare "pong".
+
+What is measured, for each bot in the same run:
+- latency: INTERACTION_CREATE written to the gateway -> the interaction callback received by
+  the stand-in, one interaction at a time (p50/p99);
+- throughput: interactions per second with bursts of `BURST` in flight;
+- memory: the bot process's RSS at idle (after a warm-up) and after 10,000 interactions.
+
+Why each bot runs in its own process: RSS then belongs to the bot alone, and the stand-in does
+not share the bot's event loop or the GIL (a real Discord is another machine). The bare
+discord.py bot answering "pong" through the same stand-in is the floor the library itself sets.
+
+Run: `python -m bench.e2e` (children are started as `python -m bench.e2e --child ours|bare PORT`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import logging
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import discord
+import psutil
+
+from bench.stats import percentile, print_summary, summarise
+from tests.e2e.bare_bot import BareBot
+from tests.e2e.fake_discord import OP_IDENTIFY, FakeDiscord, pointing_discord_py_at, running
+
+WARMUP = 300
+LATENCY_RUNS = 1_000
+LOAD_TOTAL = 10_000
+BURST = 250
+START_TIMEOUT = 30.0
+TARGET_RATIO = 1.3
+TARGET_GROWTH_MB = 5.0
+CHILD_ENV = {"LOG_LEVEL": "WARNING"}
+
+
+def _bare() -> discord.Client:
+    return BareBot()
+
+
+def _ours() -> discord.Client:
+    raise NotImplementedError("bot/app.py has not landed yet")
+
+
+BOTS: dict[str, Callable[[], discord.Client]] = {"bare": _bare, "ours": _ours}
+
+
+def _request(server: FakeDiscord, which: str) -> dict[str, Any]:
+    if which == "ours":
+        return server.slash("character", name="vicky")
+    return server.slash("ping")
+
+
+async def _child(which: str, port: int) -> None:
+    """Run one bot against the stand-in on `port` until the parent closes our stdin."""
+    logging.basicConfig(level=logging.ERROR)
+    client = BOTS[which]()
+    with pointing_discord_py_at(port):
+        async with running(client, start_within=START_TIMEOUT):
+            print("ready", flush=True)
+            await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+
+
+async def _answer_all(server: FakeDiscord, payloads: list[dict[str, Any]]) -> list[float]:
+    """Send `payloads` at once; the seconds each took until its callback arrived."""
+    ids = await server.interact(*payloads)
+    answers = await asyncio.gather(*(server.callback(i, within=30.0) for i in ids))
+    latencies = [answer.at - server.sent_at[i] for i, answer in zip(ids, answers, strict=True)]
+    server.forget(ids)
+    return latencies
+
+
+async def _measure(which: str) -> dict[str, Any]:
+    async with FakeDiscord(validate=False, record=False, lifetime=600.0) as server:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.e2e",
+            "--child",
+            which,
+            str(server.port),
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            env=os.environ | CHILD_ENV,
+        )
+        assert child.stdout is not None and child.stdin is not None
+        try:
+            line = await asyncio.wait_for(child.stdout.readline(), START_TIMEOUT)
+            if line.strip() != b"ready":
+                raise RuntimeError(f"the {which} bot did not start: {line!r}")
+            await server.wait_gateway(OP_IDENTIFY)
+            process = psutil.Process(child.pid)
+            make = lambda: _request(server, which)  # noqa: E731
+            for _ in range(WARMUP // BURST + 1):
+                await _answer_all(server, [make() for _ in range(BURST)])
+            gc.collect()
+            await asyncio.sleep(0.5)
+            idle_rss = process.memory_info().rss
+            latencies = []
+            for _ in range(LATENCY_RUNS):
+                latencies += await _answer_all(server, [make()])
+            started = time.perf_counter()
+            for _ in range(LOAD_TOTAL // BURST):
+                await _answer_all(server, [make() for _ in range(BURST)])
+            elapsed = time.perf_counter() - started
+            await asyncio.sleep(0.5)
+            loaded_rss = process.memory_info().rss
+        finally:
+            child.stdin.close()
+            try:
+                await asyncio.wait_for(child.wait(), 10)
+            except TimeoutError:
+                child.kill()
+                await child.wait()
+    return {
+        **summarise(latencies),
+        "max_ms": round(max(latencies) * 1000, 3),
+        "p90_ms": round(percentile(latencies, 90) * 1000, 4),
+        "per_second": round((LOAD_TOTAL // BURST * BURST) / elapsed, 1),
+        "rss_idle_mb": round(idle_rss / 2**20, 2),
+        "rss_after_10k_mb": round(loaded_rss / 2**20, 2),
+        "rss_growth_mb": round((loaded_rss - idle_rss) / 2**20, 2),
+    }
+
+
+async def _main(which: list[str]) -> dict[str, Any]:
+    results = {}
+    for name in which:
+        results[name] = await _measure(name)
+        figures = results[name]
+        print(
+            f"{name:>5}: p50 {figures['p50_ms']:.3f} ms  p99 {figures['p99_ms']:.3f} ms  "
+            f"{figures['per_second']:.0f}/s  RSS {figures['rss_idle_mb']:.1f} MB idle -> "
+            f"{figures['rss_after_10k_mb']:.1f} MB after {LOAD_TOTAL:,} "
+            f"(+{figures['rss_growth_mb']:.2f} MB)",
+            flush=True,
+        )
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", choices=sorted(BOTS), help=argparse.SUPPRESS)
+    parser.add_argument("port", nargs="?", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=sorted(BOTS), action="append", help="bots to measure")
+    args = parser.parse_args()
+    if args.child:
+        asyncio.run(_child(args.child, args.port))
+        return 0
+    versions = f"python {platform.python_version()}, discord.py {discord.__version__}"
+    print(f"{versions}, {os.cpu_count()} CPUs")
+    print(f"latency: {LATENCY_RUNS} one at a time; load: {LOAD_TOTAL:,} in bursts of {BURST}")
+    results = asyncio.run(_main(args.only or ["bare", "ours"]))
+    summary: dict[str, Any] = {"bench": "e2e", **results}
+    if "bare" in results and "ours" in results:
+        ratio = results["ours"]["p50_ms"] / results["bare"]["p50_ms"]
+        summary["p50_ratio_vs_bare"] = round(ratio, 3)
+        summary["p50_target_met"] = ratio <= TARGET_RATIO
+        summary["growth_target_met"] = results["ours"]["rss_growth_mb"] < TARGET_GROWTH_MB
+        print(f"ours/bare p50: {ratio:.2f}x (target <= {TARGET_RATIO}x)")
+    print_summary(summary)
+    return 0
+
+
+if __name__ == "__main__":
+    with contextlib.suppress(KeyboardInterrupt):
+        sys.exit(main())
