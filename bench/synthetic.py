@@ -29,13 +29,32 @@ def _name(rng: random.Random) -> str:
     return " ".join(p.capitalize() for p in parts)
 
 
-def _sentence(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+def _vocabulary(rng: random.Random, size: int = 4000) -> tuple[list[str], list[float]]:
+    """Pseudo-words with Zipf weights, the themed words among them: prose where a few words
+    are common and most are rare, as in real text (a tiny vocabulary would put every word in
+    every entry, which no lore does)."""
+    words = list(
+        dict.fromkeys(
+            WORDS
+            + [
+                "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3)))
+                for _ in range(size)
+            ]
+        )
+    )
+    rng.shuffle(words)
+    return words, [1 / (rank + 1) for rank in range(len(words))]
+
+
+def _sentence(rng: random.Random, vocabulary: tuple[list[str], list[float]], words: int) -> str:
+    chosen = rng.choices(vocabulary[0], weights=vocabulary[1], k=words)
+    return " ".join(chosen).capitalize() + "."
 
 
 def synthetic_data(count: int, seed: int = 1948) -> list[dict[str, object]]:
     """`count` entries as plain data: people, characters played by them, and trivia."""
     rng = random.Random(seed)
+    vocabulary = _vocabulary(rng)
     data: list[dict[str, object]] = []
     source = [{"title": "Synthetic benchmark data"}]
     for index in range(count):
@@ -44,8 +63,8 @@ def synthetic_data(count: int, seed: int = 1948) -> list[dict[str, object]]:
             "id": f"syn-{index}",
             "name": name,
             "aliases": [name.split()[-1]],
-            "summary": _sentence(rng, 20),
-            "body": " ".join(_sentence(rng, 15) for _ in range(3)),
+            "summary": _sentence(rng, vocabulary, 20),
+            "body": " ".join(_sentence(rng, vocabulary, 15) for _ in range(3)),
             "sources": source,
         }
         if index % 3 == 0:

@@ -88,9 +88,10 @@ class SearchIndex:
         prefix_rows.sort()
         self._prefix_keys = [row[0] for row in prefix_rows]
         self._prefix_rows = prefix_rows
-        self._vocab_by_length: dict[int, list[str]] = defaultdict(list)
+        self._vocab: dict[tuple[int, str, str], list[str]] = defaultdict(list)
         for token in self._postings:
-            self._vocab_by_length[len(token)].append(token)
+            self._vocab[(len(token), "first", token[0])].append(token)
+            self._vocab[(len(token), "last", token[-1])].append(token)
         self._fts = self._build_fts()
 
     def _build_fts(self) -> sqlite3.Connection:
@@ -117,11 +118,14 @@ class SearchIndex:
             return [(token, 100.0)]
         if len(token) < 3:
             return []
-        pool: list[str] = []
+        # A typo rarely changes both the first and the last letter, so only tokens of a similar
+        # length sharing one of them are compared: a few hundred instead of the whole vocabulary.
+        pool: dict[str, None] = {}
         for length in range(len(token) - 2, len(token) + 3):
-            pool.extend(self._vocab_by_length.get(length, ()))
+            pool.update(dict.fromkeys(self._vocab.get((length, "first", token[0]), ())))
+            pool.update(dict.fromkeys(self._vocab.get((length, "last", token[-1]), ())))
         matches = process.extract(
-            token, pool, scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_TOKEN_CUTOFF
+            token, list(pool), scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_TOKEN_CUTOFF
         )
         return [(m[0], float(m[1])) for m in matches]
 
