@@ -22,6 +22,7 @@ from typing import Literal, Protocol, get_args
 
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import PersonaPurpose, Trivia
+from bot.persona.lines import persona_line
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +168,8 @@ class ScoreStore(Protocol):
 
     async def leaderboard(self, guild_id: int, limit: int = 10) -> list[Standing]: ...
 
+    async def close(self) -> None: ...
+
 
 class QuizHost(Protocol):
     """Shows a game to its players (a Discord channel, the console, a test recorder)."""
@@ -200,24 +203,15 @@ class QuizSettings:
     pause_seconds: float = 4.0
 
 
-FALLBACK_LINES: dict[PersonaPurpose, str] = {
-    "greeting": "Attention, please. We begin. Answer quickly, and answer once.",
-    "approval": "Correct. You may stay.",
-    "timeout": "Nobody? Time is up. We move on.",
-    "verdict": "That is all. The curtain is down.",
-}
-
-
 class Quizmaster:
-    """Lines in Lermontov's voice from the lore's persona entries, with a fallback per purpose."""
+    """Lines in Lermontov's voice from the book the game started with (see `persona_line`)."""
 
     def __init__(self, book: Lorebook, rng: random.Random) -> None:
         self._book = book
         self._rng = rng
 
     def line(self, purpose: PersonaPurpose) -> str:
-        lines = self._book.persona(purpose)
-        return self._rng.choice(lines) if lines else FALLBACK_LINES.get(purpose, "")
+        return persona_line(self._book, purpose, self._rng)
 
 
 class Game:

@@ -115,6 +115,9 @@ class MemoryStore:
     async def leaderboard(self, guild_id: int, limit: int = 10) -> list[Standing]:
         raise NotImplementedError
 
+    async def close(self) -> None:
+        self.closed = True
+
 
 class Recorder:
     """A host that writes down what a player would see, and can act when a round opens."""

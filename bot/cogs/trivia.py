@@ -1,0 +1,216 @@
+"""`/quiz start|stop|leaderboard`: a trivia game the whole channel plays with answer buttons.
+
+Thin glue: the rules live in `bot.persona.quiz`, the embeds in `bot.render.quiz`, the points in
+`bot.lore.store.scores`. Answer buttons are routed by custom id through a dynamic item, so a
+click on an old game's buttons, even from before a restart, still gets a clear answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import RedShoesBot, reply
+from bot.cogs.navigation import bot_of, guarded
+from bot.lore.store.scores import SqliteScoreStore
+from bot.lore.store.sqlite import DB_NAME
+from bot.persona.lines import persona_line
+from bot.persona.quiz import (
+    MAX_ROUNDS,
+    Ending,
+    Game,
+    GameRecord,
+    GameRunning,
+    NoQuestions,
+    QuizRegistry,
+    Round,
+    Standing,
+    Topic,
+    Verdict,
+    end_abandoned,
+)
+from bot.render import quiz as render
+
+log = logging.getLogger(__name__)
+NONE = discord.AllowedMentions.none()
+
+
+class FollowupHost:
+    """Shows one game as follow-ups to its `/quiz start`; round 1 waits for that response.
+
+    Follow-ups need no Send Messages permission in the channel and can be edited later (to close
+    a question's buttons). Their token lasts 15 minutes, well over the longest game
+    (`MAX_ROUNDS` rounds of `QuizSettings` time).
+    """
+
+    def __init__(self, followup: discord.Webhook) -> None:
+        self.followup = followup
+        self.announced = asyncio.Event()
+        self._question: discord.WebhookMessage | None = None
+
+    async def round_opened(self, game: Game, rnd: Round) -> None:
+        await self.announced.wait()
+        self._question = await self.followup.send(
+            embed=render.question_embed(game, rnd),
+            view=render.answer_view(game, rnd),
+            allowed_mentions=NONE,
+            wait=True,
+        )
+
+    async def round_closed(self, game: Game, rnd: Round) -> None:
+        if self._question is not None:
+            await self._question.edit(
+                embed=render.question_embed(game, rnd),
+                view=render.answer_view(game, rnd),
+                allowed_mentions=NONE,
+            )
+        await self.followup.send(embed=render.reveal_embed(game, rnd), allowed_mentions=NONE)
+
+    async def game_over(self, game: Game, ending: Ending) -> None:
+        await self.followup.send(embed=render.final_embed(game, ending), allowed_mentions=NONE)
+
+
+class AnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=render.ANSWER_ID
+):
+    """Any quiz answer button, in any message, from this process or an earlier one."""
+
+    def __init__(self, game_id: str, round_number: int, choice: int) -> None:
+        super().__init__(
+            discord.ui.Button(custom_id=render.answer_id(game_id, round_number, choice))
+        )
+        self.game_id = game_id
+        self.round_number = round_number
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> AnswerButton:
+        return cls(match["game"], int(match["round"]), int(match["choice"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        cog = bot_of(interaction).get_cog(Trivia.__cog_name__)
+        if not isinstance(cog, Trivia):
+            await reply(interaction, render.VERDICTS[Verdict.NO_GAME])
+            return
+        await guarded(interaction, lambda: cog.answer(interaction, self))
+
+
+class Trivia(commands.Cog):
+    """The quiz: one game per channel, points kept per server."""
+
+    quiz = app_commands.Group(
+        name="quiz", description="A trivia game about The Red Shoes", guild_only=True
+    )
+
+    def __init__(self, bot: RedShoesBot, registry: QuizRegistry) -> None:
+        self.bot = bot
+        self.registry = registry
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(AnswerButton)
+        await end_abandoned(self.registry.store, self._announce_interrupted)
+
+    async def cog_unload(self) -> None:
+        """Games are cancelled, not ended: the next process ends and announces them."""
+        self.bot.remove_dynamic_items(AnswerButton)
+        await self.registry.close()
+        await self.registry.store.close()
+
+    async def _announce_interrupted(self, record: GameRecord, standings: list[Standing]) -> None:
+        channel = self.bot.get_partial_messageable(record.channel_id, guild_id=record.guild_id)
+        await channel.send(embed=render.interrupted_embed(record, standings), allowed_mentions=NONE)
+
+    @quiz.command(name="start", description="Start a quiz in this channel")
+    @app_commands.describe(rounds="How many questions (default 5)", topic="What to ask about")
+    async def start(
+        self,
+        interaction: discord.Interaction[Any],
+        rounds: app_commands.Range[int, 1, MAX_ROUNDS] = 5,
+        topic: Topic = "all",
+    ) -> None:
+        assert interaction.guild_id is not None and interaction.channel_id is not None
+        book = await self.bot.library.book_for(interaction.guild_id)
+        host = FollowupHost(interaction.followup)
+        try:
+            game = await self.registry.start(
+                book,
+                host,
+                guild_id=interaction.guild_id,
+                channel_id=interaction.channel_id,
+                starter_id=interaction.user.id,
+                topic=topic,
+                rounds=rounds,
+            )
+        except GameRunning:
+            line = persona_line(book, "busy", self.bot.rng)
+            await reply(interaction, f"{line} A quiz is already running in this channel.")
+            return
+        except NoQuestions:
+            await reply(interaction, f"I have no quiz questions about {topic} yet.")
+            return
+        log.info("quiz game %s started in channel %s", game.id, interaction.channel_id)
+        try:
+            await interaction.response.send_message(
+                embed=render.start_embed(game, game.quizmaster.line("greeting")),
+                allowed_mentions=NONE,
+            )
+        finally:
+            host.announced.set()
+
+    @quiz.command(name="stop", description="Stop this channel's quiz (its starter or a moderator)")
+    async def stop(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.channel_id is not None
+        game = self.registry.in_channel(interaction.channel_id)
+        if game is None:
+            await reply(interaction, "There is no quiz running in this channel.")
+            return
+        user = interaction.user.id
+        if user != game.record.starter_id and not interaction.permissions.manage_guild:
+            book = await self.bot.library.book_for(interaction.guild_id)
+            line = persona_line(book, "forbidden", self.bot.rng)
+            await reply(
+                interaction, f"{line} Only whoever started the quiz or a moderator can stop it."
+            )
+            return
+        game.stop(by=user)
+        log.info("quiz game %s stopped by %s", game.id, user)
+        await reply(interaction, "Stopped. The points scored so far are kept.")
+
+    @quiz.command(name="leaderboard", description="This server's best quiz players")
+    async def leaderboard(self, interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild_id is not None
+        standings = await self.registry.store.leaderboard(
+            interaction.guild_id, render.LEADERBOARD_SIZE
+        )
+        await interaction.response.send_message(
+            embed=render.leaderboard_embed(standings), allowed_mentions=NONE
+        )
+
+    async def answer(self, interaction: discord.Interaction[Any], button: AnswerButton) -> None:
+        """A click on an answer: judged by the engine, answered privately to whoever clicked."""
+        assert interaction.channel_id is not None
+        verdict = await self.registry.answer(
+            interaction.channel_id,
+            button.game_id,
+            button.round_number,
+            interaction.user.id,
+            button.choice,
+        )
+        await reply(interaction, render.VERDICTS[verdict])
+
+
+async def setup(bot: RedShoesBot) -> None:
+    store = await SqliteScoreStore.open(bot.settings.data_dir / DB_NAME)
+    await bot.add_cog(Trivia(bot, QuizRegistry(store)))

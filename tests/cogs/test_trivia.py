@@ -1,0 +1,292 @@
+"""`/quiz` through the real CommandTree: games, fair scoring, timeouts, stop rights, restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import app
+from bot.app import RedShoesBot
+from bot.cogs.trivia import Trivia
+from bot.config import Settings
+from bot.lore.library import LoreLibrary
+from bot.lore.lorebook import Lorebook
+from bot.lore.store.scores import SqliteScoreStore
+from bot.lore.store.sqlite import DB_NAME
+from bot.offline.harness import Exchange, Harness
+from bot.offline.payloads import Actor
+from bot.offline.recorder import Call
+from bot.persona.quiz import Game, QuizRegistry, QuizSettings, Standing
+from bot.render.limits import problems
+from tests.persona.test_quiz import FakeClock, InstantClock
+
+STARTER = Actor(user_id=1001, username="vicky")
+JULIAN = STARTER.as_user(1002, "julian")
+BORIS = STARTER.as_user(1003, "boris")
+MODERATOR = Actor(user_id=1004, username="grischa", moderator=True)
+EPHEMERAL = 64
+
+
+@dataclass
+class Table:
+    """A running offline bot with the quiz on a fake clock, and the database it scores into."""
+
+    harness: Harness
+    clock: FakeClock
+    db: Path
+
+    @property
+    def cog(self) -> Trivia:
+        cog = self.harness.bot.get_cog("Trivia")
+        assert isinstance(cog, Trivia)
+        return cog
+
+    def game(self) -> Game:
+        game = self.cog.registry.in_channel(STARTER.channel_id)
+        assert game is not None
+        return game
+
+    async def seat(self, clock: FakeClock) -> None:
+        """(Re)load the quiz cog on a fresh connection to the same database: a new process."""
+        bot = self.harness.bot
+        if bot.get_cog("Trivia") is not None:
+            await bot.remove_cog("Trivia")
+        self.clock = clock
+        settings = QuizSettings(round_seconds=20, pause_seconds=0)
+        store = await SqliteScoreStore.open(self.db)
+        registry = QuizRegistry(store, clock=clock, settings=settings, rng=random.Random(5))
+        await bot.add_cog(Trivia(bot, registry))
+
+    async def next_message(self, start: int, title: str) -> Call:
+        """The next message the game sent (not a reply) whose embed title starts with `title`."""
+
+        def wanted(call: Call) -> bool:
+            embeds = (call.payload or {}).get("embeds") or [{}]
+            return call.kind in {"message", "followup"} and embeds[0].get("title", "").startswith(
+                title
+            )
+
+        return await self.harness.recorder.wait_for(wanted, start)
+
+    async def start(self, actor: Actor = STARTER, **options: Any) -> tuple[Exchange, Call]:
+        mark = len(self.harness.recorder.calls)
+        exchange = await self.harness.command("quiz start", actor=actor, **options)
+        return exchange, await self.next_message(mark, "Question 1")
+
+    async def click(self, question: Call, choice: int, actor: Actor) -> str:
+        """Press answer `choice` (0-based) on a question message; the ephemeral reply's text."""
+        message = self.harness.message(self._message_id(question))
+        exchange = await self.harness.click(choice + 1, message, actor)
+        return ephemeral_text(exchange)
+
+    def _message_id(self, call: Call) -> int:
+        for message_id, message in self.harness.recorder.messages.items():
+            if message.get("embeds") == (call.payload or {}).get("embeds"):
+                return message_id
+        raise AssertionError("question message not recorded")
+
+
+def ephemeral_text(exchange: Exchange) -> str:
+    data = exchange.data
+    assert data.get("flags", 0) & EPHEMERAL, data
+    assert data.get("allowed_mentions") == {"parse": []}
+    text: str = data["content"]
+    return text
+
+
+@pytest.fixture
+async def table(
+    tmp_path: Path, lorebook: Lorebook, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Table]:
+    """The quiz alone on an offline bot (other cogs are tested in their own files)."""
+    monkeypatch.setattr(app, "EXTENSIONS", ())
+    settings = Settings(data_dir=tmp_path, discord_token=None)
+    bot = RedShoesBot(settings, LoreLibrary(lorebook))
+    async with Harness.running(bot, STARTER) as harness:
+        seated = Table(harness, FakeClock(), tmp_path / DB_NAME)
+        await seated.seat(FakeClock())
+        yield seated
+        await bot.remove_cog("Trivia")
+
+
+def every_payload_is_quiet_and_fits(table: Table) -> None:
+    for call in table.harness.recorder.calls:
+        payload = call.payload or {}
+        body = payload.get("data", payload) if call.kind == "callback" else payload
+        if call.kind in {"callback", "message", "followup"} and body:
+            assert body.get("allowed_mentions") == {"parse": []}, call
+            assert problems(body) == [], call
+
+
+async def test_a_whole_game(table: Table):
+    exchange, question = await table.start(rounds=2, topic="all")
+    start = exchange.data
+    assert start["embeds"][0]["title"] == "Quiz: 2 questions"
+    assert not start.get("flags", 0) & EPHEMERAL
+    game = table.game()
+    buttons = question.payload["components"][0]["components"]  # type: ignore[index]
+    assert [b["label"] for b in buttons] == list(game.questions[0].choices)
+    assert "<t:" in question.payload["embeds"][0]["fields"][0]["value"]  # type: ignore[index]
+
+    right = game.questions[0].correct
+    wrong = (right + 1) % len(game.questions[0].choices)
+    mark = len(table.harness.recorder.calls)
+    assert "one answer" in await table.click(question, wrong, JULIAN)
+    assert "point is yours" in await table.click(question, right, BORIS)
+    reveal = await table.next_message(mark, "The answer:")
+    embed = reveal.payload["embeds"][0]  # type: ignore[index]
+    assert embed["title"] == f"The answer: {game.questions[0].answer}"
+    assert embed["description"] == game.questions[0].fact
+    assert f"<@{BORIS.user_id}>" in embed["fields"][0]["value"]
+
+    second = await table.next_message(mark, "Question 2")
+    mark = len(table.harness.recorder.calls)
+    assert "point is yours" in await table.click(second, game.questions[1].correct, BORIS)
+    final = await table.next_message(mark, "The quiz is over")
+    assert f"**1.** <@{BORIS.user_id}> — 2 points" in final.payload["embeds"][0]["description"]  # type: ignore[index]
+    assert table.cog.registry.in_channel(STARTER.channel_id) is None
+    every_payload_is_quiet_and_fits(table)
+
+
+async def test_simultaneous_answers_score_exactly_once(table: Table):
+    _, question = await table.start(rounds=1)
+    game = table.game()
+    message = table.harness.message(table._message_id(question))
+    right = game.questions[0].correct + 1
+    players = [STARTER.as_user(2000 + n) for n in range(20)]
+    clicks = [table.harness.click_payload(right, message, p) for p in players]
+    pending = [table.harness.dispatch(click) for click in clicks]
+    exchanges = await asyncio.gather(*(p.done() for p in pending))
+    calls = {c.interaction_id: c for e in exchanges for c in e.calls if c.kind == "callback"}
+    texts = [ephemeral_text(Exchange((calls[int(click["id"])],))) for click in clicks]
+    assert sum("point is yours" in t for t in texts) == 1
+    assert sum("closed" in t for t in texts) == len(players) - 1
+    await table.cog.registry.wait(game)
+    winner = next(p for p, t in zip(players, texts, strict=True) if "point is yours" in t)
+    assert await table.cog.registry.store.leaderboard(STARTER.guild_id or 0) == [
+        Standing(winner.user_id, 1)
+    ]
+
+
+async def test_nobody_answers_and_time_runs_out(table: Table):
+    await table.seat(InstantClock())
+    mark = len(table.harness.recorder.calls)
+    await table.harness.command("quiz start", rounds=1)
+    reveal = await table.next_message(mark, "The answer:")
+    assert reveal.payload["embeds"][0]["fields"][0]["name"] == "Point"  # type: ignore[index]
+    final = await table.next_message(mark, "The quiz is over")
+    assert final.payload["embeds"][0]["description"] == "Nobody scored."  # type: ignore[index]
+    edits = [c for c in table.harness.recorder.since(mark) if c.method == "PATCH"]
+    closed = edits[-1].payload
+    assert closed["embeds"][0]["fields"][0]["value"] == "Closed."  # type: ignore[index]
+    assert all(b["disabled"] for b in closed["components"][0]["components"])  # type: ignore[index]
+
+
+async def test_answering_twice_late_or_in_another_game_is_refused(table: Table):
+    _, question = await table.start(rounds=2)
+    game = table.game()
+    right = game.questions[0].correct
+    wrong = (right + 1) % len(game.questions[0].choices)
+    message = table.harness.message(table._message_id(question))
+    stale = {**message, "components": [dict(row) for row in message["components"]]}
+    assert "one answer" in await table.click(question, wrong, JULIAN)
+    assert "already answered" in await table.click(question, right, JULIAN)
+    mark = len(table.harness.recorder.calls)
+    table.clock.expire()
+    await table.next_message(mark, "Question 2")
+    assert "closed" in ephemeral_text(await table.harness.click(right + 1, stale, BORIS))
+    table.game().stop(by=STARTER.user_id)
+    await table.cog.registry.wait(game)
+    assert "over" in ephemeral_text(await table.harness.click(right + 1, stale, BORIS))
+    assert game.scores == {}
+    assert await table.cog.registry.store.leaderboard(STARTER.guild_id or 0) == []
+
+
+async def test_one_game_per_channel(table: Table):
+    await table.start(rounds=1)
+    game = table.game()
+    refused = await table.harness.command("quiz start", actor=JULIAN)
+    assert "already running" in ephemeral_text(refused)
+    assert table.game() is game and game.record.starter_id == STARTER.user_id
+
+
+@pytest.mark.parametrize(
+    ("stopper", "allowed"), [(STARTER, True), (MODERATOR, True), (JULIAN, False)]
+)
+async def test_stop_is_for_the_starter_or_a_moderator(table: Table, stopper: Actor, allowed: bool):
+    await table.start(rounds=3)
+    game = table.game()
+    mark = len(table.harness.recorder.calls)
+    text = ephemeral_text(await table.harness.command("quiz stop", actor=stopper))
+    if not allowed:
+        assert "Only whoever started the quiz or a moderator" in text
+        assert table.game() is game and game.stopped_by is None
+        game.stop(by=STARTER.user_id)
+        await table.cog.registry.wait(game)
+        return
+    assert "Stopped" in text
+    final = await table.next_message(mark, "The quiz was stopped")
+    assert f"<@{stopper.user_id}>" in final.payload["embeds"][0]["fields"][0]["value"]  # type: ignore[index]
+    assert table.cog.registry.in_channel(STARTER.channel_id) is None
+
+
+async def test_stop_without_a_game(table: Table):
+    text = ephemeral_text(await table.harness.command("quiz stop"))
+    assert "no quiz running" in text
+
+
+async def test_the_leaderboard_after_two_games(table: Table):
+    for winner in (BORIS, JULIAN):
+        _, question = await table.start(rounds=1)
+        game = table.game()
+        await table.click(question, game.questions[0].correct, winner)
+        await table.cog.registry.wait(game)
+    _, question = await table.start(rounds=1)
+    game = table.game()
+    await table.click(question, game.questions[0].correct, BORIS)
+    await table.cog.registry.wait(game)
+    board = (await table.harness.command("quiz leaderboard")).data["embeds"][0]
+    assert board["title"] == "Quiz leaderboard"
+    assert board["description"].splitlines() == [
+        f"**1.** <@{BORIS.user_id}> — 2 points",
+        f"**2.** <@{JULIAN.user_id}> — 1 point",
+    ]
+    elsewhere = Actor(user_id=1, guild_id=9999, channel_id=4)
+    other = (await table.harness.command("quiz leaderboard", actor=elsewhere)).data["embeds"][0]
+    assert "No points yet" in other["description"]
+
+
+async def test_a_restart_mid_game_ends_it_announces_it_and_keeps_the_points(table: Table):
+    _, question = await table.start(rounds=3)
+    game = table.game()
+    await table.click(question, game.questions[0].correct, BORIS)
+    mark = len(table.harness.recorder.calls)
+    await table.seat(FakeClock())
+    notice = await table.next_message(mark, "The quiz was interrupted")
+    assert notice.url == f"/channels/{STARTER.channel_id}/messages"
+    assert f"<@{BORIS.user_id}> — 1 point" in notice.payload["embeds"][0]["description"]  # type: ignore[index]
+    assert table.cog.registry.in_channel(STARTER.channel_id) is None
+    board = (await table.harness.command("quiz leaderboard")).data["embeds"][0]
+    assert f"<@{BORIS.user_id}> — 1 point" in board["description"]
+    assert "over" in await table.click(question, game.questions[0].correct, JULIAN)
+    _, fresh = await table.start(rounds=1)
+    assert fresh.payload["embeds"][0]["title"] == "Question 1 of 1"  # type: ignore[index]
+    table.game().stop(by=STARTER.user_id)
+
+
+async def test_the_extension_scores_into_the_data_folder(
+    tmp_path: Path, lorebook: Lorebook, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(app, "EXTENSIONS", ("bot.cogs.trivia",))
+    bot = RedShoesBot(Settings(data_dir=tmp_path, discord_token=None), LoreLibrary(lorebook))
+    async with Harness.running(bot, STARTER) as harness:
+        cog: Any = harness.bot.get_cog("Trivia")
+        assert isinstance(cog.registry.store, SqliteScoreStore)
+        assert (tmp_path / DB_NAME).exists()
+        await harness.bot.remove_cog("Trivia")
