@@ -92,6 +92,10 @@ class Lorebook:
     def complete(self, prefix: str, kind: Kind | None = None) -> list[Entry]:
         return self._index.complete(prefix, kind)
 
+    def exact(self, query: str, kinds: Iterable[Kind] | None = None) -> list[Entry]:
+        """Entries whose name, alias or id is the query (case and accents aside); no fuzzing."""
+        return self._index.exact(query, kinds)
+
     def find(self, query: str, kinds: Iterable[Kind] | None = None) -> Entry | None:
         """The one entry a name option means: an exact match, else a confident fuzzy match."""
         hits = self._index.search(query, kinds, limit=1)

@@ -1,0 +1,427 @@
+"""Lermontov answers a chat message from the lore, and only from the lore.
+
+`Answerer.answer(book, text, channel)` reads the question (`intent`), finds what it names
+(`resolve`), leans on the channel's last answer for pronouns and "and Julian?" (`memory`), and
+composes a reply from the entries themselves (`compose`). Every factual sentence comes out of an
+entry, whose id goes into `sources`; when nothing in the lore fits, the reply says so in
+character, points to the commands, and carries no sources and a low confidence.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import (
+    Character,
+    Dialogue,
+    Entry,
+    Kind,
+    Person,
+    Quote,
+    Work,
+)
+from bot.lore.text import fold
+from bot.persona import compose
+from bot.persona.intent import DEBATE_WORDS, Intent, Question, normalise, parse
+from bot.persona.lines import persona_line
+from bot.persona.memory import ConversationMemory, Turn
+from bot.persona.resolve import (
+    ANSWERABLE,
+    Subjects,
+    best_passage,
+    describe_search,
+    find_subjects,
+    stem,
+    stems_of,
+    work_of_form,
+)
+
+LINE_MATCH = 85.0
+"""How close a message must be to a line of dialogue to count as saying it (rapidfuzz ratio)."""
+
+MIN_DESCRIBED = 2
+"""Words a question must share with one sentence of the lore when it names nothing: one common
+word ("life", "weather") in a sentence is a coincidence, not an answer."""
+
+PEOPLE: tuple[Kind, ...] = ("character", "person")
+SCENES: tuple[Kind, ...] = ("scene", "ballet_scene")
+HINTS: dict[str, str] = {
+    "played": "`/character` or `/person`",
+    "about": "`/character`, `/person` or `/search`",
+    "crew": "`/film` or `/person`",
+    "when": "`/film`",
+    "born": "`/person`",
+    "length": "`/film`",
+    "awards": "`/film`",
+    "ending": "`/story`",
+    "debate": "`/story`",
+    "happens": "`/story`, `/ballet` or `/andersen`",
+    "quote": "`/quote`",
+    "who_said": "`/quote`",
+}
+DEFAULT_HINT = "`/search`, `/character`, `/story`, `/ballet` or `/quote`"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot would post, the lore entries it came from, and how sure it is (0..1)."""
+
+    answer: str
+    sources: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Found:
+    """An answer before it is dressed: its sentences, entries, focus for follow-ups."""
+
+    text: str
+    sources: tuple[Entry, ...]
+    confidence: float
+    focus: tuple[Entry, ...] = ()
+
+
+class Answerer:
+    """Answers messages; one per bot, holding each channel's short conversational memory."""
+
+    def __init__(
+        self,
+        memory: ConversationMemory | None = None,
+        rng: random.Random | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._memory = memory if memory is not None else ConversationMemory()
+        self._rng = rng if rng is not None else random.Random()
+        self._clock = clock
+
+    def answer(
+        self, book: Lorebook, text: str, channel: Hashable = None, name: str | None = None
+    ) -> Reply:
+        """The reply to `text` said in `channel` by someone called `name` (for greetings)."""
+        now = self._clock()
+        question = parse(text)
+        last = self._memory.recall(channel, now)
+        if question.intent == "greeting":
+            line = persona_line(book, "greeting", self._rng)
+            return Reply(compose.with_name(line, name), [], 1.0)
+        if question.intent == "thanks":
+            return Reply(compose.with_name(persona_line(book, "thanks", self._rng), name), [], 1.0)
+        intent, found = _Route(book, question, last, self._rng).run()
+        if found is None:
+            hint = HINTS.get(intent, DEFAULT_HINT)
+            line = persona_line(book, "unknown", self._rng)
+            return Reply(f"{line} Try {hint}.", [], 0.1)
+        role = question.role if intent == "crew" else (last.role if last else None)
+        focus = tuple(e.id for e in found.focus or found.sources)
+        self._memory.remember(channel, Turn(intent, role, focus, now))
+        ids = list(dict.fromkeys(e.id for e in found.sources))
+        return Reply(compose.finish(found.text, found.sources), ids, round(found.confidence, 2))
+
+
+def answer(book: Lorebook, text: str) -> Reply:
+    """A one-off answer with no conversation around it (the `ask` command)."""
+    return Answerer(rng=random.Random(0)).answer(book, text)
+
+
+class _Route:
+    """One question against one book: picks the route for the intent and runs it."""
+
+    def __init__(
+        self, book: Lorebook, question: Question, last: Turn | None, rng: random.Random
+    ) -> None:
+        self.book = book
+        self.q = question
+        self.last = last
+        self.rng = rng
+        self.subjects: Subjects = find_subjects(book, question.subject)
+        self.sure = min((m.score for m in self.subjects.mentions), default=100.0) / 100.0
+
+    def run(self) -> tuple[Intent, Found | None]:
+        intent: Intent = self.q.intent
+        if intent not in ("who_said", "quote"):
+            echoed = self.echo()
+            if echoed is not None:
+                return "who_said", echoed
+        if self.last and self.subjects.mentions and self._leans_on_last(intent):
+            intent = self.last.intent
+        handler = getattr(self, f"on_{intent}", self.on_about)
+        found: Found | None = handler()
+        return intent, found
+
+    def _leans_on_last(self, intent: Intent) -> bool:
+        return intent == "none" or (self.q.follow_up and intent == "about" and not self.q.pronoun)
+
+    # ---- what the question is about -------------------------------------------------------
+
+    def recalled(self, kinds: Sequence[Kind]) -> Entry | None:
+        """The most recent entry of these kinds in the channel's last answer."""
+        if self.last is None:
+            return None
+        for entry_id in self.last.focus:
+            entry = self.book.get(entry_id)
+            if entry is not None and entry.kind in kinds:
+                return entry
+        return None
+
+    def subject(self, kinds: Sequence[Kind]) -> Entry | None:
+        """The named entry of these kinds, else (for a pronoun or no name) the recalled one."""
+        mention = self.subjects.first(kinds)
+        if mention is not None:
+            return mention.entry
+        if self.subjects.mentions or self.subjects.unknown:
+            return None
+        return self.recalled(kinds)
+
+    def work(self) -> Work | None:
+        """The work asked about: named, recalled, else the film (a question names nothing)."""
+        entry = self.subject(("work",))
+        if isinstance(entry, Work):
+            return entry
+        if self.subjects.unknown or self.subjects.mentions:
+            return None
+        recalled = self.recalled(("work",))
+        if isinstance(recalled, Work):
+            return recalled
+        return work_of_form(self.book, "film")
+
+    def person_of(self, entry: Entry | None) -> Person | None:
+        if isinstance(entry, Character) and entry.played_by:
+            entry = self.book.get(entry.played_by)
+        return entry if isinstance(entry, Person) else None
+
+    # ---- routes ------------------------------------------------------------------------------
+
+    def echo(self) -> Found | None:
+        """The message is a line of dialogue: answer with the next one, or name its speaker."""
+        said = " ".join(normalise(self.q.text))
+        if len(said.split()) < 3:
+            return None
+        best: tuple[float, Dialogue, int] | None = None
+        for entry in self.book.of_kind("dialogue"):
+            if not isinstance(entry, Dialogue):
+                continue
+            for n, line in enumerate(entry.lines[:-1]):
+                score = fuzz.ratio(said, fold(line.line))
+                if score >= LINE_MATCH and (best is None or score > best[0]):
+                    best = (score, entry, n)
+        if best is None:
+            return None
+        _, dialogue, n = best
+        reply = dialogue.lines[n + 1]
+        speaker = self.book.get(reply.speaker)
+        return Found(compose.spoken(reply.line, speaker), (dialogue,), 0.95, _entries(speaker))
+
+    def on_who_said(self) -> Found | None:
+        said = " ".join(w for w in self.q.words if w not in {"who", "whose", "said", "says", "say"})
+        best: tuple[float, Entry, str, str] | None = None
+        for entry in (*self.book.of_kind("quote"), *self.book.of_kind("dialogue")):
+            lines = [(entry.speaker, entry.line)] if isinstance(entry, Quote) else []
+            if isinstance(entry, Dialogue):
+                lines = [(ln.speaker, ln.line) for ln in entry.lines]
+            for speaker_id, line in lines:
+                score = fuzz.partial_ratio(said, fold(line)) if len(said) >= 8 else 0.0
+                if score >= LINE_MATCH and (best is None or score > best[0]):
+                    best = (score, entry, speaker_id, line)
+        if best is None:
+            return self.on_quote()
+        _, entry, said_by, line = best
+        speaker = self.book.get(said_by)
+        return Found(compose.spoken(line, speaker), (entry,), 0.9, _entries(speaker))
+
+    def on_played(self) -> Found | None:
+        entry = self._described_by_possessive() or self.subject(PEOPLE)
+        if entry is None and not self.subjects.mentions:
+            found = describe_search(self.book, self.subjects.unknown, ("character",))
+            entry = found[0] if found else None
+        if isinstance(entry, Character):
+            actor = self.person_of(entry)
+            if actor is None:
+                return None
+            return Found(compose.played_by(entry, actor), (entry, actor), 0.9 * self.sure)
+        if isinstance(entry, Person):
+            parts = self.book.played_by(entry.id)
+            if not parts:
+                return Found(compose.person(entry), (entry,), 0.6 * self.sure)
+            return Found(compose.played(entry, parts), (entry, *parts), 0.9 * self.sure)
+        work = self.subject(("work",))
+        if isinstance(work, Work) and work.form == "film":
+            cast = [c for c in self.book.of_type(Character) if c.played_by][:8]
+            people = [self.person_of(c) for c in cast]
+            pairs = [(c, p) for c, p in zip(cast, people, strict=True) if p]
+            return Found(compose.cast(work, pairs), (work,), 0.7)
+        return None
+
+    def _described_by_possessive(self) -> Entry | None:
+        """ "Lermontov's assistant": a character described by another's name and a word."""
+        if not self.subjects.unknown or not self.subjects.mentions or "s" not in self.q.words:
+            return None
+        owner = self.subjects.mentions[0].entry
+        words = [*fold(owner.name).split()[-1:], *self.subjects.unknown]
+        found = describe_search(self.book, words, ("character",))
+        if found and found[0].id != owner.id:
+            return found[0]
+        return None
+
+    def on_crew(self) -> Found | None:
+        if self.subjects.first(PEOPLE) and not self.subjects.of_kinds(("work",)):
+            return self.on_about()
+        work = self.work()
+        role = self.q.role or (self.last.role if self.last else None)
+        if work is None or role is None:
+            return None
+        credits = compose.credits_for(work, role)
+        if not credits:
+            return None
+        people = tuple(p for c in credits if c.person and (p := self.book.get(c.person)))
+        return Found(compose.crew(work, credits, self.book), (work, *people), 0.9 * self.sure)
+
+    def on_when(self) -> Found | None:
+        entry = self.subject(("work", "person", "character"))
+        if entry is None:
+            entry = self.work()
+        if isinstance(entry, Person | Character):
+            return self.on_born()
+        if isinstance(entry, Work):
+            return Found(compose.year(entry), (entry,), 0.9 * self.sure)
+        return None
+
+    def on_born(self) -> Found | None:
+        person = self.person_of(self.subject(("person", "character")))
+        if person is None or person.born is None:
+            return None
+        return Found(compose.lifespan(person), (person,), 0.9 * self.sure)
+
+    def on_length(self) -> Found | None:
+        work = self.work()
+        if work is None or work.running_time is None:
+            return None
+        return Found(compose.running_time(work), (work,), 0.9 * self.sure)
+
+    def on_awards(self) -> Found | None:
+        work = self.work()
+        if work is None or not work.awards:
+            return None
+        return Found(compose.awards(work), (work,), 0.9 * self.sure)
+
+    def _story(self) -> tuple[Kind, Work | None]:
+        """Which story a scene question is about: the ballet's, the tale's, or the film's."""
+        work = self.subject(("work",))
+        if isinstance(work, Work) and work.form == "ballet":
+            return "ballet_scene", work
+        if isinstance(work, Work) and work.form != "film":
+            return "scene", work
+        return "scene", None
+
+    def ending_scenes(self, kind: Kind) -> list[Entry]:
+        scenes: list[Entry] = [e for e in self.book.of_kind(kind) if "ending" in e.tags]
+        return scenes or list(self.book.of_kind(kind)[-1:])
+
+    def on_ending(self) -> Found | None:
+        kind, work = self._story()
+        if work is not None and kind == "scene":
+            return Found(compose.about(work, self.book), (work,), 0.7)
+        scenes = self.ending_scenes(kind)
+        if not scenes:
+            return None
+        return Found(compose.scenes(scenes), tuple(scenes), 0.85)
+
+    def on_debate(self) -> Found | None:
+        scenes = self.ending_scenes("scene")
+        keywords = [w for w in DEBATE_WORDS if " " not in w] + ["whether", "settled"]
+        passage = best_passage(scenes, keywords, limit=4)
+        if passage is None:
+            trivia = self.book.search("ending debated ambiguous", ("trivia",), limit=5)
+            passage = best_passage([h.entry for h in trivia], ["ending", *keywords])
+        if passage is None:
+            return self.on_ending()
+        entry, said, _ = passage
+        return Found(compose.passage(entry, said), (entry,), 0.8)
+
+    def on_happens(self) -> Found | None:
+        kind, work = self._story()
+        scene = self.subject(SCENES)
+        if scene is None and self.q.position == "start":
+            scenes = self.book.of_kind(kind)
+            scene = scenes[0] if scenes else None
+        if scene is None and self.q.position == "end":
+            return self.on_ending()
+        words = [w for w in self.q.subject if w not in {"the", "a", "an"}]
+        if scene is None and (self.subjects.unknown or work is None):
+            scene = self._search_scene(words, (kind,) if work else SCENES)
+        if scene is not None:
+            return Found(compose.about(scene, self.book), (scene,), 0.8 * self.sure)
+        return self.on_about()
+
+    def _search_scene(self, words: list[str], kinds: tuple[Kind, ...]) -> Entry | None:
+        content = {stem(w) for w in words} - {stem(w) for w in ("scene", "ballet", "film")}
+        if not content:
+            return None
+        for hit in self.book.search(" ".join(words), kinds, limit=5):
+            if hit.how != "text" and hit.score >= 85:
+                return hit.entry
+            text = stems_of(f"{hit.entry.name} {hit.entry.summary}")
+            if len(content & text) * 2 >= len(content):
+                return hit.entry
+        return None
+
+    def on_quote(self) -> Found | None:
+        named = self.subjects.first(("quote", "dialogue"))
+        if named is not None:
+            return Found(compose.about(named.entry, self.book), (named.entry,), 0.85)
+        speakers = set()
+        for entry in self.subjects.of_kinds(PEOPLE):
+            if isinstance(entry, Person):
+                speakers |= {c.id for c in self.book.played_by(entry.id)}
+            else:
+                speakers.add(entry.id)
+        if not speakers and not self.subjects.mentions:
+            recalled = self.recalled(("character",))
+            speakers = {recalled.id} if recalled and self.q.pronoun else set()
+        quotes = [q for q in self.book.of_type(Quote) if not speakers or q.speaker in speakers]
+        if not quotes or (not speakers and not self.subjects.unknown):
+            return None
+        keywords = {stem(w) for w in self.subjects.unknown}
+
+        def score(q: Quote) -> int:
+            return len(keywords & stems_of(f"{q.line} {q.context} {q.name} {' '.join(q.aliases)}"))
+
+        best = max(score(q) for q in quotes)
+        if not speakers and best == 0:
+            return None
+        chosen = self.rng.choice([q for q in quotes if score(q) == best])
+        speaker = self.book.get(chosen.speaker)
+        return Found(compose.quote(chosen, speaker), (chosen,), 0.85, _entries(speaker))
+
+    def on_about(self) -> Found | None:
+        mentions = self.subjects.mentions
+        if not mentions:
+            target = self.subject(ANSWERABLE) if self.q.pronoun else None
+            if target is not None:
+                return Found(compose.about(target, self.book), (target,), 0.7)
+            if len(self.subjects.unknown) < MIN_DESCRIBED:
+                return None
+            found = describe_search(self.book, self.subjects.unknown)
+            if found is None:
+                return None
+            entry, said = found
+            return Found(compose.passage(entry, said), (entry,), 0.5)
+        entries = [m.entry for m in mentions]
+        if self.subjects.unknown:
+            hits = self.book.search(" ".join(self.subjects.unknown), ANSWERABLE, limit=3)
+            keywords = [*self.subjects.unknown, *(w for e in entries for w in fold(e.name).split())]
+            passage = best_passage([*entries, *(h.entry for h in hits)], keywords)
+            if passage is not None and passage[2] >= 2:
+                entry, said, _ = passage
+                return Found(compose.passage(entry, said), (entry,), 0.6 * self.sure)
+        target = entries[0]
+        return Found(compose.about(target, self.book), (target,), 0.85 * self.sure)
+
+
+def _entries(entry: Entry | None) -> tuple[Entry, ...]:
+    return (entry,) if entry is not None else ()

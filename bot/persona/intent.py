@@ -1,0 +1,283 @@
+"""What a chat message asks, read from its words alone (the lore is consulted later).
+
+People type fast: "who playd lermontof", "whos vicky", "why do u wanna dance". The message is
+folded (no case, no accents, no punctuation), common chat shorthand is expanded, and words close to
+a question keyword are corrected to it, so the rules below only ever see canonical keywords.
+Names are left alone: they are matched against the lore by `bot.persona.resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from bot.lore.text import fold
+
+Intent = Literal[
+    "greeting",
+    "thanks",
+    "played",
+    "crew",
+    "when",
+    "born",
+    "length",
+    "awards",
+    "ending",
+    "debate",
+    "happens",
+    "quote",
+    "who_said",
+    "about",
+    "none",
+]
+Position = Literal["start", "end"]
+
+WH = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "why", "how"})
+GREET_WORDS = frozenset(
+    "hello hi hey hiya howdy greetings evening morning afternoon bonjour salut yo hallo hullo "
+    "heya sup".split()
+)
+GREET_FILLER = frozenset(
+    "good there mr mister sir monsieur boris lermontov how are you doing dear all everyone "
+    "again today tonight is it going".split()
+)
+THANK_WORDS = frozenset("thanks thank thx ty merci cheers appreciate appreciated".split())
+PLAY_VERBS = frozenset("played plays play playing portrayed portrays portray acted".split())
+DANCE_VERBS = frozenset("danced dances dance dancing".split())
+ACTOR_NOUNS = frozenset("actor actress actors actresses cast starred starring stars".split())
+SAY_WORDS = frozenset(
+    "say said says saying sayings quote quotes quoted line lines reply replies replied".split()
+)
+AWARD_WORDS = frozenset(
+    "award awards oscar oscars academy nominated nomination nominations nominee won win wins "
+    "prize prizes globe globes golden bafta".split()
+)
+BORN_WORDS = frozenset("born birth birthday".split())
+DIED_WORDS = frozenset("died die death".split())
+LENGTH_WORDS = frozenset("runtime running minutes length duration".split())
+WHEN_WORDS = frozenset(
+    "when year released release premiere premiered published publish date opened debut".split()
+)
+END_WORDS = frozenset("end ends ending ended finale final conclusion".split())
+DEBATE_WORDS = frozenset(
+    "debate debated debatable argued argue ambiguous ambiguity controversial controversy "
+    "interpret interpretation meaning mean jump jumped jumps fell fall suicide".split()
+)
+HAPPEN_WORDS = frozenset(
+    "happen happens happened happening scene scenes plot story synopsis summary".split()
+)
+START_WORDS = frozenset("start starts begin begins beginning opening first".split())
+ABOUT_WORDS = frozenset("tell describe explain info information know".split())
+
+ROLE_WORDS: dict[str, str] = {
+    **dict.fromkeys("directed direct directs director directors directing".split(), "director"),
+    **dict.fromkeys(
+        "wrote write writes writer writers written screenplay script screenwriter author".split(),
+        "writer",
+    ),
+    **dict.fromkeys("produced produce producer producers".split(), "producer"),
+    **dict.fromkeys("composed compose composer music score scored soundtrack".split(), "composer"),
+    **dict.fromkeys(
+        "choreographed choreography choreographer choreograph".split(), "choreographer"
+    ),
+    **dict.fromkeys("conducted conductor conduct conducting orchestra".split(), "conductor"),
+    **dict.fromkeys("designed design designer designs sets set decor".split(), "designer"),
+    **dict.fromkeys(
+        "photographed photography cinematographer cinematography shot filmed camera".split(),
+        "cinematographer",
+    ),
+    **dict.fromkeys("edited editor editing".split(), "editor"),
+}
+ROLE_PRIORITY = (
+    "composer",
+    "choreographer",
+    "conductor",
+    "cinematographer",
+    "editor",
+    "designer",
+    "producer",
+    "writer",
+    "director",
+)
+
+STOP = frozenset(
+    "the a an of in on at to for from by with about and or but is are was were be been being do "
+    "does did done have has had this that these those it its he she him her his hers they them "
+    "their i me my you your we us our can could would should will shall may might must please "
+    "just so very much really also again then than as into up out over like yes no not ok okay "
+    "s t d ll re ve any some there here come came comes give show many get got make made "
+    "mr mrs miss sir dear anyone someone anything something one all kind "
+    "best most other else whole production art original part parts role roles character "
+    "characters who whom whose what which when where why how".split()
+)
+"""Words that never name a subject."""
+
+GRAMMAR = WH | frozenset(
+    "is was are were do did does a an of in on at to for from by with and or i you me my it "
+    "he she him her his they them".split()
+)
+"""Words a name never starts with."""
+
+VOCATIVES = (("mr", "lermontov"), ("boris", "lermontov"), ("lermontov",), ("boris",))
+"""How people address the bot; dropped from the front of a question ("lermontov, who is...")."""
+
+PRONOUNS = frozenset("he she him her his hers they them their it its this that".split())
+FOLLOW_UP_OPENERS = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "about"))
+
+SHORTHAND = {
+    "u": "you",
+    "ur": "your",
+    "wanna": "want to",
+    "gonna": "going to",
+    "whos": "who is",
+    "whats": "what is",
+    "hows": "how is",
+    "wats": "what is",
+    "wat": "what",
+    "wut": "what",
+    "pls": "please",
+    "plz": "please",
+    "thanx": "thanks",
+    "tks": "thanks",
+}
+KEYWORDS = sorted(
+    WH
+    | GREET_WORDS
+    | THANK_WORDS
+    | PLAY_VERBS
+    | DANCE_VERBS
+    | ACTOR_NOUNS
+    | SAY_WORDS
+    | AWARD_WORDS
+    | BORN_WORDS
+    | DIED_WORDS
+    | LENGTH_WORDS
+    | WHEN_WORDS
+    | END_WORDS
+    | DEBATE_WORDS
+    | HAPPEN_WORDS
+    | START_WORDS
+    | set(ROLE_WORDS)
+)
+_KEYWORD_SET = frozenset(KEYWORDS)
+QUESTION_WORDS = _KEYWORD_SET | STOP | ABOUT_WORDS
+"""Words that carry the question rather than its subject."""
+
+_MENTION = re.compile(r"<@[!&]?\d+>|^\s*@\S+")
+
+
+@dataclass(frozen=True)
+class Question:
+    """A message read as a question: what it asks, about which words, leaning on what."""
+
+    text: str
+    words: tuple[str, ...]
+    intent: Intent
+    role: str | None = None
+    position: Position | None = None
+    pronoun: bool = False
+    follow_up: bool = False
+
+    @property
+    def subject(self) -> tuple[str, ...]:
+        """Words that may name what the question is about (keywords removed, order kept)."""
+        return tuple(w for w in self.words if w not in _KEYWORD_SET and w not in ABOUT_WORDS)
+
+
+def normalise(text: str) -> tuple[str, ...]:
+    """Fold, expand shorthand ("u", "whos", "wanna") and correct near-misses of keywords."""
+    folded = fold(_MENTION.sub(" ", text))
+    words: list[str] = []
+    for word in folded.split():
+        words.extend(SHORTHAND.get(word, word).split())
+    if len(words) >= 2 and words[1] == "s" and words[0] in WH:
+        words[1] = "is"
+    words = _drop_vocative(words)
+    return tuple(_correct(w) for w in words)
+
+
+def _drop_vocative(words: list[str]) -> list[str]:
+    start = 1 if words and words[0] in GREET_WORDS else 0
+    for vocative in VOCATIVES:
+        end = start + len(vocative)
+        if tuple(words[start:end]) == vocative and len(words) > end and words[end] in WH:
+            return words[:start] + words[end:]
+    return words
+
+
+def _correct(word: str) -> str:
+    if word in _KEYWORD_SET or word in STOP or word in GREET_FILLER or len(word) < 5:
+        return word
+    match = process.extractOne(word, KEYWORDS, scorer=fuzz.ratio, score_cutoff=80)
+    return match[0] if match else word
+
+
+def parse(text: str) -> Question:
+    """Read one message; the rules run from the most specific question to the most general."""
+    words = normalise(text)
+    present = set(words)
+    intent, role = _intent(words, present)
+    position: Position | None = None
+    if present & START_WORDS:
+        position = "start"
+    elif present & END_WORDS:
+        position = "end"
+    follow_up = any(words[: len(opener)] == opener for opener in FOLLOW_UP_OPENERS)
+    return Question(
+        text=text,
+        words=words,
+        intent=intent,
+        role=role,
+        position=position,
+        pronoun=bool(present & PRONOUNS),
+        follow_up=follow_up,
+    )
+
+
+def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | None]:
+    asks = bool(present & WH)
+    if not words:
+        return "greeting", None
+    if present & THANK_WORDS and not asks:
+        return "thanks", None
+    if present & GREET_WORDS and present <= GREET_WORDS | GREET_FILLER:
+        return "greeting", None
+    if {"how", "are", "you"} <= present and present <= GREET_WORDS | GREET_FILLER:
+        return "greeting", None
+    if present & {"who", "whose"} and present & {"said", "says", "say", "line"}:
+        return "who_said", None
+    if present & SAY_WORDS and (asks or present & {"quote", "quotes", "line", "lines"}):
+        return "quote", None
+    if present & AWARD_WORDS:
+        return "awards", None
+    if present & BORN_WORDS or (present & DIED_WORDS and "when" in present):
+        return "born", None
+    if ("how" in present and "long" in present) or present & LENGTH_WORDS:
+        return "length", None
+    if _asks_who_played(present):
+        return "played", None
+    roles = [ROLE_WORDS[w] for w in words if w in ROLE_WORDS]
+    if roles and (asks or len(words) <= 3):
+        return "crew", min(roles, key=ROLE_PRIORITY.index)
+    if present & WHEN_WORDS:
+        return "when", None
+    if present & DEBATE_WORDS and (present & END_WORDS or present & {"jump", "jumped", "fell"}):
+        return "debate", None
+    if present & END_WORDS and (asks or present & HAPPEN_WORDS):
+        return "ending", None
+    if present & HAPPEN_WORDS or (present & START_WORDS and asks):
+        return "happens", None
+    if asks or present & ABOUT_WORDS:
+        return "about", None
+    return "none", None
+
+
+def _asks_who_played(present: set[str]) -> bool:
+    if present & ACTOR_NOUNS:
+        return True
+    if present & (PLAY_VERBS | DANCE_VERBS) and present & {"who", "whom"}:
+        return True
+    return bool(present & PLAY_VERBS and present & {"what", "which"})

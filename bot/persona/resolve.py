@@ -1,0 +1,215 @@
+"""Finding what a question is about in the lore, and the sentences of the lore that answer it.
+
+Names are matched exact-first (every run of up to five words against ids, names and aliases,
+with and without a leading "the"), then fuzzily for typos, and every fuzzy match must be backed
+by a word of the entry's own names, so a stray word never drags in an unrelated entry. Words that
+match nothing are kept: a question about something the lore does not hold must be told so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import Character, Entry, Kind, Work
+from bot.lore.search import entry_names, entry_text
+from bot.lore.text import fold
+from bot.persona.intent import GRAMMAR, QUESTION_WORDS
+
+ANSWERABLE: tuple[Kind, ...] = (
+    "character",
+    "person",
+    "work",
+    "scene",
+    "ballet_scene",
+    "quote",
+    "dialogue",
+    "trivia",
+)
+FUZZY_KINDS: tuple[Kind, ...] = ("character", "person", "work")
+"""Kinds matched despite typos. Other kinds have names made of common words ("The carnival",
+"Recommended by Helpmann") that a fuzzy match would find in almost any sentence."""
+
+FORM_WORDS: dict[str, str] = {
+    **dict.fromkeys("film movie picture flick".split(), "film"),
+    "ballet": "ballet",
+    **dict.fromkeys("tale fairy fairytale".split(), "fairy tale"),
+    **dict.fromkeys("musical broadway".split(), "stage musical"),
+    **dict.fromkeys("restoration restored".split(), "restoration"),
+}
+"""Plain words that mean one of the works: "the film", "the ballet", "the tale"."""
+
+MAX_GRAM = 5
+FUZZY_CUTOFF = 80.0
+WORD_CUTOFF = 75.0
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entry the question names, how sure the match is (100 = exact) and where it starts."""
+
+    entry: Entry
+    score: float
+    at: int
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Everything a question names, plus the words that named nothing in the lore."""
+
+    mentions: tuple[Mention, ...]
+    unknown: tuple[str, ...]
+
+    def first(self, kinds: Iterable[Kind]) -> Mention | None:
+        allowed = set(kinds)
+        return next((m for m in self.mentions if m.entry.kind in allowed), None)
+
+    def of_kinds(self, kinds: Iterable[Kind]) -> list[Entry]:
+        allowed = set(kinds)
+        return [m.entry for m in self.mentions if m.entry.kind in allowed]
+
+
+def stem(word: str) -> str:
+    """A crude stem, enough to match "jumped" with "jump" and "debated" with "debate"."""
+    for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+def work_of_form(book: Lorebook, form: str) -> Work | None:
+    """The first work of a form (the film, the ballet, the tale)."""
+    return next((e for e in book.of_kind("work") if isinstance(e, Work) and e.form == form), None)
+
+
+def find_subjects(book: Lorebook, words: Sequence[str]) -> Subjects:
+    """Entries named in `words` (exact, then generic work words, then fuzzy) and leftovers."""
+    mentions: list[Mention] = []
+    used = [False] * len(words)
+    i = 0
+    while i < len(words):
+        found = _exact_at(book, words, i)
+        if found:
+            length, entries = found
+            mentions += [Mention(e, 100.0, i) for e in entries]
+            used[i : i + length] = [True] * length
+            i += length
+        else:
+            i += 1
+    for i, word in enumerate(words):
+        if not used[i] and word in FORM_WORDS:
+            work = work_of_form(book, FORM_WORDS[word])
+            used[i] = True
+            if work is not None and all(m.entry.id != work.id for m in mentions):
+                mentions.append(Mention(work, 95.0, i))
+    for run in _runs(words, used):
+        mentions += _fuzzy(book, words, run, used)
+    unknown = tuple(
+        w
+        for i, w in enumerate(words)
+        if not used[i] and w not in QUESTION_WORDS and not w.isdigit()
+    )
+    mentions.sort(key=lambda m: m.at)
+    return Subjects(tuple(mentions), unknown)
+
+
+def _exact_at(book: Lorebook, words: Sequence[str], i: int) -> tuple[int, list[Entry]] | None:
+    if words[i] in GRAMMAR:
+        return None
+    for length in range(min(MAX_GRAM, len(words) - i), 0, -1):
+        gram = words[i : i + length]
+        if gram[-1] in QUESTION_WORDS or gram == ["the"]:
+            continue
+        key = " ".join(gram)
+        entries = book.exact(key, ANSWERABLE)
+        if not entries and gram[0] != "the":
+            entries = book.exact("the " + key, ANSWERABLE)
+        if entries:
+            return length, entries
+    return None
+
+
+def _runs(words: Sequence[str], used: list[bool]) -> list[list[int]]:
+    """Maximal runs of unused words that could be (part of) a name."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for i, word in enumerate(words):
+        if used[i] or word in QUESTION_WORDS or word.isdigit():
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(i)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _fuzzy(book: Lorebook, words: Sequence[str], run: list[int], used: list[bool]) -> list[Mention]:
+    query = " ".join(words[i] for i in run)
+    for hit in book.search(query, FUZZY_KINDS, limit=3):
+        if hit.how == "text" or hit.score < FUZZY_CUTOFF:
+            continue
+        name_words = {w for name in entry_names(hit.entry) for w in fold(name).split()}
+        backed = [
+            i
+            for i in run
+            if len(words[i]) >= 3
+            and any(fuzz.ratio(words[i], n) >= WORD_CUTOFF for n in name_words)
+        ]
+        if backed:
+            for i in backed:
+                used[i] = True
+            return [Mention(hit.entry, float(hit.score), run[0])]
+    return []
+
+
+def sentences(entry: Entry) -> list[str]:
+    """The prose of an entry, sentence by sentence (role in the story included)."""
+    parts = [entry_text(entry)]
+    if isinstance(entry, Character) and entry.role_in_story:
+        parts.insert(0, entry.role_in_story + ".")
+    return [s.strip() for part in parts for s in _SENTENCE.split(part) if s.strip()]
+
+
+def stems_of(text: str) -> set[str]:
+    return {stem(w) for w in fold(text).split()}
+
+
+def best_passage(
+    entries: Iterable[Entry], keywords: Iterable[str], limit: int = 2
+) -> tuple[Entry, list[str], int] | None:
+    """The entry and its sentences that share the most keyword stems with the question."""
+    wanted = {stem(k) for k in keywords}
+    if not wanted:
+        return None
+    best: tuple[Entry, list[str], int] | None = None
+    for entry in entries:
+        scored = [(len(wanted & stems_of(s)), n, s) for n, s in enumerate(sentences(entry))]
+        scored = [row for row in scored if row[0]]
+        if not scored:
+            continue
+        top = sorted(scored, key=lambda row: (-row[0], row[1]))[:limit]
+        score = top[0][0]
+        if best is None or score > best[2]:
+            best = (entry, [s for _, _, s in sorted(top, key=lambda row: row[1])], score)
+    return best
+
+
+def describe_search(
+    book: Lorebook, words: Sequence[str], kinds: Iterable[Kind] = ANSWERABLE
+) -> tuple[Entry, list[str]] | None:
+    """An entry one of whose sentences holds every one of `words`: "Lermontov's assistant"."""
+    wanted = {stem(w) for w in words}
+    if not wanted:
+        return None
+    for hit in book.search(" ".join(words), tuple(kinds), limit=5):
+        for sentence in sentences(hit.entry):
+            if wanted <= stems_of(sentence):
+                return hit.entry, [sentence]
+    return None

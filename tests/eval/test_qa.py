@@ -1,0 +1,85 @@
+"""The chat evaluation: every question in qa.yaml against the shipped lore, scored as a whole.
+
+A single wrong answer does not fail the suite (language is fuzzy); the accuracy falling under
+90% does. The failures are printed so a regression is easy to read.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.lore.lorebook import Lorebook
+from bot.lore.text import fold
+from bot.persona.answer import Answerer, Reply
+from bot.persona.lines import FALLBACKS
+
+QA = Path(__file__).with_name("qa.yaml")
+THRESHOLD = 0.90
+
+
+def _alternatives(value: Any) -> list[str]:
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def check(book: Lorebook, turn: dict[str, Any], reply: Reply) -> list[str]:
+    """What is wrong with `reply` for this turn (empty when it is right)."""
+    text = fold(reply.answer)
+    problems = []
+    expect = _alternatives(turn.get("expect"))
+    if expect and not any(fold(e) in text for e in expect):
+        problems.append(f"contains none of {expect}")
+    problems += [f"lacks {e!r}" for e in turn.get("expect_all", []) if fold(e) not in text]
+    source = _alternatives(turn.get("source"))
+    if source and not set(source) & set(reply.sources):
+        problems.append(f"sources {reply.sources} lack {source}")
+    kind = turn.get("source_kind")
+    if kind and not any((e := book.get(s)) and e.kind == kind for s in reply.sources):
+        problems.append(f"no {kind} among sources {reply.sources}")
+    purpose = turn.get("persona")
+    if purpose:
+        lines = [*book.persona(purpose), FALLBACKS[purpose]]
+        heads = [fold(line.split("{name}")[-1]) for line in lines]
+        if not any(h and h in text for h in heads):
+            problems.append(f"is not a {purpose} line")
+    if turn.get("unknown") and (reply.sources or reply.confidence >= 0.5):
+        problems.append("claims to know")
+    if not turn.get("unknown") and not purpose and not reply.sources:
+        problems.append("answered without a source")
+    return problems
+
+
+def conversations() -> list[list[dict[str, Any]]]:
+    cases = yaml.safe_load(QA.read_text(encoding="utf-8"))["cases"]
+    return [case.get("turns", [case]) for case in cases]
+
+
+def run_eval(book: Lorebook) -> tuple[int, list[str]]:
+    """(number of turns, one line per failed turn)."""
+    total, failures = 0, []
+    for n, turns in enumerate(conversations()):
+        answerer = Answerer(rng=random.Random(n))
+        for turn in turns:
+            total += 1
+            reply = answerer.answer(book, turn["ask"], channel=n)
+            problems = check(book, turn, reply)
+            if problems:
+                answer = reply.answer.replace("\n", " ")[:160]
+                failures.append(f"{turn['ask']!r}: {'; '.join(problems)} -> {answer!r}")
+    return total, failures
+
+
+def test_qa_has_enough_questions() -> None:
+    assert sum(len(t) for t in conversations()) >= 80
+
+
+def test_qa_accuracy(lorebook: Lorebook) -> None:
+    total, failures = run_eval(lorebook)
+    accuracy = 1 - len(failures) / total
+    print(f"\nchat eval: {total - len(failures)}/{total} = {accuracy:.1%}")
+    for failure in failures:
+        print("  FAIL", failure)
+    assert accuracy >= THRESHOLD, f"accuracy {accuracy:.1%} < {THRESHOLD:.0%}"
