@@ -1,0 +1,355 @@
+"""`/lore add|edit|remove|history|revert|export|import|config|reload`: moderators edit lore.
+
+Thin glue: the rules live in `bot.lore.editing`, storage in `bot.lore.store`, hot reload in
+`bot.lore.watch`, the texts in `bot.render.lore_admin`. Discord's default permissions hide the
+group from members without Manage Server; every handler checks again (Manage Server, or the role
+configured with `/lore config`), and so does every modal and button, since a payload can be sent
+by anyone who has its custom id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.app import RedShoesBot, reply
+from bot.lore.editing import EditRefused, LoreEditor
+from bot.lore.errors import LoreError, LoreProblem
+from bot.lore.forms import blank_form, entry_form, entry_from_form, form_fields
+from bot.lore.model import Kind
+from bot.lore.store.base import GuildConfig, GuildStore, StoreError
+from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
+from bot.lore.transfer import ImportPlan, size_problem
+from bot.lore.watch import reload_lore, watch_lore
+from bot.persona.lines import persona_line
+from bot.render import lore_admin as render
+from bot.render.limits import CHOICE_NAME, CHOICES, MODAL_TITLE, clip
+
+log = logging.getLogger(__name__)
+NONE = discord.AllowedMentions.none()
+VIEW_TIMEOUT = 600.0
+
+AttachmentReader = Callable[[discord.Attachment], Awaitable[bytes]]
+
+
+async def download(attachment: discord.Attachment) -> bytes:
+    return await attachment.read()
+
+
+class LoreAdmin(commands.Cog):
+    """Per-server lore editing, and the operator's hot reload."""
+
+    lore = app_commands.Group(
+        name="lore",
+        description="Change this server's lore (moderators)",
+        guild_only=True,
+        default_permissions=discord.Permissions(manage_guild=True),
+    )
+
+    def __init__(self, bot: RedShoesBot, store: GuildStore) -> None:
+        self.bot = bot
+        self.store = store
+        self.editor = LoreEditor(store, bot.library)
+        self.read_attachment: AttachmentReader = download
+        self._watcher: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        if self.bot.settings.lore_dir.is_dir():
+            self._watcher = asyncio.create_task(
+                watch_lore(self.bot.settings.lore_dir, self.bot.library, self.post_problems)
+            )
+
+    async def cog_unload(self) -> None:
+        if self._watcher is not None:
+            self._watcher.cancel()
+        await self.store.close()
+
+    async def post_problems(self, problems: list[LoreProblem]) -> None:
+        """Tell the operator's log channel (LOG_CHANNEL_ID), if any, why the lore was refused."""
+        channel_id = self.bot.settings.log_channel_id
+        if channel_id is None:
+            return
+        text = render.problems_text(
+            "Lore reload refused; still serving the previous lore:", problems
+        )
+        await self.bot.get_partial_messageable(channel_id).send(text, allowed_mentions=NONE)
+
+    async def _refuse(self, interaction: discord.Interaction[Any], purpose: Any, text: str) -> None:
+        book = await self.bot.library.book_for(interaction.guild_id)
+        await reply(interaction, clip(f"{persona_line(book, purpose, self.bot.rng)} {text}", 2000))
+
+    async def allowed(self, interaction: discord.Interaction[Any]) -> bool:
+        """Manage Server or the configured moderator role, in a server; else refuse and say why."""
+        if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
+            await self._refuse(interaction, "forbidden", "Lore is changed inside a server.")
+            return False
+        if interaction.permissions.manage_guild:
+            return True
+        role = (await self.store.config(interaction.guild_id)).moderator_role_id
+        # The interaction carries the member's role ids; `Member.roles` would need the guild
+        # cached, which it is not for a server the bot sees only through interactions.
+        if role is not None and interaction.user._roles.has(role):
+            return True
+        log.info(
+            "lore change refused for user %s in guild %s", interaction.user.id, interaction.guild_id
+        )
+        await self._refuse(
+            interaction, "forbidden", "Only moderators (Manage Server or the lore role) may."
+        )
+        return False
+
+    async def run(
+        self, interaction: discord.Interaction[Any], action: Callable[[int], Awaitable[None]]
+    ) -> None:
+        """Check the caller, then act; refusals of bad input are answered with what was wrong."""
+        if not await self.allowed(interaction):
+            return
+        assert interaction.guild_id is not None
+        try:
+            await action(interaction.guild_id)
+        except LoreError as error:
+            book = await self.bot.library.book_for(interaction.guild_id)
+            line = persona_line(book, "verdict", self.bot.rng)
+            await reply(
+                interaction, render.problems_text(f"{line} Nothing was changed:", error.problems)
+            )
+        except (EditRefused, StoreError) as error:
+            await self._refuse(interaction, "verdict", f"Nothing was changed: {error}.")
+
+    async def entry_choices(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        book = await self.bot.library.book_for(interaction.guild_id)
+        entries = book.complete(current) if current else book.entries
+        return [
+            app_commands.Choice(name=clip(f"{e.name} ({e.kind})", CHOICE_NAME), value=e.id)
+            for e in entries[:CHOICES]
+        ]
+
+    @lore.command(name="add", description="Add an entry to this server's lore")
+    async def add(self, interaction: discord.Interaction[Any], kind: Kind) -> None:
+        async def act(guild_id: int) -> None:
+            await interaction.response.send_modal(EntryForm(self, kind, None, 0, blank_form(kind)))
+
+        await self.run(interaction, act)
+
+    @lore.command(name="edit", description="Change an entry in this server")
+    @app_commands.autocomplete(entry=entry_choices)
+    async def edit(self, interaction: discord.Interaction[Any], entry: str) -> None:
+        async def act(guild_id: int) -> None:
+            current, base = await self.editor.current(guild_id, entry)
+            form = EntryForm(self, current.kind, current.id, base, entry_form(current))
+            await interaction.response.send_modal(form)
+
+        await self.run(interaction, act)
+
+    @lore.command(name="remove", description="Hide a shipped entry here, or delete an added one")
+    @app_commands.autocomplete(entry=entry_choices)
+    async def remove(self, interaction: discord.Interaction[Any], entry: str) -> None:
+        async def act(guild_id: int) -> None:
+            current, base = await self.editor.current(guild_id, entry)
+            how = "hide it in this server" if entry in self.bot.library.shipped else "delete it"
+            view = Confirm(
+                self, interaction.user.id, lambda g, by: self._remove(g, entry, base, by)
+            )
+            await reply(interaction, f"Remove `{current.id}` ({how})?", view=view)
+
+        await self.run(interaction, act)
+
+    async def _remove(self, guild_id: int, entry_id: str, base: int, by: int) -> str:
+        change = await self.editor.remove(guild_id, entry_id, base_revision=base, by=by)
+        done = "hidden" if change.after.hidden else "deleted"
+        return f"`{entry_id}` is {done} (r{change.revision})."
+
+    @lore.command(name="history", description="Who changed an entry in this server, and when")
+    @app_commands.autocomplete(entry=entry_choices)
+    async def history(self, interaction: discord.Interaction[Any], entry: str) -> None:
+        async def act(guild_id: int) -> None:
+            changes = await self.editor.history(guild_id, entry)
+            await reply(interaction, render.history_text(entry, changes))
+
+        await self.run(interaction, act)
+
+    @lore.command(name="revert", description="Bring back an earlier revision (0: as shipped)")
+    @app_commands.autocomplete(entry=entry_choices)
+    async def revert(
+        self,
+        interaction: discord.Interaction[Any],
+        entry: str,
+        revision: app_commands.Range[int, 0, 1_000_000],
+    ) -> None:
+        async def act(guild_id: int) -> None:
+            change = await self.editor.revert(guild_id, entry, revision, by=interaction.user.id)
+            await reply(interaction, f"Reverted `{entry}` to r{revision}, as r{change.revision}.")
+
+        await self.run(interaction, act)
+
+    @lore.command(name="export", description="This server's lore as a YAML file")
+    @app_commands.describe(all="The whole lore this server sees, not only its own entries")
+    async def export(self, interaction: discord.Interaction[Any], all: bool = False) -> None:
+        everything = all
+
+        async def act(guild_id: int) -> None:
+            text, hidden = await self.editor.export(guild_id, everything=everything)
+            name = f"lore-{guild_id}{'-all' if everything else ''}.yaml"
+            note = f" ({hidden} shipped entries are hidden here.)" if hidden else ""
+            file = discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
+            await reply(interaction, f"The lore, as a lore file.{note}", file=file)
+
+        await self.run(interaction, act)
+
+    @lore.command(name="import", description="Add or replace entries from a YAML lore file")
+    async def import_(
+        self, interaction: discord.Interaction[Any], file: discord.Attachment
+    ) -> None:
+        async def act(guild_id: int) -> None:
+            too_big = size_problem(file.filename, file.size)
+            if too_big is not None:
+                raise LoreError([too_big])
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            plan = await self.editor.plan_import(
+                guild_id, file.filename, await self.read_attachment(file)
+            )
+            text = render.plan_text(file.filename, plan)
+            if plan.empty:
+                await reply(interaction, text)
+                return
+            view = Confirm(self, interaction.user.id, lambda g, by: self._import(g, plan, by))
+            await reply(interaction, text, view=view)
+
+        await self.run(interaction, act)
+
+    async def _import(self, guild_id: int, plan: ImportPlan, by: int) -> str:
+        changes = await self.editor.apply_import(guild_id, plan, by=by)
+        return f"Imported: {len(changes)} entries changed."
+
+    @lore.command(name="config", description="This server's lore moderator role and log channel")
+    async def config(
+        self,
+        interaction: discord.Interaction[Any],
+        moderator_role: discord.Role | None = None,
+        log_channel: discord.TextChannel | None = None,
+        reset: bool = False,
+    ) -> None:
+        async def act(guild_id: int) -> None:
+            current = await self.store.config(guild_id)
+            if reset:
+                current = await self.store.set_config(
+                    guild_id, GuildConfig(), by=interaction.user.id
+                )
+            elif moderator_role is not None or log_channel is not None:
+                chosen = GuildConfig(
+                    moderator_role.id if moderator_role else current.moderator_role_id,
+                    log_channel.id if log_channel else current.log_channel_id,
+                )
+                current = await self.store.set_config(guild_id, chosen, by=interaction.user.id)
+            role = f"<@&{current.moderator_role_id}>" if current.moderator_role_id else "none"
+            channel = f"<#{current.log_channel_id}>" if current.log_channel_id else "none"
+            await reply(interaction, f"Lore moderator role: {role}. Log channel: {channel}.")
+
+        await self.run(interaction, act)
+
+    @lore.command(name="reload", description="Re-read the shipped lore files now (bot owner)")
+    async def reload(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.user.id not in self.bot.settings.owner_ids:
+            await self._refuse(interaction, "forbidden", "Only the bot's owner reloads the lore.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        problems = await reload_lore(self.bot.settings.lore_dir, self.bot.library)
+        if problems:
+            await self.post_problems(problems)
+            text = render.problems_text("Refused; the previous lore stays:", problems)
+        else:
+            text = f"Reloaded: {len(self.bot.library.shipped)} shipped entries."
+        await reply(interaction, text)
+
+
+class EntryForm(discord.ui.Modal):
+    """The add/edit form; an edit carries the revision it started from, so a stale one fails."""
+
+    def __init__(
+        self, cog: LoreAdmin, kind: Kind, entry_id: str | None, base: int, values: dict[str, str]
+    ) -> None:
+        title = f"Edit {entry_id}" if entry_id else f"New {kind.replace('_', ' ')}"
+        super().__init__(title=clip(title, MODAL_TITLE), timeout=VIEW_TIMEOUT)
+        self.cog, self.kind, self.entry_id, self.base = cog, kind, entry_id, base
+        self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
+        for field in form_fields(new=entry_id is None):
+            text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
+                label=field.label,
+                style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
+                required=field.required,
+                max_length=field.max_length,
+                default=values.get(field.key) or None,
+                placeholder=field.placeholder or None,
+            )
+            self.inputs[field.key] = text_input
+            self.add_item(text_input)
+
+    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+        values = {key: item.value for key, item in self.inputs.items()}
+        by = interaction.user.id
+
+        async def act(guild_id: int) -> None:
+            entry_id = self.entry_id or values.get("id", "").strip()
+            entry = entry_from_form(self.kind, values, entry_id)
+            if self.entry_id is None:
+                change = await self.cog.editor.add(guild_id, entry, by=by)
+            else:
+                change = await self.cog.editor.edit(guild_id, entry, base_revision=self.base, by=by)
+            await reply(interaction, f"Saved `{entry.id}` (r{change.revision}).")
+
+        await self.cog.run(interaction, act)
+
+    async def on_error(  # type: ignore[override]  # discord.py's Modal narrows BaseView's
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        await self.cog.bot.apologise(interaction, error)
+
+
+class Confirm(discord.ui.View):
+    """One confirm button for the moderator who asked; the change happens only on the click."""
+
+    def __init__(
+        self, cog: LoreAdmin, owner: int, action: Callable[[int, int], Awaitable[str]]
+    ) -> None:
+        super().__init__(timeout=VIEW_TIMEOUT)
+        self.cog, self.owner, self.action = cog, owner, action
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if interaction.user.id != self.owner:
+            await self.cog._refuse(interaction, "forbidden", "This is not your change to confirm.")
+            return False
+        return True
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+    ) -> None:
+        self.stop()
+
+        async def act(guild_id: int) -> None:
+            text = await self.action(guild_id, interaction.user.id)
+            await interaction.response.edit_message(content=text, view=None, allowed_mentions=NONE)
+
+        await self.cog.run(interaction, act)
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
+    ) -> None:
+        await self.cog.bot.apologise(interaction, error)
+
+
+async def setup(bot: RedShoesBot) -> None:
+    store = getattr(bot, "guild_store", None)
+    if not isinstance(store, GuildStore):
+        log.warning("the bot's library was given without the guild store: edits will not show")
+        store = await SqliteGuildStore.open(bot.settings.data_dir / DB_NAME)
+    await bot.add_cog(LoreAdmin(bot, store))

@@ -1,0 +1,205 @@
+"""`/lore` through the real CommandTree: modals, buttons, uploads, and who may use them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import discord
+import pytest
+
+from bot.app import create_bot
+from bot.config import Settings
+from bot.lore.forms import form_fields
+from bot.lore.library import LoreLibrary
+from bot.lore.lorebook import Lorebook
+from bot.lore.store.base import GuildConfig
+from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
+from bot.offline.harness import Exchange, Harness
+from bot.offline.payloads import Actor
+from tests.lore.test_store import snapshot
+
+OWNER = 4242
+MODERATOR = Actor(user_id=1, guild_id=2001, moderator=True)
+MEMBER = Actor(user_id=2, guild_id=2001, username="member")
+TRIVIA = {
+    "id": "t-local",
+    "name": "A local fact",
+    "summary": "Known only in this server.",
+    "body": "",
+    "details": "topic: film\nsources:\n  - title: Our notes\n",
+}
+UPLOAD = b"""entries:
+  - id: t-upload
+    kind: trivia
+    name: An uploaded fact
+    summary: Imported.
+    topic: film
+    sources: [{title: Upload}]
+"""
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / DB_NAME
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, lorebook: Lorebook) -> AsyncIterator[Harness]:
+    store = await SqliteGuildStore.open(tmp_path / DB_NAME)
+    settings = Settings(data_dir=tmp_path, lore_dir=tmp_path / "no-lore", owner_ids=(OWNER,))
+    bot = create_bot(settings, LoreLibrary(lorebook, store))
+    bot.guild_store = store
+    async with Harness.running(bot, MODERATOR) as running:
+        yield running
+
+
+def text(exchange: Exchange) -> str:
+    """What the user was told, first response or follow-up."""
+    for call in exchange.calls:
+        data = (call.payload or {}).get("data", call.payload) or {}
+        if data.get("content"):
+            assert data.get("allowed_mentions", {}).get("parse") == []
+            return str(data["content"])
+    raise AssertionError(f"no text in {exchange.calls}")
+
+
+async def submit_form(
+    h: Harness, opened: Exchange, values: dict[str, str], actor: Actor = MODERATOR
+) -> Exchange:
+    data = opened.data
+    inputs = [row["components"][0] for row in data["components"]]
+    keys = [f.key for f in form_fields(new=len(inputs) == 5)]
+    fields = {
+        i["custom_id"]: values.get(k, i.get("value", "")) for i, k in zip(inputs, keys, strict=True)
+    }
+    return await h.run(h.submit_payload(data["custom_id"], fields, actor))
+
+
+async def test_add_through_the_modal_is_seen_at_once(harness: Harness) -> None:
+    opened = await harness.command("lore add", kind="trivia")
+    assert opened.response["type"] == 9
+    saved = await submit_form(harness, opened, TRIVIA)
+    assert "Saved `t-local` (r1)" in text(saved)
+    assert "t-local" in await harness.bot.library.book_for(MODERATOR.guild_id)
+    assert "t-local" not in await harness.bot.library.book_for(9999)
+
+
+async def test_a_field_over_its_limit_changes_nothing(harness: Harness, db_path: Path) -> None:
+    before = snapshot(db_path)
+    opened = await harness.command("lore add", kind="trivia")
+    refused = await submit_form(harness, opened, {**TRIVIA, "summary": "x" * 1001})
+    assert "summary: 1001 characters; at most 1000" in text(refused)
+    assert snapshot(db_path) == before
+
+
+async def test_a_stale_edit_is_refused(harness: Harness, db_path: Path) -> None:
+    entry = harness.bot.library.shipped.entries[0].id
+    first = await harness.command("lore edit", entry=entry)
+    second = await harness.command("lore edit", entry=entry)
+    assert "(r1)" in text(await submit_form(harness, first, {"summary": "First fix."}))
+    before = snapshot(db_path)
+    refused = await submit_form(harness, second, {"summary": "Second fix."})
+    assert "changed by someone else" in text(refused)
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize(
+    ("actor", "message"),
+    [(MEMBER, "Only moderators"), (Actor(user_id=3, guild_id=None), "inside a server")],
+)
+async def test_non_moderators_and_dms_are_refused(
+    harness: Harness, db_path: Path, actor: Actor, message: str
+) -> None:
+    before = snapshot(db_path)
+    entry = harness.bot.library.shipped.entries[0].id
+    for path, options in [("lore remove", {"entry": entry}), ("lore add", {"kind": "trivia"})]:
+        exchange = await harness.command(path, actor=actor, **options)
+        assert message in text(exchange)
+        assert exchange.response["data"]["flags"] & 64
+    assert snapshot(db_path) == before
+
+
+async def test_the_configured_role_may_edit(harness: Harness) -> None:
+    shown = await harness.command("lore config")
+    assert "Lore moderator role: none. Log channel: none." in text(shown)
+    store = harness.bot.guild_store
+    await store.set_config(2001, GuildConfig(moderator_role_id=77), by=1)
+    opened = await harness.command("lore add", actor=Actor(user_id=5, roles=(77,)), kind="trivia")
+    assert opened.response["type"] == 9
+
+
+async def test_remove_needs_the_confirm_click_and_hides_a_shipped_entry(harness: Harness) -> None:
+    entry = harness.bot.library.shipped.entries[0].id
+    asked = await harness.command("lore remove", entry=entry)
+    assert "hide it in this server" in text(asked)
+    assert entry in await harness.bot.library.book_for(2001)
+    done = await harness.click("Confirm")
+    assert f"`{entry}` is hidden (r1)" in text(done)
+    assert entry not in await harness.bot.library.book_for(2001)
+    history = await harness.command("lore history", entry=entry)
+    assert "**r1** hide by <@1>" in text(history)
+    assert "as shipped → hidden" in text(history)
+    unknown = await harness.command("lore history", entry="no-such-entry")
+    assert "no entry 'no-such-entry' in this server (unknown or hidden)" in text(unknown)
+    reverted = await harness.command("lore revert", entry=entry, revision=0)
+    assert "as r2" in text(reverted)
+    assert entry in await harness.bot.library.book_for(2001)
+
+
+def attachment_payload(h: Harness, filename: str, size: int) -> dict[str, Any]:
+    payload = h.command_payload("lore import", {"file": "9001"})
+    payload["data"]["resolved"] = {
+        "attachments": {
+            "9001": {
+                "id": "9001",
+                "filename": filename,
+                "size": size,
+                "url": "https://cdn.invalid/x",
+                "proxy_url": "https://cdn.invalid/x",
+            }
+        }
+    }
+    return payload
+
+
+async def test_import_previews_then_applies_on_confirm(harness: Harness) -> None:
+    cog: Any = harness.bot.get_cog("LoreAdmin")
+
+    async def fake_read(attachment: discord.Attachment) -> bytes:
+        return UPLOAD
+
+    cog.read_attachment = fake_read
+    preview = await harness.run(attachment_payload(harness, "mine.yaml", len(UPLOAD)))
+    assert "**added: 1** — `t-upload`" in text(preview)
+    assert "t-upload" not in await harness.bot.library.book_for(2001)
+    done = await harness.click("Confirm")
+    assert "1 entries changed" in text(done)
+    assert "t-upload" in await harness.bot.library.book_for(2001)
+
+
+async def test_a_ten_megabyte_upload_is_refused_before_download(
+    harness: Harness, db_path: Path
+) -> None:
+    cog: Any = harness.bot.get_cog("LoreAdmin")
+
+    async def must_not_read(attachment: discord.Attachment) -> bytes:
+        raise AssertionError("downloaded")
+
+    cog.read_attachment = must_not_read
+    before = snapshot(db_path)
+    refused = await harness.run(attachment_payload(harness, "big.yaml", 10 * 1024 * 1024))
+    assert "file is 10.0 MiB; the limit is 1024 KiB" in text(refused)
+    assert snapshot(db_path) == before
+
+
+async def test_export_sends_a_yaml_file(harness: Harness) -> None:
+    exchange = await harness.command("lore export", all=True)
+    data = exchange.data
+    assert data["attachments"][0]["filename"] == "lore-2001-all.yaml"
+
+
+async def test_reload_is_for_the_owner(harness: Harness) -> None:
+    refused = await harness.command("lore reload")
+    assert "Only the bot's owner" in text(refused)
