@@ -163,7 +163,7 @@ class Trivia(commands.Cog):
         log.info("quiz game %s started in channel %s", game.id, interaction.channel_id)
         try:
             await interaction.response.send_message(
-                embed=render.start_embed(game, game.quizmaster.line("greeting")),
+                embed=render.start_embed(game),
                 allowed_mentions=NONE,
             )
         finally:

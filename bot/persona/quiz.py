@@ -210,8 +210,9 @@ class Quizmaster:
         self._book = book
         self._rng = rng
 
-    def line(self, purpose: PersonaPurpose) -> str:
-        return persona_line(self._book, purpose, self._rng)
+    def line(self, purpose: PersonaPurpose, name: str) -> str:
+        """A line for `purpose`, addressed to `name` where the line says `{name}`."""
+        return persona_line(self._book, purpose, self._rng, name)
 
 
 class Game:

@@ -20,6 +20,8 @@ from bot.render.screens import ACCENT
 ANSWER_ID = r"quiz:(?P<game>[0-9a-f]{1,20}):(?P<round>[0-9]{1,3}):(?P<choice>[0-9])"
 """The custom id of an answer button, as the dynamic item's template."""
 LEADERBOARD_SIZE = 10
+EVERYONE = "ladies and gentlemen"
+"""Who a line's `{name}` addresses when no one player is meant."""
 
 VERDICTS: dict[Verdict, str] = {
     Verdict.CORRECT: "Correct. The point is yours.",
@@ -49,21 +51,27 @@ def plural(count: int, word: str) -> str:
 def standings_text(standings: Sequence[Standing], limit: int = LEADERBOARD_SIZE) -> str:
     """Ranked players as mentions (rendered as names, never pinging: mentions are disabled)."""
     lines = [
-        f"**{rank}.** <@{s.user_id}> — {plural(s.points, 'point')}"
+        f"**{rank}.** {mention(s.user_id)} — {plural(s.points, 'point')}"
         for rank, s in enumerate(standings[:limit], start=1)
     ]
     return "\n".join(lines) or "Nobody scored."
 
 
-def start_embed(game: Game, line: str) -> discord.Embed:
+def mention(user_id: int) -> str:
+    """Shown as the member's name; never a ping, since every message disables mentions."""
+    return f"<@{user_id}>"
+
+
+def start_embed(game: Game) -> discord.Embed:
     record = game.record
+    line = game.quizmaster.line("greeting", mention(record.starter_id))
     embed = discord.Embed(
         title=f"Quiz: {plural(record.rounds, 'question')}",
         description=clip(line, limits.EMBED_DESCRIPTION),
         colour=ACCENT,
     )
     embed.add_field(name="Topic", value=record.topic, inline=True)
-    embed.add_field(name="Started by", value=f"<@{record.starter_id}>", inline=True)
+    embed.add_field(name="Started by", value=mention(record.starter_id), inline=True)
     embed.set_footer(text="One answer each per question; the first right answer scores.")
     return embed
 
@@ -109,9 +117,10 @@ def reveal_embed(game: Game, rnd: Round) -> discord.Embed:
         colour=ACCENT,
     )
     if rnd.winner is None:
-        point = game.quizmaster.line("timeout")
+        point = game.quizmaster.line("timeout", EVERYONE)
     else:
-        point = f"<@{rnd.winner}> — {game.quizmaster.line('approval')}"
+        winner = mention(rnd.winner)
+        point = f"{winner} — {game.quizmaster.line('approval', winner)}"
     embed.add_field(name="Point", value=clip(point, limits.FIELD_VALUE), inline=False)
     if game.scores:
         embed.add_field(name="Score", value=standings_text(game.standings(), 5), inline=False)
@@ -125,10 +134,11 @@ def final_embed(game: Game, ending: Ending) -> discord.Embed:
         colour=ACCENT,
     )
     if game.stopped_by is not None:
-        embed.add_field(name="Stopped by", value=f"<@{game.stopped_by}>", inline=True)
-    embed.add_field(
-        name="Lermontov", value=clip(game.quizmaster.line("verdict"), limits.FIELD_VALUE)
-    )
+        embed.add_field(name="Stopped by", value=mention(game.stopped_by), inline=True)
+    standings = game.standings()
+    best = mention(standings[0].user_id) if standings else EVERYONE
+    verdict = game.quizmaster.line("verdict", best)
+    embed.add_field(name="Lermontov", value=clip(verdict, limits.FIELD_VALUE))
     embed.set_footer(text="Points are kept: /quiz leaderboard")
     return embed
 

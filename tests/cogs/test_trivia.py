@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -122,6 +123,7 @@ def every_payload_is_quiet_and_fits(table: Table) -> None:
         if call.kind in {"callback", "message", "followup"} and body:
             assert body.get("allowed_mentions") == {"parse": []}, call
             assert problems(body) == [], call
+            assert "{name}" not in json.dumps(body), call
 
 
 async def test_a_whole_game(table: Table):

@@ -195,8 +195,8 @@ async def test_a_whole_game_scores_and_stores_each_point():
     assert host.events == [*TWO_ROUNDS, ("over:finished", 0)]
     assert store.games[game.id][1] is Ending.FINISHED
     assert reg.in_channel(10) is None
-    assert game.quizmaster.line("approval") == "Adequate."
-    assert game.quizmaster.line("verdict")
+    assert game.quizmaster.line("approval", "Vicky") == "Adequate."
+    assert "{name}" not in game.quizmaster.line("greeting", "Vicky")
 
 
 async def test_simultaneous_correct_answers_score_exactly_once():
