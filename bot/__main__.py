@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings
+from bot.console import add_arguments as add_console_arguments
+from bot.console import console_main
 from bot.lore.export import dump_lore
 from bot.lore.loader import check_lore, load_lore
 from bot.lore.model import lore_json_schema
@@ -41,9 +43,42 @@ def _lore_schema(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+NO_TOKEN = (
+    "No DISCORD_TOKEN is set, so the bot cannot log in to Discord. A token is the password of a "
+    "bot account: create one at https://discord.com/developers/applications, put it in .env as "
+    "DISCORD_TOKEN=..., invite the bot to a server and run `python -m bot run`. Meanwhile, here "
+    "is the offline console: the same commands, answered right here."
+)
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import run_bot
+
+    problem = settings.token_problem()
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
+    return run_bot(settings)
+
+
+def _default(args: argparse.Namespace, settings: Settings) -> int:
+    """No subcommand: run the bot when a token is set, else explain and open the console."""
+    if settings.discord_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        return console_main(build_parser().parse_args(["console"]), settings)
+    return _run(args, settings)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="redshoes", description=__doc__)
+    parser.set_defaults(handler=_default)
     commands = parser.add_subparsers(dest="command")
+
+    run = commands.add_parser("run", help="connect to Discord (needs DISCORD_TOKEN)")
+    run.set_defaults(handler=_run)
+    console = commands.add_parser("console", help="the bot's commands offline, in this terminal")
+    add_console_arguments(console)
+    console.set_defaults(handler=console_main)
 
     lore = commands.add_parser("lore", help="check, export or describe the lore files")
     lore_commands = lore.add_subparsers(dest="lore_command", required=True)
@@ -61,11 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     settings = Settings()
-    handler = getattr(args, "handler", None)
-    if handler is None:
-        build_parser().print_help()
-        return 2
-    result: int = handler(args, settings)
+    result: int = args.handler(args, settings)
     return result
 
 

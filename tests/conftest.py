@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
+
+if TYPE_CHECKING:
+    from bot.offline.harness import Harness
 
 REPO = Path(__file__).resolve().parent.parent
 LORE_DIR = REPO / "lore"
@@ -39,3 +43,22 @@ def write_lore(tmp_path: Path) -> WriteLore:
         return folder
 
     return write
+
+
+@pytest.fixture
+async def harness(lorebook: Lorebook, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The real bot, offline: shipped lore, every cog in `EXTENSIONS`, a recording HTTP layer.
+
+    `await harness.command("character", name="vicky")` returns an `Exchange` whose `.response`
+    is the exact interaction callback sent; `harness.click(...)`, `harness.autocomplete(...)`,
+    `harness.dispatch(payload)` and `harness.recorder` cover clicks, choices and long handlers.
+    """
+    from bot.app import create_bot
+    from bot.config import Settings
+    from bot.lore.library import LoreLibrary
+    from bot.offline.harness import Harness
+
+    settings = Settings(_env_file=None, lore_dir=LORE_DIR, data_dir=tmp_path / "data")
+    bot = create_bot(settings, LoreLibrary(lorebook))
+    async with Harness.running(bot) as running:
+        yield running

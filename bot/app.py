@@ -1,0 +1,207 @@
+"""The discord.py bot: loads the lore and the cogs, syncs commands only when they changed.
+
+`RedShoesBot` is a `commands.Bot` used for its extension and cog machinery; every command is a
+slash command, so no privileged intent is asked for (mentions, replies and DMs still arrive with
+their text). With `SHARD_COUNT`/`SHARD_IDS` set, the sharded variant lets several processes
+share the servers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import random
+import traceback
+from pathlib import Path
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.config import Settings
+from bot.lore.library import LoreLibrary
+from bot.lore.loader import load_lore
+from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
+from bot.persona.lines import persona_line
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS: tuple[str, ...] = (
+    "bot.cogs.navigation",
+    "bot.cogs.lookup",
+    "bot.cogs.lermontov",
+    "bot.cogs.help",
+    "bot.cogs.lore_admin",
+    "bot.cogs.trivia",
+)
+"""Every cog the bot loads; a new capability adds one line here."""
+
+SYNC_STATE = "command-sync.json"
+
+
+def intents() -> discord.Intents:
+    """Default intents without the privileged ones: slash commands need none of them."""
+    chosen = discord.Intents.default()
+    chosen.message_content = False
+    chosen.members = False
+    chosen.presences = False
+    return chosen
+
+
+async def reply(interaction: discord.Interaction[Any], text: str, **extra: Any) -> None:
+    """An ephemeral line to whoever acted, whether or not the interaction was answered yet."""
+    kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": discord.AllowedMentions.none()}
+    if interaction.response.is_done():
+        await interaction.followup.send(text, **kwargs, **extra)
+    else:
+        await interaction.response.send_message(text, **kwargs, **extra)
+
+
+class RedShoesTree(app_commands.CommandTree[Any]):
+    """The command tree, with one error handler for every slash command."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        bot = interaction.client
+        assert isinstance(bot, RedShoesBot)
+        await bot.apologise(interaction, error)
+
+
+class RedShoesBot(commands.Bot):
+    """The bot: lore at `bot.library`, cogs from `EXTENSIONS`, one error handler."""
+
+    tree: RedShoesTree
+    library: LoreLibrary
+
+    def __init__(
+        self, settings: Settings, library: LoreLibrary | None = None, **extra: Any
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents(),
+            tree_cls=RedShoesTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **extra,
+        )
+        self.settings = settings
+        self.rng = random.Random()
+        if library is not None:
+            self.library = library
+
+    async def setup_hook(self) -> None:
+        await self.prepare()
+        await self.sync_commands()
+
+    async def prepare(self) -> None:
+        """Load the lore (unless given) and every extension; nothing here talks to Discord."""
+        if not hasattr(self, "library"):
+            self.guild_store = await SqliteGuildStore.open(self.settings.data_dir / DB_NAME)
+            self.library = LoreLibrary(load_lore(self.settings.lore_dir), self.guild_store)
+            log.info(
+                "lore loaded: %d entries from %s", len(self.library.shipped), self.settings.lore_dir
+            )
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+
+    def command_hash(self) -> str:
+        """A digest of the command set as Discord would receive it."""
+        commands_ = self.tree._get_all_commands(guild=None)
+        payload = sorted((c.to_dict(self.tree) for c in commands_), key=lambda d: str(d["name"]))
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def _sync_file(self) -> Path:
+        return self.settings.data_dir / SYNC_STATE
+
+    async def sync_commands(self) -> bool:
+        """Sync to the dev server (instant) or globally, only if the commands changed."""
+        guild_id = self.settings.dev_guild_id
+        scope = f"guild:{guild_id}" if guild_id else "global"
+        digest = self.command_hash()
+        path = self._sync_file()
+        try:
+            state: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+        if state.get(scope) == digest:
+            log.info("commands unchanged since the last sync (%s); not syncing", scope)
+            return False
+        if guild_id:
+            guild = discord.Object(id=guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+        else:
+            synced = await self.tree.sync()
+        state[scope] = digest
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+        log.info("synced %d commands (%s)", len(synced), scope)
+        return True
+
+    async def apologise(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+        """Log what went wrong with its traceback; tell the user, briefly and in character."""
+        book = await self.library.book_for(interaction.guild_id)
+        if isinstance(error, app_commands.CommandOnCooldown):
+            text = persona_line(book, "cooldown", self.rng)
+        elif isinstance(error, app_commands.CheckFailure):
+            log.info("check failed for %s: %s", _name_of(interaction), error)
+            text = persona_line(book, "forbidden", self.rng)
+        else:
+            cause = error.__cause__ or error
+            log.error(
+                "interaction %s failed:\n%s",
+                _name_of(interaction),
+                "".join(traceback.format_exception(cause)),
+            )
+            text = persona_line(book, "apology", self.rng)
+        try:
+            await reply(interaction, text)
+        except discord.HTTPException:
+            log.exception("could not send the apology for %s", _name_of(interaction))
+
+    async def on_message(self, message: discord.Message, /) -> None:
+        """No prefix commands: mentions and DMs belong to the chat cog's listener."""
+
+
+def _name_of(interaction: discord.Interaction[Any]) -> str:
+    command = interaction.command
+    return f"/{command.qualified_name}" if command else f"interaction {interaction.id}"
+
+
+class ShardedRedShoesBot(RedShoesBot, commands.AutoShardedBot):
+    """The same bot over several shards, when one process is not enough."""
+
+    def __init__(self, settings: Settings, library: LoreLibrary | None = None) -> None:
+        super().__init__(
+            settings,
+            library,
+            shard_count=settings.shard_count,
+            shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
+        )
+
+
+def create_bot(settings: Settings, library: LoreLibrary | None = None) -> RedShoesBot:
+    """The bot for these settings: sharded when a shard count or ids are configured."""
+    if settings.shard_count or settings.shard_ids:
+        return ShardedRedShoesBot(settings, library)
+    return RedShoesBot(settings, library)
+
+
+def run_bot(settings: Settings) -> int:
+    """Serve Discord until stopped; 1, with a one-line reason, when the token is unusable."""
+    problem = settings.token_problem()
+    if problem:
+        log.error("cannot start: %s", problem)
+        return 1
+    assert settings.discord_token is not None
+    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level.upper()))
+    bot = create_bot(settings)
+    try:
+        bot.run(settings.discord_token.get_secret_value().strip(), log_handler=None)
+    except discord.LoginFailure:
+        log.error("cannot start: Discord refused the token (reset it in the Developer Portal)")
+        return 1
+    return 0

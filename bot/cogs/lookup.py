@@ -1,0 +1,184 @@
+"""Look-ups: /film, /character, /person, /ballet, /story, /quote, /andersen and /search.
+
+Every handler reads the server's view of the lore (`book_for(guild_id)`), so a server's own
+corrections show up here without any change to this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.cogs.navigation import NONE, Opener, book_of, bot_of, say, show
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import KINDS, Entry, Kind, Quote, Work
+from bot.persona.lines import persona_line
+from bot.render.screens import (
+    choices,
+    entry_screen,
+    listing_embed,
+    select_options,
+    sequence_screen,
+)
+
+SUGGESTIONS = 3
+SEARCH_HITS = 10
+SEARCHABLE: tuple[Kind, ...] = tuple(k for k in KINDS if k != "persona")
+
+Completer = Callable[
+    [discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
+]
+
+
+def completer(kind: Kind) -> Completer:
+    """Autocomplete for a name option: the server's entries of `kind`, accent and typo tolerant."""
+
+    async def complete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return choices((await book_of(interaction)).complete(current, kind))
+
+    return complete
+
+
+def resolve(book: Lorebook, value: str, kinds: Sequence[Kind]) -> Entry | None:
+    """The entry an option names: its id (from autocomplete) or a confident match of free text."""
+    entry = book.get(value)
+    if entry is not None and entry.kind in kinds:
+        return entry
+    return book.find(value, kinds)
+
+
+async def did_you_mean(
+    interaction: discord.Interaction[Any], book: Lorebook, value: str, kinds: Sequence[Kind]
+) -> None:
+    """The unknown-name answer: a line in character and up to three suggestions to pick from."""
+    line = persona_line(book, "unknown", bot_of(interaction).rng)
+    hits = [h.entry for h in book.search(value, kinds, limit=SUGGESTIONS)]
+    if not hits:
+        await interaction.response.send_message(line, ephemeral=True, allowed_mentions=NONE)
+        return
+    names = ", ".join(f"**{e.name}**" for e in hits)
+    view = discord.ui.View(timeout=None)
+    view.add_item(Opener(interaction.user.id, select_options(hits)))
+    await interaction.response.send_message(
+        f"{line}\nDid you mean {names}?", view=view, ephemeral=True, allowed_mentions=NONE
+    )
+
+
+async def show_named(
+    interaction: discord.Interaction[Any], value: str, kinds: Sequence[Kind]
+) -> None:
+    book = await book_of(interaction)
+    entry = resolve(book, value, kinds)
+    if entry is None:
+        await did_you_mean(interaction, book, value, kinds)
+    else:
+        await show(interaction, entry_screen(book, entry))
+
+
+async def show_work(interaction: discord.Interaction[Any], form: str) -> None:
+    """The first work of a form (the film, the fairy tale), as the lore orders them."""
+    book = await book_of(interaction)
+    work = next((w for w in book.of_type(Work) if w.form == form), None)
+    if work is None:
+        await say(interaction, "unknown")
+    else:
+        await show(interaction, entry_screen(book, work))
+
+
+def pick_quote(book: Lorebook, speaker: Entry | None, search: str | None, rng: Any) -> Quote | None:
+    """The best quote for a search (by this speaker, if given), or a random one."""
+    pool = [q for q in book.of_type(Quote) if speaker is None or q.speaker == speaker.id]
+    if search:
+        allowed = {q.id for q in pool}
+        ranked = [h.entry for h in book.search(search, ["quote"], limit=25)]
+        return next((q for q in ranked if isinstance(q, Quote) and q.id in allowed), None)
+    return rng.choice(pool) if pool else None
+
+
+class Lookup(commands.Cog):
+    """Slash commands that show lore entries."""
+
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(description="The Red Shoes (1948) at a glance: makers, stars, awards.")
+    async def film(self, interaction: discord.Interaction[Any]) -> None:
+        await show_work(interaction, "film")
+
+    @app_commands.command(description="A character of the film, and who played them.")
+    @app_commands.describe(name="Start typing a name: Vicky, Lermontov, Julian…")
+    @app_commands.autocomplete(name=completer("character"))
+    async def character(self, interaction: discord.Interaction[Any], name: str) -> None:
+        await show_named(interaction, name, ["character"])
+
+    @app_commands.command(description="Someone from the cast or crew, and whom they played.")
+    @app_commands.describe(name="Start typing a name: Moira Shearer, Powell, Easdale…")
+    @app_commands.autocomplete(name=completer("person"))
+    async def person(self, interaction: discord.Interaction[Any], name: str) -> None:
+        await show_named(interaction, name, ["person"])
+
+    @app_commands.command(description="The Ballet of the Red Shoes, in order, or one scene of it.")
+    @app_commands.describe(scene="One scene of the ballet (leave empty for the whole sequence)")
+    @app_commands.autocomplete(scene=completer("ballet_scene"))
+    async def ballet(self, interaction: discord.Interaction[Any], scene: str | None = None) -> None:
+        if scene:
+            await show_named(interaction, scene, ["ballet_scene"])
+        else:
+            await show(interaction, sequence_screen(await book_of(interaction), "seq.ballet"))
+
+    @app_commands.command(description="The film's story, scene by scene, through the ending.")
+    @app_commands.describe(scene="One scene of the story (leave empty for all of it)")
+    @app_commands.autocomplete(scene=completer("scene"))
+    async def story(self, interaction: discord.Interaction[Any], scene: str | None = None) -> None:
+        if scene:
+            await show_named(interaction, scene, ["scene"])
+        else:
+            await show(interaction, sequence_screen(await book_of(interaction), "seq.story"))
+
+    @app_commands.command(description="A line from the film: matching your search, or at random.")
+    @app_commands.describe(character="Who says it", search="Words from the line")
+    @app_commands.autocomplete(character=completer("character"))
+    async def quote(
+        self,
+        interaction: discord.Interaction[Any],
+        character: str | None = None,
+        search: str | None = None,
+    ) -> None:
+        book = await book_of(interaction)
+        speaker = resolve(book, character, ["character"]) if character else None
+        if character and speaker is None:
+            await did_you_mean(interaction, book, character, ["character"])
+            return
+        found = pick_quote(book, speaker, search, bot_of(interaction).rng)
+        if found is None:
+            await say(interaction, "unknown")
+        else:
+            await show(interaction, entry_screen(book, found))
+
+    @app_commands.command(description="Andersen's fairy tale, and how the ballet departs from it.")
+    async def andersen(self, interaction: discord.Interaction[Any]) -> None:
+        await show_work(interaction, "fairy tale")
+
+    @app_commands.command(description="Search all the lore; pick a result to open it.")
+    @app_commands.describe(query="A name, a word, a line you half remember")
+    async def search(self, interaction: discord.Interaction[Any], query: str) -> None:
+        book = await book_of(interaction)
+        hits = [h.entry for h in book.search(query, SEARCHABLE, limit=SEARCH_HITS)]
+        if not hits:
+            await say(interaction, "unknown")
+            return
+        view = discord.ui.View(timeout=None)
+        view.add_item(Opener(interaction.user.id, select_options(hits)))
+        await interaction.response.send_message(
+            embed=listing_embed(f"Search: {query}", hits), view=view, allowed_mentions=NONE
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Lookup(bot))

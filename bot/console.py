@@ -1,0 +1,239 @@
+"""The offline console: the real command handlers, the shipped lore, and no Discord at all.
+
+Type `/character name:vicky` and the bot's answer is drawn as text (embeds as boxes, buttons
+numbered); `click 2` presses the second button or option. `--json` prints the exact payloads
+instead. Everything runs through `bot.offline`, the same layer the command tests use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+import textwrap
+from collections.abc import Callable, Mapping
+from typing import Any, TextIO
+
+from bot.app import create_bot
+from bot.config import Settings
+from bot.offline.harness import Harness, HarnessError, Pending, controls
+from bot.offline.payloads import Actor, OptionValue
+from bot.offline.recorder import Call
+
+PROMPT = "redshoes> "
+WIDTH = 78
+QUIET = 0.3
+CALLBACK_NAMES = {5: "(thinking…)", 6: None}
+HELP = """\
+  /command option:value ...   run a slash command, e.g. /character name:vicky
+  complete /command opt:text  show the autocomplete choices for the last option
+  click N | click LABEL       press a button or pick a select option of the last message
+  quit                        leave (Ctrl-D works too)"""
+OPTION = re.compile(r"(?:^|\s)([a-z_]+):")
+TRUE = {"true", "yes", "y", "1", "on"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-c", dest="command_line", metavar="COMMAND", help="run one command and exit"
+    )
+    parser.add_argument("--json", action="store_true", help="print the exact Discord payloads")
+    parser.add_argument("--guild", type=int, default=2001, help="server id the commands come from")
+    parser.add_argument("--user", type=int, default=1001, help="user id of the person typing")
+    parser.add_argument("--moderator", action="store_true", help="type as a server moderator")
+    parser.add_argument("--dm", action="store_true", help="type in a direct message, not a server")
+
+
+def parse_command(harness: Harness, line: str) -> tuple[str, dict[str, OptionValue]]:
+    """`/lore add name:Some thing` → ("lore add", {"name": "Some thing"}), typed per option."""
+    text = line.strip().removeprefix("/")
+    marks = list(OPTION.finditer(text))
+    path = text[: marks[0].start()].strip() if marks else text.strip()
+    command, _ = harness.command_for(path)
+    types = {p.name: p.type.value for p in command.parameters}
+    options: dict[str, OptionValue] = {}
+    ends = [m.start() for m in marks[1:]] + [len(text)] * bool(marks)
+    for mark, end in zip(marks, ends, strict=True):
+        raw = text[mark.end() : end].strip()
+        options[mark.group(1)] = convert(raw, types.get(mark.group(1), 3))
+    return path, options
+
+
+def convert(raw: str, option_type: int) -> OptionValue:
+    if option_type == 4:
+        return int(raw)
+    if option_type == 10:
+        return float(raw)
+    if option_type == 5:
+        return raw.casefold() in TRUE
+    return raw
+
+
+def draw_embed(embed: Mapping[str, Any]) -> list[str]:
+    out = [f"┌─ {embed.get('title', '')}"]
+    for paragraph in (embed.get("description") or "").split("\n"):
+        out += textwrap.wrap(paragraph, WIDTH, initial_indent="│ ", subsequent_indent="│ ") or ["│"]
+    for field in embed.get("fields", []):
+        out.append(f"│ ▸ {field['name']}")
+        for line in field["value"].split("\n"):
+            out += textwrap.wrap(line, WIDTH - 5, initial_indent="│   ", subsequent_indent="│   ")
+    if "footer" in embed:
+        out.append(f"└─ {embed['footer'].get('text', '')}")
+    return out
+
+
+def draw_message(data: Mapping[str, Any]) -> str:
+    """A message as text: content, embeds as boxes, then its controls numbered for `click`."""
+    out: list[str] = []
+    if (data.get("flags") or 0) & 64:
+        out.append("(only you can see this)")
+    if data.get("content"):
+        out.append(str(data["content"]))
+    for embed in data.get("embeds") or []:
+        out += draw_embed(embed)
+    for number, control in enumerate(controls(data), start=1):
+        state = " (disabled)" if control.disabled else ""
+        kind = "option" if control.value is not None else "button"
+        out.append(f"  [{number}] {control.label}{state} · {kind}")
+    return "\n".join(out)
+
+
+def draw(call: Call) -> str | None:
+    """One recorded call as the console shows it (None: nothing worth showing)."""
+    payload = call.payload or {}
+    if call.kind == "typing":
+        return "(Lermontov is typing…)"
+    if call.kind == "callback":
+        kind = payload["type"]
+        data = payload.get("data") or {}
+        if kind in CALLBACK_NAMES:
+            return CALLBACK_NAMES[kind]
+        if kind == 8:
+            return "\n".join(f"  · {c['name']}  ({c['value']})" for c in data.get("choices", []))
+        if kind == 9:
+            return f"[form: {data.get('title', '')}]"
+        return draw_message(data)
+    if call.kind == "edit":
+        return "(edited) " + (draw_message(payload) or "buttons removed")
+    if call.kind in {"followup", "message"}:
+        return draw_message(payload)
+    return None
+
+
+class Console:
+    """One console session: reads lines, runs them, prints what the bot sent."""
+
+    def __init__(self, harness: Harness, out: TextIO, as_json: bool) -> None:
+        self.harness = harness
+        self.out = out
+        self.as_json = as_json
+        harness.recorder.listeners.append(self._print)
+
+    def _print(self, call: Call) -> None:
+        if self.as_json:
+            record = {
+                "kind": call.kind,
+                "method": call.method,
+                "url": call.url,
+                "payload": call.payload,
+            }
+            print(json.dumps(record, ensure_ascii=False), file=self.out, flush=True)
+            return
+        text = draw(call)
+        if text:
+            print(text, file=self.out, flush=True)
+
+    def dispatch(self, line: str) -> Pending | None:
+        """Start what `line` asks for; None when it was not an interaction (or was wrong)."""
+        line = line.strip()
+        try:
+            if line.startswith("/"):
+                path, options = parse_command(self.harness, line)
+                return self.harness.dispatch(self.harness.command_payload(path, options))
+            if line.startswith("complete "):
+                path, options = parse_command(self.harness, line.removeprefix("complete "))
+                if not options:
+                    raise HarnessError("name the option to complete, e.g. name:vic")
+                focused = list(options)[-1]
+                return self.harness.dispatch(self.harness.command_payload(path, options, focused))
+            if line.startswith("click "):
+                target = line.removeprefix("click ").strip()
+                return self.harness.dispatch(self.harness.click_payload(target))
+        except (HarnessError, ValueError) as error:
+            print(f"error: {error}", file=self.out)
+            return None
+        print(HELP, file=self.out)
+        return None
+
+    async def settle(self, pending: Pending) -> None:
+        """Wait until the handler is done, or is waiting on the user (a button or a form)."""
+        seen = -1
+        while pending.tasks:
+            done, _ = await asyncio.wait(pending.tasks, timeout=QUIET)
+            if len(done) == len(pending.tasks):
+                return
+            calls = pending.so_far().calls
+            if len(calls) == seen and calls and _awaits_user(calls[-1]):
+                return
+            seen = len(calls)
+
+    async def form(self, pending: Pending, read: Callable[[str], str]) -> Pending | None:
+        """If the bot answered with a form, ask for each field and submit it."""
+        forms = [c for c in pending.so_far().of("callback") if c.get("type") == 9]
+        if not forms:
+            return None
+        data = forms[-1]["data"]
+        values = {}
+        for row in data.get("components", []):
+            for field in row.get("components", []):
+                values[field["custom_id"]] = await asyncio.to_thread(read, f"{field['label']} > ")
+        return self.harness.dispatch(self.harness.submit_payload(data["custom_id"], values))
+
+
+def _awaits_user(call: Call) -> bool:
+    payload = call.payload or {}
+    data = payload.get("data", payload)
+    return bool(data.get("components")) or payload.get("type") in {8, 9}
+
+
+async def run_console(
+    settings: Settings,
+    actor: Actor,
+    command: str | None = None,
+    as_json: bool = False,
+    out: TextIO = sys.stdout,
+    read: Callable[[str], str] = input,
+) -> int:
+    """Run one command (`command`) or an interactive session; 0 unless the command was wrong."""
+    async with Harness.running(create_bot(settings), actor) as harness:
+        console = Console(harness, out, as_json)
+        if command is not None:
+            pending = console.dispatch(command)
+            if pending is None:
+                return 2
+            if pending.tasks:
+                await asyncio.wait(pending.tasks)
+            return 0
+        print("Offline console: the bot's own handlers, no Discord. Type `help`.", file=out)
+        while True:
+            try:
+                line = await asyncio.to_thread(read, PROMPT)
+            except EOFError:
+                return 0
+            if line.strip() in {"quit", "exit"}:
+                return 0
+            pending = console.dispatch(line) if line.strip() else None
+            while pending is not None:
+                await console.settle(pending)
+                pending = await console.form(pending, read)
+
+
+def console_main(args: argparse.Namespace, settings: Settings) -> int:
+    actor = Actor(
+        user_id=args.user,
+        guild_id=None if args.dm else args.guild,
+        moderator=args.moderator,
+    )
+    return asyncio.run(run_console(settings, actor, args.command_line, args.json))

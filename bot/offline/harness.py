@@ -1,0 +1,248 @@
+"""Driving the real bot with real interaction payloads, and reading back what it sent.
+
+`Harness` owns a bot whose HTTP layer is the recorder. Payloads go in through discord.py's own
+`ConnectionState.parse_interaction_create`, exactly where the gateway would deliver them, so the
+command tree, views, dynamic items and modals all run unmodified.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import zlib
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from discord import app_commands
+from discord.webhook.async_ import async_context
+
+from bot.offline.payloads import (
+    Actor,
+    Option,
+    OptionValue,
+    command_data,
+    component_data,
+    modal_data,
+)
+from bot.offline.recorder import Call, Origin, Recorder, install
+
+if TYPE_CHECKING:
+    from bot.app import RedShoesBot
+
+SETTLE_TIMEOUT = 10.0
+
+
+class HarnessError(LookupError):
+    """A command, option or button the test or console asked for does not exist."""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """The calls the bot made while handling one interaction."""
+
+    calls: tuple[Call, ...]
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [c.payload or {} for c in self.calls if c.kind == kind]
+
+    @property
+    def response(self) -> dict[str, Any]:
+        """The interaction callback (`{"type": n, "data": {...}}`); there is exactly one."""
+        callbacks = self.of("callback")
+        if len(callbacks) != 1:
+            raise AssertionError(f"expected one callback, got {len(callbacks)}: {self.calls}")
+        return callbacks[0]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = self.response.get("data") or {}
+        return data
+
+
+@dataclass(frozen=True)
+class Control:
+    """One thing a user can press in a message: a button, or one option of a select."""
+
+    custom_id: str
+    component_type: int
+    label: str
+    value: str | None = None
+    disabled: bool = False
+
+
+def controls(message: Mapping[str, Any]) -> list[Control]:
+    """The message's buttons and select options, in reading order (numbered from 1 by callers)."""
+    found: list[Control] = []
+    for row in message.get("components", []):
+        for item in row.get("components", []):
+            if item["type"] == 2 and "custom_id" in item:
+                found.append(
+                    Control(
+                        item["custom_id"],
+                        2,
+                        item.get("label", ""),
+                        None,
+                        item.get("disabled", False),
+                    )
+                )
+            elif item["type"] == 3:
+                found += [
+                    Control(
+                        item["custom_id"], 3, o["label"], o["value"], item.get("disabled", False)
+                    )
+                    for o in item.get("options", [])
+                ]
+    return found
+
+
+@dataclass
+class Pending:
+    """An interaction being handled: its tasks, and where its calls start in the record."""
+
+    tasks: set[asyncio.Task[Any]]
+    start: int
+    recorder: Recorder = field(repr=False)
+
+    async def done(self) -> Exchange:
+        """Wait for the handler to finish (at most `SETTLE_TIMEOUT`) and return its calls."""
+        if self.tasks:
+            await asyncio.wait(self.tasks, timeout=SETTLE_TIMEOUT)
+        return Exchange(tuple(self.recorder.since(self.start)))
+
+    def so_far(self) -> Exchange:
+        return Exchange(tuple(self.recorder.since(self.start)))
+
+
+class Harness:
+    """A bot answering offline; `actor` is who is typing, unless a call names someone else."""
+
+    def __init__(self, bot: RedShoesBot, recorder: Recorder, actor: Actor) -> None:
+        self.bot = bot
+        self.recorder = recorder
+        self.actor = actor
+
+    @classmethod
+    @asynccontextmanager
+    async def running(cls, bot: RedShoesBot, actor: Actor | None = None) -> AsyncIterator[Harness]:
+        """Run `bot` offline (lore and cogs loaded, nothing synced) for the block."""
+        recorder = Recorder()
+        async with bot:
+            token = install(bot, recorder)
+            try:
+                await bot.prepare()
+                yield cls(bot, recorder, actor or Actor())
+            finally:
+                async_context.reset(token)
+
+    def dispatch(self, payload: dict[str, Any]) -> Pending:
+        """Deliver an `INTERACTION_CREATE` payload; the handler runs in the returned tasks."""
+        message = payload.get("message")
+        self.recorder.expect(
+            Origin(
+                int(payload["id"]),
+                payload["token"],
+                int(payload["channel_id"]),
+                int(message["id"]) if message else None,
+            )
+        )
+        start = len(self.recorder.calls)
+        before = asyncio.all_tasks()
+        self.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+        return Pending(asyncio.all_tasks() - before, start, self.recorder)
+
+    async def run(self, payload: dict[str, Any]) -> Exchange:
+        return await self.dispatch(payload).done()
+
+    def command_for(self, path: str) -> tuple[app_commands.Command[Any, ..., Any], str]:
+        """The command `path` ("character", "lore add") names, and its top-level name."""
+        words = path.split()
+        if not words:
+            raise HarnessError("which command? try /help")
+        found: Any = self.bot.tree.get_command(words[0])
+        for part in words[1:]:
+            found = found.get_command(part) if isinstance(found, app_commands.Group) else None
+        if not isinstance(found, app_commands.Command):
+            raise HarnessError(f"no command /{path}")
+        return found, words[0]
+
+    def command_payload(
+        self,
+        path: str,
+        options: Mapping[str, OptionValue],
+        focused: str | None = None,
+        actor: Actor | None = None,
+    ) -> dict[str, Any]:
+        """A chat-input (or, with `focused`, autocomplete) payload for `/path option:value ...`."""
+        actor = actor or self.actor
+        command, root = self.command_for(path)
+        types = {p.name: p.type.value for p in command.parameters}
+        unknown = set(options) - set(types)
+        if unknown:
+            raise HarnessError(f"/{path} has no option {', '.join(sorted(unknown))}")
+        built: tuple[Option, ...] = tuple(
+            Option(name, types[name], value, focused == name) for name, value in options.items()
+        )
+        for depth, part in reversed(list(enumerate(path.split()[1:], start=1))):
+            built = (Option(part, 2 if depth < len(path.split()) - 1 else 1, options=built),)
+        data = command_data(zlib.crc32(root.encode()), root, built)
+        return actor.envelope(4 if focused else 2, data)
+
+    async def command(
+        self, path: str, actor: Actor | None = None, **options: OptionValue
+    ) -> Exchange:
+        return await self.run(self.command_payload(path, options, actor=actor))
+
+    async def autocomplete(
+        self, path: str, focused: str, actor: Actor | None = None, **options: OptionValue
+    ) -> list[dict[str, Any]]:
+        """The choices offered while `focused` holds `options[focused]`."""
+        exchange = await self.run(self.command_payload(path, options, focused, actor))
+        choices: list[dict[str, Any]] = exchange.data.get("choices", [])
+        return choices
+
+    def message(self, message_id: int | str | None = None) -> dict[str, Any]:
+        """A message the bot sent (the latest one with components, by default)."""
+        if message_id is not None:
+            return self.recorder.messages[int(message_id)]
+        for message in reversed(self.recorder.messages.values()):
+            if message.get("components"):
+                return message
+        raise HarnessError("the bot has not sent anything to click")
+
+    def click_payload(
+        self,
+        target: str | int,
+        message: Mapping[str, Any] | None = None,
+        actor: Actor | None = None,
+    ) -> dict[str, Any]:
+        """A component payload for a control chosen by number (from 1), label or custom id."""
+        message = message or self.message()
+        options = controls(message)
+        chosen = None
+        if isinstance(target, int) or target.isdigit():
+            index = int(target) - 1
+            chosen = options[index] if 0 <= index < len(options) else None
+        else:
+            folded = target.casefold()
+            chosen = next(
+                (c for c in options if folded in (c.custom_id.casefold(), c.label.casefold())), None
+            )
+        if chosen is None or chosen.disabled:
+            raise HarnessError(f"nothing to press called {target!r}")
+        values = [chosen.value] if chosen.value is not None else []
+        data = component_data(chosen.custom_id, chosen.component_type, values)
+        return (actor or self.actor).envelope(3, data, message=dict(message))
+
+    async def click(
+        self,
+        target: str | int,
+        message: Mapping[str, Any] | None = None,
+        actor: Actor | None = None,
+    ) -> Exchange:
+        return await self.run(self.click_payload(target, message, actor))
+
+    def submit_payload(
+        self, custom_id: str, fields: Mapping[str, str], actor: Actor | None = None
+    ) -> dict[str, Any]:
+        return (actor or self.actor).envelope(5, modal_data(custom_id, fields))

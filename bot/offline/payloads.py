@@ -1,0 +1,161 @@
+"""Interaction payloads shaped as Discord's gateway delivers them (`INTERACTION_CREATE`).
+
+One `Actor` (who is asking, where) builds every type the bot handles: chat-input commands (2),
+component clicks (3), autocomplete (4) and modal submits (5).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import discord
+
+from bot.offline.recorder import APPLICATION_ID
+
+OptionValue = str | int | float | bool
+_counter = itertools.count(1)
+
+MODERATOR_PERMISSIONS = discord.Permissions(manage_guild=True, manage_messages=True)
+MEMBER_PERMISSIONS = discord.Permissions(
+    view_channel=True, send_messages=True, read_message_history=True, use_application_commands=True
+)
+
+
+def snowflake() -> int:
+    return discord.utils.time_snowflake(discord.utils.utcnow()) + next(_counter)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A user in a server channel (or a DM when `guild_id` is None)."""
+
+    user_id: int = 1001
+    guild_id: int | None = 2001
+    channel_id: int = 3001
+    moderator: bool = False
+    username: str = "vicky"
+    roles: tuple[int, ...] = ()
+
+    def as_user(self, user_id: int, username: str | None = None) -> Actor:
+        return replace(self, user_id=user_id, username=username or f"user{user_id}")
+
+    @property
+    def permissions(self) -> discord.Permissions:
+        perms = discord.Permissions(MEMBER_PERMISSIONS.value)
+        if self.moderator:
+            perms |= MODERATOR_PERMISSIONS
+        return perms
+
+    def _user(self) -> dict[str, Any]:
+        return {
+            "id": str(self.user_id),
+            "username": self.username,
+            "discriminator": "0",
+            "global_name": self.username.capitalize(),
+            "avatar": None,
+        }
+
+    def envelope(self, kind: int, data: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+        """The parts every interaction shares: ids, token, who, where and with what rights."""
+        interaction_id = snowflake()
+        payload: dict[str, Any] = {
+            "id": str(interaction_id),
+            "application_id": str(APPLICATION_ID),
+            "type": kind,
+            "data": dict(data),
+            "token": f"offline-token-{interaction_id}",
+            "version": 1,
+            "locale": "en-GB",
+            "app_permissions": str(discord.Permissions.all().value),
+            "attachment_size_limit": 8 * 1024 * 1024,
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": str(self.guild_id or self.user_id)},
+            "context": 0 if self.guild_id else 1,
+            **extra,
+        }
+        if self.guild_id is None:
+            payload["channel_id"] = str(self.channel_id)
+            payload["channel"] = {
+                "id": str(self.channel_id),
+                "type": 1,
+                "recipients": [self._user()],
+            }
+            payload["user"] = self._user()
+            return payload
+        payload["guild_id"] = str(self.guild_id)
+        payload["guild_locale"] = "en-GB"
+        payload["channel_id"] = str(self.channel_id)
+        payload["channel"] = {
+            "id": str(self.channel_id),
+            "type": 0,
+            "guild_id": str(self.guild_id),
+            "name": "red-shoes",
+            "position": 0,
+            "nsfw": False,
+            "parent_id": None,
+            "permission_overwrites": [],
+            "permissions": str(self.permissions.value),
+        }
+        payload["member"] = {
+            "user": self._user(),
+            "roles": [str(r) for r in self.roles],
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": str(self.permissions.value),
+        }
+        return payload
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    type: int
+    value: OptionValue | None = None
+    focused: bool = False
+    options: tuple[Option, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "type": self.type}
+        if self.value is not None:
+            out["value"] = self.value
+        if self.focused:
+            out["focused"] = True
+        if self.options or self.type in (1, 2):
+            out["options"] = [o.to_dict() for o in self.options]
+        return out
+
+
+def command_data(
+    command_id: int, name: str, options: Sequence[Option], guild_id: int | None = None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": str(command_id),
+        "name": name,
+        "type": 1,
+        "options": [o.to_dict() for o in options],
+    }
+    if guild_id is not None:
+        data["guild_id"] = str(guild_id)
+    return data
+
+
+def component_data(
+    custom_id: str, component_type: int, values: Sequence[str] = ()
+) -> dict[str, Any]:
+    data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
+    if component_type != 2:
+        data["values"] = list(values)
+    return data
+
+
+def modal_data(custom_id: str, fields: Mapping[str, str]) -> dict[str, Any]:
+    rows = [
+        {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
+        for key, value in fields.items()
+    ]
+    return {"custom_id": custom_id, "components": rows}

@@ -1,0 +1,1 @@
+"""The voice: Lermontov's lines, the scripted replay and the audition. Never imports discord."""

@@ -1,0 +1,1 @@
+"""Lore to Discord payloads: embeds, choices and their limits. Pure functions, no I/O."""

@@ -1,0 +1,324 @@
+"""Lore entries as pages of embeds, with the entries worth a click from each page.
+
+A *screen* is everything one answer can show: an entry, or a sequence (the ballet, the story).
+Screens are rebuilt from the lore on every click (their key travels in the button's custom id),
+so paging keeps working across restarts and always shows the current lore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import discord
+
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import (
+    BalletScene,
+    Character,
+    Dialogue,
+    Entry,
+    Kind,
+    Person,
+    Persona,
+    Quote,
+    Scene,
+    Trivia,
+    Work,
+)
+from bot.render import limits
+from bot.render.limits import clip, split_text
+
+ACCENT = discord.Colour(0xC8102E)
+"""The red of the shoes: every embed the bot sends carries it."""
+
+PAGE_TEXT = 1800
+"""Description characters per page: well under Discord's 4096, so a page reads at a glance."""
+SEQUENCE_PAGE = 8
+"""Scenes per page of a sequence listing; with `SEQUENCE_SUMMARY` a page stays under 4096."""
+SEQUENCE_SUMMARY = 350
+STARS = 10
+FIELD_BUDGET = limits.EMBED_TOTAL - 200
+
+SEQUENCES: dict[str, tuple[Kind, str]] = {
+    "seq.ballet": ("ballet_scene", "The Ballet of the Red Shoes"),
+    "seq.story": ("scene", "The Red Shoes: the story"),
+}
+KIND_LABELS: dict[str, str] = {
+    "work": "Work",
+    "character": "Character",
+    "person": "Cast & crew",
+    "scene": "Story scene",
+    "ballet_scene": "Ballet scene",
+    "quote": "Quote",
+    "dialogue": "Dialogue",
+    "trivia": "Trivia",
+    "persona": "Lermontov's voice",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    value: str
+    inline: bool = False
+
+
+@dataclass(frozen=True)
+class Page:
+    """One embed and the entries it offers one click away."""
+
+    embed: discord.Embed
+    links: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Screen:
+    key: str
+    pages: tuple[Page, ...]
+
+    def page(self, number: int) -> Page:
+        return self.pages[max(0, min(number, len(self.pages) - 1))]
+
+
+@dataclass
+class _Draft:
+    text: str
+    fields: list[Field] = field(default_factory=list)
+
+    def size(self) -> int:
+        return len(self.text) + sum(len(f.name) + len(f.value) for f in self.fields)
+
+    def fits(self, extra: Field) -> bool:
+        room = self.size() + len(extra.name) + len(extra.value) <= FIELD_BUDGET
+        return room and len(self.fields) < limits.EMBED_FIELDS
+
+
+def _fields(name: str, lines: Iterable[str], inline: bool = False) -> list[Field]:
+    """A list as one field, continued in further fields when it outgrows 1024 characters."""
+    text = "\n".join(lines)
+    chunks = split_text(text, limits.FIELD_VALUE)
+    label = clip(name, limits.FIELD_NAME - 8)
+    return [
+        Field(label if i == 0 else f"{label} (cont.)", chunk, inline)
+        for i, chunk in enumerate(chunks)
+    ]
+
+
+def sources_text(entry: Entry) -> str:
+    return "Source: " + " · ".join(s.title for s in entry.sources)
+
+
+def build_pages(
+    title: str,
+    text: str,
+    fields: Sequence[Field],
+    footer: str,
+    url: str | None = None,
+    page_text: int = PAGE_TEXT,
+) -> list[discord.Embed]:
+    """Embeds for one screen: text split into pages, fields packed onto the first pages."""
+    drafts = [_Draft(chunk) for chunk in split_text(text, page_text)] or [_Draft("")]
+    index = 0
+    for item in fields:
+        while not drafts[index].fits(item):
+            index += 1
+            if index == len(drafts):
+                drafts.append(_Draft(""))
+        drafts[index].fields.append(item)
+    return _finish(title, drafts, footer, url)
+
+
+def _finish(
+    title: str, drafts: Sequence[_Draft], footer: str, url: str | None
+) -> list[discord.Embed]:
+    total = len(drafts)
+    embeds = []
+    for number, draft in enumerate(drafts, start=1):
+        suffix = f" · page {number}/{total}" if total > 1 else ""
+        embed = discord.Embed(
+            title=clip(title, limits.EMBED_TITLE),
+            description=draft.text or None,
+            colour=ACCENT,
+            url=url,
+        )
+        for item in draft.fields:
+            embed.add_field(name=item.name, value=item.value, inline=item.inline)
+        embed.set_footer(text=clip(footer, limits.FOOTER - len(suffix)) + suffix)
+        embeds.append(embed)
+    return embeds
+
+
+def _name(book: Lorebook, entry_id: str) -> str:
+    entry = book.get(entry_id)
+    return entry.name if entry else entry_id
+
+
+def _entries(book: Lorebook, ids: Iterable[str]) -> list[Entry]:
+    return [e for e in (book.get(i) for i in ids) if e is not None]
+
+
+def _work_fields(book: Lorebook, work: Work) -> list[Field]:
+    facts = [f"**{work.form.capitalize()}**, {work.year}"]
+    if work.running_time:
+        facts.append(f"Running time: {work.running_time} min")
+    out = [Field("At a glance", " · ".join(facts))]
+    by_role: dict[str, list[str]] = {}
+    for credit in work.credits:
+        name = _name(book, credit.person) if credit.person else credit.name or ""
+        by_role.setdefault(credit.role, []).append(name)
+    out += _fields("Made by", (f"**{role}**: {', '.join(n)}" for role, n in by_role.items()))
+    if work.form == "film":
+        stars = [
+            f"{_name(book, c.played_by)} as {c.name}"
+            for c in book.of_type(Character)
+            if c.played_by
+        ]
+        out += _fields("Starring", stars[:STARS])
+    awards = [
+        f"{'🏆 Won' if a.result == 'won' else 'Nominated'}: {a.award} {a.year}, {a.category}"
+        for a in work.awards
+    ]
+    out += _fields("Awards", awards)
+    return out
+
+
+def _kind_fields(book: Lorebook, entry: Entry) -> list[Field]:
+    """The structured facts of an entry, as embed fields."""
+    if isinstance(entry, Work):
+        return _work_fields(book, entry)
+    if isinstance(entry, Character):
+        out = []
+        if entry.played_by:
+            out.append(Field("Played by", _name(book, entry.played_by), True))
+        if entry.role_in_story:
+            out.append(Field("In the story", entry.role_in_story, True))
+        return out
+    if isinstance(entry, Person):
+        years = "–".join(str(y) for y in (entry.born, entry.died) if y)
+        out = [Field("Roles", ", ".join(entry.roles), True)]
+        if years:
+            out.append(Field("Lived", years, True))
+        out += _fields("Played", (c.name for c in book.played_by(entry.id)))
+        return out
+    if isinstance(entry, Scene | BalletScene):
+        out = [Field("Order", f"{entry.order} of {len(book.of_kind(entry.kind))}", True)]
+        out += _fields("Characters", (_name(book, c) for c in entry.characters))
+        return out
+    if isinstance(entry, Quote):
+        return [Field("Spoken by", _name(book, entry.speaker), True), Field("When", entry.context)]
+    if isinstance(entry, Dialogue):
+        return [Field("When", entry.context)]
+    if isinstance(entry, Trivia):
+        return [Field("Topic", entry.topic, True)]
+    return []
+
+
+def _main_text(book: Lorebook, entry: Entry) -> str:
+    if isinstance(entry, Quote):
+        return f"> {entry.line}\n\n{entry.summary}"
+    if isinstance(entry, Dialogue):
+        lines = "\n".join(f"**{_name(book, ln.speaker)}:** {ln.line}" for ln in entry.lines)
+        return f"{entry.summary}\n\n{lines}"
+    if isinstance(entry, Persona):
+        return "\n".join(f"• {line}" for line in entry.lines)
+    return "\n\n".join(p for p in (entry.summary, entry.body) if p)
+
+
+def links_of(book: Lorebook, entry: Entry) -> tuple[Entry, ...]:
+    """Entries one click away: who played whom first, then the entry's own `related` list."""
+    ids: list[str] = []
+    if isinstance(entry, Character) and entry.played_by:
+        ids.append(entry.played_by)
+    if isinstance(entry, Person):
+        ids += [c.id for c in book.played_by(entry.id)]
+    if isinstance(entry, Quote):
+        ids.append(entry.speaker)
+    if isinstance(entry, Scene | BalletScene):
+        ids += entry.characters
+    ids += entry.related
+    unique = [i for i in dict.fromkeys(ids) if i != entry.id]
+    return tuple(_entries(book, unique)[: limits.SELECT_OPTIONS])
+
+
+def entry_screen(book: Lorebook, entry: Entry) -> Screen:
+    url = next((s.url for s in entry.sources if s.url), None)
+    embeds = build_pages(
+        entry.name, _main_text(book, entry), _kind_fields(book, entry), sources_text(entry), url
+    )
+    links = links_of(book, entry)
+    return Screen(entry.id, tuple(Page(embed, links) for embed in embeds))
+
+
+def sequence_screen(book: Lorebook, key: str) -> Screen:
+    """The ballet or the story in order, a few scenes per page, each scene one click away."""
+    kind, title = SEQUENCES[key]
+    scenes = book.of_kind(kind)
+    chunks = [scenes[i : i + SEQUENCE_PAGE] for i in range(0, len(scenes), SEQUENCE_PAGE)]
+    drafts = [
+        _Draft(
+            "\n\n".join(
+                f"**{i}. {s.name}**\n{clip(s.summary, SEQUENCE_SUMMARY)}"
+                for i, s in enumerate(chunk, start=n * SEQUENCE_PAGE + 1)
+            )
+        )
+        for n, chunk in enumerate(chunks)
+    ] or [_Draft("Nothing here yet.")]
+    sources = dict.fromkeys(src.title for s in scenes for src in s.sources)
+    footer = "Source: " + " · ".join(sources) if sources else "The Red Shoes (1948)"
+    embeds = _finish(title, drafts, footer, None)
+    links = chunks or [()]
+    return Screen(key, tuple(Page(e, tuple(c)) for e, c in zip(embeds, links, strict=True)))
+
+
+def screen_for(book: Lorebook, key: str) -> Screen | None:
+    """The screen a key names (a sequence or an entry id), or None if the lore lost it."""
+    if key in SEQUENCES:
+        return sequence_screen(book, key)
+    entry = book.get(key)
+    return entry_screen(book, entry) if entry else None
+
+
+def hit_line(entry: Entry) -> str:
+    return f"**{entry.name}** · {KIND_LABELS[entry.kind]}\n{clip(entry.summary, 160)}"
+
+
+def listing_embed(title: str, entries: Sequence[Entry], intro: str = "") -> discord.Embed:
+    """A short list of entries (search hits, suggestions) as one embed."""
+    text = "\n\n".join(
+        [intro, *(hit_line(e) for e in entries)] if intro else map(hit_line, entries)
+    )
+    footer = "Pick one below to open it."
+    return build_pages(title, text, (), footer, page_text=limits.EMBED_DESCRIPTION)[0]
+
+
+def choices(entries: Iterable[Entry]) -> list[discord.app_commands.Choice[str]]:
+    """Autocomplete choices: the entry's name shown, its id sent back."""
+    return [
+        discord.app_commands.Choice(name=clip(e.name, limits.CHOICE_NAME), value=e.id)
+        for e in list(entries)[: limits.CHOICES]
+    ]
+
+
+def select_options(entries: Iterable[Entry]) -> list[discord.SelectOption]:
+    """Entries as select options: name, kind and a line of summary, within Discord's 100."""
+    return [
+        discord.SelectOption(
+            label=clip(e.name, limits.OPTION_TEXT),
+            value=e.id,
+            description=clip(f"{KIND_LABELS[e.kind]} · {e.summary}", limits.OPTION_TEXT),
+        )
+        for e in list(entries)[: limits.SELECT_OPTIONS]
+    ]
+
+
+def command_help_embed(commands: Iterable[tuple[str, str]]) -> discord.Embed:
+    """/help: one line per command, in name order."""
+    text = "\n".join(f"`/{name}` — {description}" for name, description in sorted(commands))
+    footer = "Names autocomplete as you type; typos are forgiven."
+    return build_pages("What I can do", text, (), footer, page_text=limits.EMBED_DESCRIPTION)[0]
+
+
+def spoken(speaker: str, line: str) -> str:
+    """A line of dialogue with its speaker shown, within a message's 2000 characters."""
+    return clip(f"**{speaker}:** {line}", limits.CONTENT // 2)
