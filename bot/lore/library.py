@@ -77,7 +77,8 @@ class LoreLibrary:
         async with self._lock:
             shipped = self._shipped
             overlay = await self._overlays.overlay(guild_id)
-            book = merge(shipped, overlay)
+            # Indexing a large merged book takes a while; keep the event loop answering others.
+            book = await asyncio.to_thread(merge, shipped, overlay)
             if shipped is self._shipped:
                 self._merged[guild_id] = (overlay.revision, book)
             return book
