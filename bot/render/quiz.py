@@ -120,7 +120,8 @@ def reveal_embed(game: Game, rnd: Round) -> discord.Embed:
         point = game.quizmaster.line("timeout", EVERYONE)
     else:
         winner = mention(rnd.winner)
-        point = f"{winner} — {game.quizmaster.line('approval', winner)}"
+        praise = game.quizmaster.line("approval", winner)
+        point = praise if winner in praise else f"{winner} — {praise}"
     embed.add_field(name="Point", value=clip(point, limits.FIELD_VALUE), inline=False)
     if game.scores:
         embed.add_field(name="Score", value=standings_text(game.standings(), 5), inline=False)
