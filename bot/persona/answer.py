@@ -23,12 +23,23 @@ from bot.lore.model import (
     Entry,
     Kind,
     Person,
+    PersonaPurpose,
     Quote,
     Work,
 )
 from bot.lore.text import fold
 from bot.persona import compose
-from bot.persona.intent import DEBATE_WORDS, Intent, Question, normalise, parse
+from bot.persona.intent import (
+    DEBATE_WORDS,
+    HAPPEN_WORDS,
+    NEXT_WORDS,
+    PREVIOUS_WORDS,
+    STOP,
+    Intent,
+    Question,
+    normalise,
+    parse,
+)
 from bot.persona.lines import persona_line
 from bot.persona.memory import ConversationMemory, Turn
 from bot.persona.resolve import (
@@ -37,6 +48,7 @@ from bot.persona.resolve import (
     best_passage,
     describe_search,
     find_subjects,
+    named_after,
     stem,
     stems_of,
     work_of_form,
@@ -49,6 +61,14 @@ MIN_DESCRIBED = 2
 """Words a question must share with one sentence of the lore when it names nothing: one common
 word ("life", "weather") in a sentence is a coincidence, not an answer."""
 
+RARE_WORD = 5
+"""A single unknown word this long may still be the name of a trivia or quote entry."""
+
+SMALL_TALK: dict[Intent, PersonaPurpose] = {
+    "greeting": "greeting",
+    "thanks": "thanks",
+    "sign_off": "sign_off",
+}
 PEOPLE: tuple[Kind, ...] = ("character", "person")
 SCENES: tuple[Kind, ...] = ("scene", "ballet_scene")
 HINTS: dict[str, str] = {
@@ -107,16 +127,15 @@ class Answerer:
         now = self._clock()
         question = parse(text)
         last = self._memory.recall(channel, now)
-        if question.intent == "greeting":
-            line = persona_line(book, "greeting", self._rng)
+        small_talk = SMALL_TALK.get(question.intent)
+        if small_talk is not None:
+            line = persona_line(book, small_talk, self._rng)
             return Reply(compose.with_name(line, name), [], 1.0)
-        if question.intent == "thanks":
-            return Reply(compose.with_name(persona_line(book, "thanks", self._rng), name), [], 1.0)
         intent, found = _Route(book, question, last, self._rng).run()
         if found is None:
             hint = HINTS.get(intent, DEFAULT_HINT)
             line = persona_line(book, "unknown", self._rng)
-            return Reply(f"{line} Try {hint}.", [], 0.1)
+            return Reply(f"{line}\n-# Perhaps {hint} can help.", [], 0.1)
         role = question.role if intent == "crew" else (last.role if last else None)
         focus = tuple(e.id for e in found.focus or found.sources)
         self._memory.remember(channel, Turn(intent, role, focus, now))
@@ -240,6 +259,9 @@ class _Route:
             found = describe_search(self.book, self.subjects.unknown, ("character",))
             entry = found[0] if found else None
         if isinstance(entry, Character):
+            staged = self._staged(entry)
+            if staged is not None:
+                return staged
             actor = self.person_of(entry)
             if actor is None:
                 return None
@@ -255,6 +277,20 @@ class _Route:
             people = [self.person_of(c) for c in cast]
             pairs = [(c, p) for c, p in zip(cast, people, strict=True) if p]
             return Found(compose.cast(work, pairs), (work,), 0.7)
+        return None
+
+    def _staged(self, character: Character) -> Found | None:
+        """Who played a character in another work named in the question (a stage version)."""
+        names = {fold(n) for n in (character.name, *character.aliases)}
+        for work in self.subjects.of_kinds(("work",)):
+            if not isinstance(work, Work) or work.form in ("film", "ballet"):
+                continue
+            cast = [c for c in work.credits if fold(c.role) in names]
+            if cast:
+                text = compose.staged(
+                    work, character, [compose.credit_name(c, self.book) for c in cast]
+                )
+                return Found(text, (work,), 0.85 * self.sure)
         return None
 
     def _described_by_possessive(self) -> Entry | None:
@@ -351,20 +387,31 @@ class _Route:
             scene = scenes[0] if scenes else None
         if scene is None and self.q.position == "end":
             return self.on_ending()
-        words = [w for w in self.q.subject if w not in {"the", "a", "an"}]
+        words = [w for w in self.q.words if w not in STOP and w not in HAPPEN_WORDS]
         if scene is None and (self.subjects.unknown or work is None):
             scene = self._search_scene(words, (kind,) if work else SCENES)
-        if scene is not None:
-            return Found(compose.about(scene, self.book), (scene,), 0.8 * self.sure)
-        return self.on_about()
+        if scene is None:
+            return self.on_about()
+        scene = self._neighbour(scene)
+        return Found(compose.about(scene, self.book), (scene,), 0.8 * self.sure)
+
+    def _neighbour(self, scene: Entry) -> Entry:
+        """The scene after (or before) the one named, when the question asks for it."""
+        step = 1 if set(self.q.words) & NEXT_WORDS else 0
+        step = -1 if set(self.q.words) & PREVIOUS_WORDS else step
+        story = self.book.of_kind(scene.kind)
+        at = next((n for n, e in enumerate(story) if e.id == scene.id), 0)
+        return story[at + step] if 0 <= at + step < len(story) else scene
 
     def _search_scene(self, words: list[str], kinds: tuple[Kind, ...]) -> Entry | None:
         content = {stem(w) for w in words} - {stem(w) for w in ("scene", "ballet", "film")}
         if not content:
             return None
-        for hit in self.book.search(" ".join(words), kinds, limit=5):
-            if hit.how != "text" and hit.score >= 85:
-                return hit.entry
+        hits = self.book.search(" ".join(words), kinds, limit=5)
+        named = [h for h in hits if h.how != "text" and h.score >= 85]
+        if named:
+            return named[0].entry
+        for hit in hits:
             text = stems_of(f"{hit.entry.name} {hit.entry.summary}")
             if len(content & text) * 2 >= len(content):
                 return hit.entry
@@ -404,9 +451,14 @@ class _Route:
             target = self.subject(ANSWERABLE) if self.q.pronoun else None
             if target is not None:
                 return Found(compose.about(target, self.book), (target,), 0.7)
-            if len(self.subjects.unknown) < MIN_DESCRIBED:
+            unknown = self.subjects.unknown
+            if len(unknown) == 1 and len(unknown[0]) >= RARE_WORD:
+                named = named_after(self.book, unknown[0])
+                if named is not None:
+                    return Found(compose.about(named, self.book), (named,), 0.6)
+            if len(unknown) < MIN_DESCRIBED:
                 return None
-            found = describe_search(self.book, self.subjects.unknown)
+            found = describe_search(self.book, unknown)
             if found is None:
                 return None
             entry, said = found

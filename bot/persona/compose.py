@@ -74,6 +74,10 @@ def played(actor: Person, parts: Sequence[Character]) -> str:
     return f"**{actor.name}** played {_join([f'**{c.name}**' for c in parts])}."
 
 
+def staged(work: Work, character: Character, names: Sequence[str]) -> str:
+    return f"In *{work.name}*, {_join([f'**{n}**' for n in names])} played {character.name}."
+
+
 def person(entry: Person) -> str:
     return f"**{entry.name}** ({', '.join(entry.roles)}): {entry.summary}"
 
@@ -99,8 +103,9 @@ def credit_name(credit: Credit, book: Lorebook) -> str:
 def crew(work: Work, credits: Sequence[Credit], book: Lorebook) -> str:
     roles = list(dict.fromkeys(c.role for c in credits))
     if len(roles) == 1:
-        names = [f"**{credit_name(c, book)}**" for c in credits]
-        return f"{roles[0][0].upper()}{roles[0][1:]} of *{work.name}*: {_join(names)}."
+        names = _join([f"**{credit_name(c, book)}**" for c in credits])
+        colon = "" if roles[0].endswith(" by") else ":"
+        return f"*{work.name}* — {roles[0]}{colon} {names}."
     listed = "; ".join(f"{c.role}: **{credit_name(c, book)}**" for c in credits)
     return f"*{work.name}* — {listed}."
 
@@ -123,6 +128,11 @@ def _count(n: int) -> str:
     return NUMBERS[n] if n < len(NUMBERS) else str(n)
 
 
+def _number(plural: str, n: int) -> str:
+    """ "Academy Awards" for several, "Academy Award" for one."""
+    return plural[:-1] if n == 1 and plural.endswith("s") else plural
+
+
 def awards(work: Work) -> str:
     bodies: dict[str, list[str]] = {}
     nominated: list[str] = []
@@ -131,7 +141,7 @@ def awards(work: Work) -> str:
             bodies.setdefault(award.award, []).append(award.category)
         else:
             nominated.append(f"{award.category} ({award.award}, {award.year})")
-    won = [f"{_count(len(cats))} {body} ({'; '.join(cats)})" for body, cats in bodies.items()]
+    won = [f"{_count(len(c))} {_number(b, len(c))} ({'; '.join(c)})" for b, c in bodies.items()]
     parts = [f"*{work.name}* won {_join(won)}." if won else f"*{work.name}* won nothing."]
     if nominated:
         parts.append(f"Nominated, without winning: {'; '.join(nominated)}.")

@@ -19,6 +19,7 @@ from bot.lore.text import fold
 Intent = Literal[
     "greeting",
     "thanks",
+    "sign_off",
     "played",
     "crew",
     "when",
@@ -47,7 +48,7 @@ GREET_FILLER = frozenset(
 THANK_WORDS = frozenset("thanks thank thx ty merci cheers appreciate appreciated".split())
 PLAY_VERBS = frozenset("played plays play playing portrayed portrays portray acted".split())
 DANCE_VERBS = frozenset("danced dances dance dancing".split())
-ACTOR_NOUNS = frozenset("actor actress actors actresses cast starred starring stars".split())
+ACTOR_NOUNS = frozenset("actor actress actors actresses cast star starred starring stars".split())
 SAY_WORDS = frozenset(
     "say said says saying sayings quote quotes quoted line lines reply replies replied".split()
 )
@@ -56,7 +57,10 @@ AWARD_WORDS = frozenset(
     "prize prizes globe globes golden bafta".split()
 )
 BORN_WORDS = frozenset("born birth birthday".split())
-DIED_WORDS = frozenset("died die death".split())
+DIED_WORDS = frozenset("died die dies dying death".split())
+AGE_WORDS = frozenset("old age".split())
+SIGN_OFF_WORDS = frozenset("bye goodbye farewell cya later goodnight night adieu ciao".split())
+FATAL_WORDS = frozenset("jump jumped jumps fell fall falls kill killed kills suicide".split())
 LENGTH_WORDS = frozenset("runtime running minutes length duration".split())
 WHEN_WORDS = frozenset(
     "when year released release premiere premiered published publish date opened debut".split()
@@ -64,7 +68,7 @@ WHEN_WORDS = frozenset(
 END_WORDS = frozenset("end ends ending ended finale final conclusion".split())
 DEBATE_WORDS = frozenset(
     "debate debated debatable argued argue ambiguous ambiguity controversial controversy "
-    "interpret interpretation meaning mean jump jumped jumps fell fall suicide".split()
+    "interpret interpretation meaning mean".split()
 )
 HAPPEN_WORDS = frozenset(
     "happen happens happened happening scene scenes plot story synopsis summary".split()
@@ -86,7 +90,7 @@ ROLE_WORDS: dict[str, str] = {
     **dict.fromkeys("conducted conductor conduct conducting orchestra".split(), "conductor"),
     **dict.fromkeys("designed design designer designs sets set decor".split(), "designer"),
     **dict.fromkeys(
-        "photographed photography cinematographer cinematography shot filmed camera".split(),
+        "photographed photography cinematographer cinematography shot filmed camera dp".split(),
         "cinematographer",
     ),
     **dict.fromkeys("edited editor editing".split(), "editor"),
@@ -111,9 +115,13 @@ STOP = frozenset(
     "s t d ll re ve any some there here come came comes give show many get got make made "
     "mr mrs miss sir dear anyone someone anything something one all kind "
     "best most other else whole production art original part parts role roles character "
-    "characters who whom whose what which when where why how".split()
+    "characters after before next previous following then "
+    "who whom whose what which when where why how".split()
 )
 """Words that never name a subject."""
+
+NEXT_WORDS = frozenset("after next following then".split())
+PREVIOUS_WORDS = frozenset("before previous".split())
 
 GRAMMAR = WH | frozenset(
     "is was are were do did does a an of in on at to for from by with and or i you me my it "
@@ -142,7 +150,18 @@ SHORTHAND = {
     "plz": "please",
     "thanx": "thanks",
     "tks": "thanks",
+    "musik": "music",
+    "muzik": "music",
 }
+
+WORK_WORDS: dict[str, str] = {
+    **dict.fromkeys("film movie picture flick".split(), "film"),
+    "ballet": "ballet",
+    **dict.fromkeys("tale fairy fairytale".split(), "fairy tale"),
+    **dict.fromkeys("musical broadway".split(), "stage musical"),
+    **dict.fromkeys("restoration restored".split(), "restoration"),
+}
+"""Plain words that mean one of the works ("the film", "the ballet"), by the work's `form`."""
 KEYWORDS = sorted(
     WH
     | GREET_WORDS
@@ -158,6 +177,8 @@ KEYWORDS = sorted(
     | WHEN_WORDS
     | END_WORDS
     | DEBATE_WORDS
+    | FATAL_WORDS
+    | SIGN_OFF_WORDS
     | HAPPEN_WORDS
     | START_WORDS
     | set(ROLE_WORDS)
@@ -167,6 +188,11 @@ QUESTION_WORDS = _KEYWORD_SET | STOP | ABOUT_WORDS
 """Words that carry the question rather than its subject."""
 
 _MENTION = re.compile(r"<@[!&]?\d+>|^\s*@\S+")
+_ADDRESS = re.compile(
+    r"^\s*(?:mr\.?\s+|boris\s+)?lermontov\s*[,:!]|[,;]\s*(?:mr\.?\s+|boris\s+)?lermontov\W*$",
+    re.IGNORECASE,
+)
+"""The bot addressed by name at the start or end ("Lermontov, who...", "..., Mr Lermontov?")."""
 
 
 @dataclass(frozen=True)
@@ -189,7 +215,7 @@ class Question:
 
 def normalise(text: str) -> tuple[str, ...]:
     """Fold, expand shorthand ("u", "whos", "wanna") and correct near-misses of keywords."""
-    folded = fold(_MENTION.sub(" ", text))
+    folded = fold(_ADDRESS.sub(" ", _MENTION.sub(" ", text)))
     words: list[str] = []
     for word in folded.split():
         words.extend(SHORTHAND.get(word, word).split())
@@ -209,9 +235,11 @@ def _drop_vocative(words: list[str]) -> list[str]:
 
 
 def _correct(word: str) -> str:
-    if word in _KEYWORD_SET or word in STOP or word in GREET_FILLER or len(word) < 5:
+    if word in _KEYWORD_SET or word in STOP or word in GREET_FILLER or word in WORK_WORDS:
         return word
-    match = process.extractOne(word, KEYWORDS, scorer=fuzz.ratio, score_cutoff=80)
+    if len(word) < 5:
+        return word
+    match = process.extractOne(word, KEYWORDS, scorer=fuzz.ratio, score_cutoff=85)
     return match[0] if match else word
 
 
@@ -247,6 +275,8 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
         return "greeting", None
     if {"how", "are", "you"} <= present and present <= GREET_WORDS | GREET_FILLER:
         return "greeting", None
+    if present & SIGN_OFF_WORDS and not asks:
+        return "sign_off", None
     if present & {"who", "whose"} and present & {"said", "says", "say", "line"}:
         return "who_said", None
     if present & SAY_WORDS and (asks or present & {"quote", "quotes", "line", "lines"}):
@@ -255,6 +285,10 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
         return "awards", None
     if present & BORN_WORDS or (present & DIED_WORDS and "when" in present):
         return "born", None
+    if "how" in present and present & AGE_WORDS:
+        return "born", None
+    if present & FATAL_WORDS or ("why" in present and present & DIED_WORDS):
+        return "debate", None
     if ("how" in present and "long" in present) or present & LENGTH_WORDS:
         return "length", None
     if _asks_who_played(present):
@@ -262,9 +296,9 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
     roles = [ROLE_WORDS[w] for w in words if w in ROLE_WORDS]
     if roles and (asks or len(words) <= 3):
         return "crew", min(roles, key=ROLE_PRIORITY.index)
-    if present & WHEN_WORDS:
+    if present & WHEN_WORDS and not present & HAPPEN_WORDS:
         return "when", None
-    if present & DEBATE_WORDS and (present & END_WORDS or present & {"jump", "jumped", "fell"}):
+    if present & DEBATE_WORDS and present & END_WORDS:
         return "debate", None
     if present & END_WORDS and (asks or present & HAPPEN_WORDS):
         return "ending", None

@@ -18,7 +18,7 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.model import Character, Entry, Kind, Work
 from bot.lore.search import entry_names, entry_text
 from bot.lore.text import fold
-from bot.persona.intent import GRAMMAR, QUESTION_WORDS
+from bot.persona.intent import GRAMMAR, QUESTION_WORDS, WORK_WORDS
 
 ANSWERABLE: tuple[Kind, ...] = (
     "character",
@@ -34,18 +34,10 @@ FUZZY_KINDS: tuple[Kind, ...] = ("character", "person", "work")
 """Kinds matched despite typos. Other kinds have names made of common words ("The carnival",
 "Recommended by Helpmann") that a fuzzy match would find in almost any sentence."""
 
-FORM_WORDS: dict[str, str] = {
-    **dict.fromkeys("film movie picture flick".split(), "film"),
-    "ballet": "ballet",
-    **dict.fromkeys("tale fairy fairytale".split(), "fairy tale"),
-    **dict.fromkeys("musical broadway".split(), "stage musical"),
-    **dict.fromkeys("restoration restored".split(), "restoration"),
-}
-"""Plain words that mean one of the works: "the film", "the ballet", "the tale"."""
-
 MAX_GRAM = 5
 FUZZY_CUTOFF = 80.0
 WORD_CUTOFF = 75.0
+NAMED_CUTOFF = 90.0
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -102,8 +94,8 @@ def find_subjects(book: Lorebook, words: Sequence[str]) -> Subjects:
         else:
             i += 1
     for i, word in enumerate(words):
-        if not used[i] and word in FORM_WORDS:
-            work = work_of_form(book, FORM_WORDS[word])
+        if not used[i] and word in WORK_WORDS:
+            work = work_of_form(book, WORK_WORDS[word])
             used[i] = True
             if work is not None and all(m.entry.id != work.id for m in mentions):
                 mentions.append(Mention(work, 95.0, i))
@@ -212,4 +204,19 @@ def describe_search(
         for sentence in sentences(hit.entry):
             if wanted <= stems_of(sentence):
                 return hit.entry, [sentence]
+    return None
+
+
+def named_after(book: Lorebook, word: str) -> Entry | None:
+    """An entry of any kind whose own name carries this word ("Diaghilev" in a trivia title).
+
+    Only for kinds that `find_subjects` leaves out of fuzzy matching, and only on a close match
+    of the word itself, so common words do not pull in a trivia entry.
+    """
+    for hit in book.search(word, ANSWERABLE, limit=3):
+        if hit.how == "text":
+            continue
+        name_words = {w for name in entry_names(hit.entry) for w in fold(name).split()}
+        if any(fuzz.ratio(word, n) >= NAMED_CUTOFF for n in name_words):
+            return hit.entry
     return None
