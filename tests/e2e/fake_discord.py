@@ -160,16 +160,20 @@ class _Socket:
     compressor: Any = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    async def send(self, frames: list[str]) -> None:
+    async def send(self, frames: list[str]) -> list[float]:
+        """Write `frames` in order; when each was handed to the network (perf_counter)."""
+        written = []
         async with self.lock:
             for frame in frames:
                 if self.ws.closed:
-                    return
+                    break
                 if self.compressor is None:
                     await self.ws.send_str(frame)
                 else:
                     data = self.compressor.compress(frame.encode())
                     await self.ws.send_bytes(data + self.compressor.flush(zlib.Z_SYNC_FLUSH))
+                written.append(time.perf_counter())
+        return written
 
 
 def _now_iso() -> str:
@@ -207,6 +211,7 @@ class FakeDiscord:
         self._waiting: dict[int, asyncio.Future[Request]] = {}
         self._originals: dict[str, dict[str, Any]] = {}
         self._token_owner: dict[str, int] = {}
+        self._files: dict[str, bytes] = {}
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -219,6 +224,7 @@ class FakeDiscord:
         app = web.Application(client_max_size=32 * 1024 * 1024)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_get("/gateway-resume", self._gateway)
+        app.router.add_get("/attachments/{attachment_id}/{filename}", self._attachment)
         for method, route, handler in self._routes():
             app.router.add_route(method, API + route, self._recorded(route, handler))
         app.router.add_route("*", API + "/{tail:.*}", self._not_found)
@@ -273,22 +279,62 @@ class FakeDiscord:
         return self.interaction(2, self._command_data(command, listed), person=person)
 
     def autocomplete(
-        self, command: str, focused: str, typed: str, /, **values: Any
+        self,
+        command: str,
+        focused: str,
+        typed: str,
+        /,
+        *,
+        under: str = "",
+        person: Person = MEMBER,
+        **values: Any,
     ) -> dict[str, Any]:
-        """The interaction Discord sends while someone types into option `focused`."""
+        """The interaction Discord sends while someone types into option `focused`;
+        `under` names the subcommand ("edit", or "group sub") the option belongs to."""
         listed = [option(key, value) for key, value in values.items()]
         listed.append(option(focused, typed) | {"focused": True})
-        return self.interaction(4, self._command_data(command, listed), person=MEMBER)
+        names = under.split()
+        for depth, name in reversed(list(enumerate(names))):
+            kind = 1 if depth == len(names) - 1 else 2
+            listed = [{"name": name, "type": kind, "options": listed}]
+        return self.interaction(4, self._command_data(command, listed), person=person)
 
     def modal_submit(
-        self, custom_id: str, fields: Mapping[str, str], *, person: Person = MODERATOR
+        self, modal: Mapping[str, Any], changes: Mapping[str, str], *, person: Person = MODERATOR
     ) -> dict[str, Any]:
-        """A modal's submit, each text input in its own action row as Discord sends them."""
-        rows = [
-            {"type": 1, "components": [{"type": 4, "custom_id": key, "value": value}]}
-            for key, value in fields.items()
-        ]
-        return self.interaction(5, {"custom_id": custom_id, "components": rows}, person=person)
+        """The submit of a modal the bot sent (its callback `data`): every text input keeps its
+        pre-filled value unless `changes` gives a new one by the input's label. The layout the
+        bot used (action rows, or labels) is mirrored, as Discord does."""
+
+        def submitted(component: Mapping[str, Any], label: str) -> dict[str, Any]:
+            if component["type"] == 4:
+                value = changes.get(label or component.get("label", ""), component.get("value"))
+                return {"type": 4, "custom_id": component["custom_id"], "value": value or ""}
+            if component["type"] == 18:  # a label wrapping one input
+                return {
+                    "type": 18,
+                    "component": submitted(component["component"], component["label"]),
+                }
+            children = [submitted(child, "") for child in component["components"]]
+            return {"type": component["type"], "components": children}
+
+        rows = [submitted(component, "") for component in modal["components"]]
+        data = {"custom_id": modal["custom_id"], "components": rows}
+        return self.interaction(5, data, person=person)
+
+    def attachment(self, filename: str, content: bytes) -> dict[str, Any]:
+        """An uploaded file, served from this stand-in (Discord's CDN) for the bot to read."""
+        attachment_id = self.snowflake()
+        self._files[f"{attachment_id}/{filename}"] = content
+        url = f"http://127.0.0.1:{self.port}/attachments/{attachment_id}/{filename}"
+        return {
+            "id": str(attachment_id),
+            "filename": filename,
+            "size": len(content),
+            "url": url,
+            "proxy_url": url,
+            "content_type": "text/plain; charset=utf-8",
+        }
 
     def _command_data(self, name: str, options: list[dict[str, Any]]) -> dict[str, Any]:
         """Command data naming a synced command by its id (an unknown name gets a fresh id)."""
@@ -330,9 +376,8 @@ class FakeDiscord:
             self._waiting[interaction_id] = loop.create_future()
             self.callbacks.setdefault(interaction_id, [])
             ids.append(interaction_id)
-        now = time.perf_counter()
-        self.sent_at.update(dict.fromkeys(ids, now))
-        await self.dispatch_many([("INTERACTION_CREATE", payload) for payload in interactions])
+        sent = await self.dispatch_many([("INTERACTION_CREATE", p) for p in interactions])
+        self.sent_at.update(zip(ids, sent, strict=True))
         return ids
 
     async def callback(self, interaction_id: int, within: float = 3.0) -> Request:
@@ -410,7 +455,9 @@ class FakeDiscord:
         assert self._session is not None, "the bot has not identified yet"
         return self._session
 
-    async def dispatch_many(self, events: list[tuple[str, dict[str, Any]]]) -> None:
+    async def dispatch_many(self, events: list[tuple[str, dict[str, Any]]]) -> list[float]:
+        """Send dispatches in order (kept for a RESUME); when each left, or was queued while
+        the client was away (it then arrives with the resume, as on Discord)."""
         session = self._live_session()
         frames = []
         for event, data in events:
@@ -418,8 +465,9 @@ class FakeDiscord:
             frame = json.dumps({"op": OP_DISPATCH, "t": event, "s": session.seq, "d": data})
             session.backlog.append(frame)
             frames.append(frame)
-        if session.socket is not None:
-            await session.socket.send(frames)
+        queued = time.perf_counter()
+        written = [] if session.socket is None else await session.socket.send(frames)
+        return written + [queued] * (len(frames) - len(written))
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(max_msg_size=0)
@@ -546,6 +594,12 @@ class FakeDiscord:
             return response
 
         return handle
+
+    async def _attachment(self, http: web.Request) -> web.Response:
+        key = f"{http.match_info['attachment_id']}/{http.match_info['filename']}"
+        if key not in self._files:
+            return web.Response(status=404)
+        return web.Response(body=self._files[key], content_type="text/plain", charset="utf-8")
 
     async def _not_found(self, http: web.Request) -> web.Response:
         self.invalid.append(f"{http.method} {http.path}: the stand-in does not serve this route")
@@ -726,6 +780,13 @@ def option(name: str, value: Any, kind: int | None = None) -> dict[str, Any]:
     if kind is None:
         kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
     return {"name": name, "type": kind, "value": value}
+
+
+def with_attachments(interaction: dict[str, Any], *attachments: dict[str, Any]) -> dict[str, Any]:
+    """`interaction` with uploaded files in its resolved data, where discord.py looks them up."""
+    resolved = interaction["data"].setdefault("resolved", {}).setdefault("attachments", {})
+    resolved.update({attachment["id"]: attachment for attachment in attachments})
+    return interaction
 
 
 def subcommand(name: str, **values: Any) -> dict[str, Any]:

@@ -1,0 +1,277 @@
+"""Our bot, end to end: the unmodified discord.py client against the local Discord stand-in.
+
+The bot is built as `bot/app.py` builds it (its class, its settings, its setup_hook loading the
+shipped lore and cogs and syncing the tree); the only difference from production is where
+discord.py's two base URLs point (see tests/e2e/fake_discord.py) and a short
+`guild_ready_timeout`, a plain discord.py option the app passes through.
+Every request body the bot sends is checked against Discord's OpenAPI description by the
+`fake_discord` fixture.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import RedShoesBot
+from bot.config import Settings
+from bot.lore.lorebook import Lorebook
+from tests.e2e.fake_discord import (
+    GUILD_ID,
+    MEMBER,
+    MODERATOR,
+    FakeDiscord,
+    Person,
+    Request,
+    option,
+    running,
+    with_attachments,
+)
+
+LORE_DIR = Path(__file__).resolve().parent.parent.parent / "lore"
+DISCORD_WINDOW = 3.0  # seconds Discord gives a bot to answer an interaction
+CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
+COMMANDS = "/applications/{application_id}/commands"
+EPHEMERAL = 1 << 6
+
+
+def settings_for(data_dir: Path, **extra: Any) -> Settings:
+    """The bot's settings for a test: shipped lore, a fresh data folder, no `.env` read."""
+    return Settings(_env_file=None, lore_dir=LORE_DIR, data_dir=data_dir, **extra)
+
+
+def build_bot(data_dir: Path, **extra: Any) -> RedShoesBot:
+    return RedShoesBot(settings_for(data_dir, **extra), guild_ready_timeout=0.05)
+
+
+@pytest.fixture
+async def bot(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[RedShoesBot]:
+    async with running(build_bot(tmp_path / "data")) as client:
+        assert isinstance(client, RedShoesBot)
+        yield client
+
+
+@pytest.fixture
+def bot_errors(caplog: pytest.LogCaptureFixture) -> Callable[[], list[str]]:
+    """The handler failures the bot has logged so far (it logs them at ERROR, with tracebacks)."""
+    caplog.set_level(logging.INFO)
+    return lambda: [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def ask(fake_discord: FakeDiscord, interaction: dict[str, Any]) -> Request:
+    """Send one interaction and return its answer, which must come within Discord's window."""
+    [interaction_id] = await fake_discord.interact(interaction)
+    return await fake_discord.callback(interaction_id, within=DISCORD_WINDOW)
+
+
+def text_of(answer: Request) -> str:
+    """Everything a person would read in an answer: content, embed titles, text and fields."""
+    data = answer.body.get("data") or {}
+    parts = [data.get("content") or ""]
+    for embed in data.get("embeds") or []:
+        parts += [embed.get("title", ""), embed.get("description", "")]
+        parts += [f"{f['name']} {f['value']}" for f in embed.get("fields", [])]
+    return "\n".join(parts)
+
+
+def named(book: Lorebook, name: str) -> str:
+    """The display name the shipped lore gives the character called `name` (lore grows; ask it)."""
+    entry = book.find(name, ["character"])
+    assert entry is not None, name
+    return entry.name
+
+
+# ------------------------------------------------------------------ start, login, sync
+
+
+async def test_start_logs_in_and_syncs_every_command(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    async with running(build_bot(data_dir)) as client:
+        assert isinstance(client, RedShoesBot)
+        expected = {command.name for command in client.tree.get_commands()}
+    routes = [(r.method, r.route) for r in fake_discord.requests]
+    assert routes[:3] == [
+        ("GET", "/users/@me"),
+        ("GET", "/oauth2/applications/@me"),
+        ("PUT", COMMANDS),
+    ]
+    assert set(fake_discord.commands) == expected
+    assert {"character", "film", "help"} <= expected
+
+    # A restart with the same commands does not sync again (Discord rate-limits syncs).
+    async with running(build_bot(data_dir)):
+        pass
+    assert len(fake_discord.requests_to(COMMANDS, "PUT")) == 1
+
+
+async def test_a_dev_guild_gets_its_commands_at_once(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    async with running(build_bot(tmp_path / "data", dev_guild_id=GUILD_ID)):
+        [sync] = fake_discord.requests_to(
+            COMMANDS.replace("/commands", "/guilds/{guild_id}/commands"), "PUT"
+        )
+        assert sync.params["guild_id"] == str(GUILD_ID)
+        answer = await ask(fake_discord, fake_discord.slash("character", name="vicky"))
+    assert answer.body["type"] == 4
+
+
+# ------------------------------------------------------------------ every slash command
+
+
+UPLOAD = b"entries: []\n"  # what a moderator might upload where a file is asked for
+
+
+async def _value_for(
+    fake_discord: FakeDiscord, command: dict[str, Any], under: str, spec: dict[str, Any]
+) -> tuple[Any, list[dict[str, Any]]]:
+    """A value a person could give (a listed choice, the first autocomplete hit, a name, a
+    file), and the files to resolve with it."""
+    if spec.get("choices"):
+        return spec["choices"][0]["value"], []
+    kind = spec["type"]
+    if kind in (4, 10):
+        return spec.get("min_value", 1), []
+    if kind == 5:
+        return True, []
+    if kind == 11:
+        upload = fake_discord.attachment("lore.yaml", UPLOAD)
+        return upload["id"], [upload]
+    if kind == 3 and spec.get("autocomplete"):
+        typing = fake_discord.autocomplete(
+            command["name"], spec["name"], "", under=under, person=person_for(command)
+        )
+        choices = (await ask(fake_discord, typing)).body["data"]["choices"]
+        assert choices, f"/{command['name']} {under} {spec['name']}: autocomplete offered nothing"
+        return choices[0]["value"], []
+    if kind == 3:
+        return "Lermontov", []
+    raise AssertionError(f"/{command['name']} {spec['name']}: no e2e value for option type {kind}")
+
+
+def person_for(command: dict[str, Any]) -> Person:
+    """Moderator commands (hidden by default permissions) are tried by a moderator."""
+    return MODERATOR if command.get("default_member_permissions") else MEMBER
+
+
+async def _invocations(
+    fake_discord: FakeDiscord, command: dict[str, Any]
+) -> list[tuple[str, dict[str, Any]]]:
+    """One interaction per leaf of `command` (each subcommand), with its required options."""
+    leaves: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = []
+    for spec in command.get("options") or []:
+        if spec["type"] == 1:
+            leaves.append(([spec], spec.get("options") or []))
+        elif spec["type"] == 2:
+            leaves += [([spec, sub], sub.get("options") or []) for sub in spec.get("options") or []]
+    if not leaves:
+        leaves.append(([], command.get("options") or []))
+    invocations = []
+    for path, specs in leaves:
+        under = " ".join(parent["name"] for parent in path)
+        given, files = [], []
+        for spec in specs:
+            if spec.get("required"):
+                value, uploads = await _value_for(fake_discord, command, under, spec)
+                given.append(option(spec["name"], value, spec["type"]))
+                files += uploads
+        for parent in reversed(path):
+            given = [{"name": parent["name"], "type": parent["type"], "options": given}]
+        interaction = fake_discord.slash(command["name"], *given, person=person_for(command))
+        invocations.append((f"{command['name']} {under}", with_attachments(interaction, *files)))
+    return invocations
+
+
+async def test_every_slash_command_answers_once_in_time(
+    fake_discord: FakeDiscord, bot: RedShoesBot, bot_errors: Callable[[], list[str]]
+) -> None:
+    answered = []
+    for command in fake_discord.commands.values():
+        for label, interaction in await _invocations(fake_discord, command):
+            answer = await ask(fake_discord, interaction)
+            assert answer.body["type"] in (4, 5, 9), f"/{label}: {answer.body}"
+            answered.append(label)
+    await asyncio.sleep(0.2)  # anything sent after the answer (follow-ups) is checked too
+    assert all(len(answers) == 1 for answers in fake_discord.callbacks.values())
+    assert len(answered) >= len(fake_discord.commands)
+    assert bot_errors() == []
+
+
+async def test_character_shows_the_character(
+    fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
+) -> None:
+    answer = await ask(fake_discord, fake_discord.slash("character", name="vicky"))
+    assert answer.body["type"] == 4
+    assert named(lorebook, "vicky") in text_of(answer)
+    assert answer.body["data"]["allowed_mentions"] == {"parse": []}
+
+
+# ------------------------------------------------------------------ autocomplete
+
+
+async def test_autocomplete_suggests_while_typing_even_with_a_typo(
+    fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
+) -> None:
+    for typed in ("vic", "lermontof"):
+        answer = await ask(fake_discord, fake_discord.autocomplete("character", "name", typed))
+        assert answer.body["type"] == 8
+        choices = answer.body["data"]["choices"]
+        assert 1 <= len(choices) <= 25, typed
+    assert choices[0]["value"] == lorebook.find("lermontov", ["character"]).id  # type: ignore[union-attr]
+    # The chosen value opens the entry.
+    opened = await ask(fake_discord, fake_discord.slash("character", name=choices[0]["value"]))
+    assert named(lorebook, "lermontov") in text_of(opened)
+
+
+# ------------------------------------------------------------------ faults and load
+
+
+async def test_gateway_dropped_mid_session_resumes_and_answers(
+    fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
+) -> None:
+    await ask(fake_discord, fake_discord.slash("film"))
+    await fake_discord.drop_gateway()
+    answer = await ask(fake_discord, fake_discord.slash("character", name="lermontov"))
+    assert named(lorebook, "lermontov") in text_of(answer)
+    assert fake_discord.gateway_ops.count(6) == 1  # RESUME, not a new IDENTIFY
+    assert fake_discord.gateway_ops.count(2) == 1
+    assert bot.is_ready() and not bot.is_closed()
+
+
+async def test_a_thousand_interactions_at_once_each_answered_once_in_time(
+    fake_discord: FakeDiscord, bot: RedShoesBot, bot_errors: Callable[[], list[str]]
+) -> None:
+    names = ["vicky", "lermontov", "julian", "boris", "grischa"]
+    burst = [fake_discord.slash("character", name=names[i % len(names)]) for i in range(1_000)]
+    ids = await fake_discord.interact(*burst)
+    answers = await asyncio.gather(*(fake_discord.callback(i, within=10.0) for i in ids))
+    late = [a.at - fake_discord.sent_at[i] for i, a in zip(ids, answers, strict=True)]
+    assert max(late) < DISCORD_WINDOW, f"slowest answer took {max(late):.2f}s"
+    assert all(len(fake_discord.callbacks[i]) == 1 for i in ids)
+    assert len(fake_discord.requests_to(CALLBACK)) == 1_000
+    assert bot_errors() == []
+
+
+async def test_bad_events_are_handled_and_the_bot_stays_up(
+    fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
+) -> None:
+    unknown = await ask(fake_discord, fake_discord.slash("pirouette"))
+    assert unknown.body["data"]["flags"] & EPHEMERAL
+    # A number where a name belongs, and an option the command does not have.
+    wrong_type = await ask(fake_discord, fake_discord.slash("character", option("name", 7, 4)))
+    assert wrong_type.body["data"]["flags"] & EPHEMERAL
+    extra = await ask(fake_discord, fake_discord.slash("film", option("colour", "red")))
+    assert extra.body["type"] in (4, 5)
+    # An event discord.py has never heard of, and an interaction type from the future.
+    await fake_discord.dispatch_many([("ENTRANCE_OF_THE_CORPS_DE_BALLET", {"x": 1})])
+    await fake_discord.interact(fake_discord.interaction(99, {}, person=MEMBER))
+    alive = await ask(fake_discord, fake_discord.slash("character", name="vicky"))
+    assert named(lorebook, "vicky") in text_of(alive)
+    assert not bot.is_closed()

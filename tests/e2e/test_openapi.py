@@ -1,0 +1,41 @@
+"""The body check itself: Discord's published limits hold, with the one documented leniency."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.openapi import NoOperation, body_errors
+
+CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
+JSON = "application/json"
+
+
+def test_a_valid_answer_passes() -> None:
+    body = {"type": 4, "data": {"content": "Why do you want to dance?", "flags": 64}}
+    assert body_errors(CALLBACK, "POST", JSON, body) == []
+
+
+def test_limits_are_reported_at_the_field_that_breaks_them() -> None:
+    [content] = body_errors(CALLBACK, "POST", JSON, {"type": 4, "data": {"content": "x" * 2001}})
+    assert content.startswith(f"POST {CALLBACK}: data/content: ") and "is too long" in content
+    choices = {"type": 8, "data": {"choices": [{"name": "n", "value": "v"}] * 26}}
+    [many] = body_errors(CALLBACK, "POST", JSON, choices)
+    assert "data/choices" in many and "too long" in many
+
+
+def test_snowflakes_may_be_integers_as_discord_accepts() -> None:
+    upload = {"type": 4, "data": {"attachments": [{"id": 0, "filename": "lore.yaml"}]}}
+    assert body_errors(CALLBACK, "POST", JSON, upload) == []
+    negative = {"type": 4, "data": {"attachments": [{"id": -1, "filename": "lore.yaml"}]}}
+    assert body_errors(CALLBACK, "POST", JSON, negative) != []
+
+
+def test_a_route_discord_does_not_have_is_an_error() -> None:
+    with pytest.raises(NoOperation, match="POST /pirouettes"):
+        body_errors("/pirouettes", "POST", JSON, {})
+
+
+def test_a_body_where_none_is_taken_is_reported() -> None:
+    assert body_errors("/channels/{channel_id}/typing", "POST", JSON, {"x": 1}) == [
+        f"POST /channels/{{channel_id}}/typing takes no {JSON} body, got one"
+    ]
