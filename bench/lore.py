@@ -16,6 +16,7 @@ import random
 import tempfile
 import time
 import tracemalloc
+from functools import partial
 from pathlib import Path
 
 import yaml
@@ -85,23 +86,25 @@ def _queries(book: Lorebook, count: int) -> list[str]:
     return [*QUERIES, *typos][:count]
 
 
+def _prefix_scan(names: list[str], prefix: str) -> list[str]:
+    return [n for n in names if n.startswith(prefix)][:25]
+
+
 def _bench_book(label: str, directory: Path, runs: int) -> dict[str, float]:
     load_s, book = _median_load(directory, runs)
     raw_s = _median_raw_parse(directory, runs)
     queries = _queries(book, 200)
     prefixes = [q[:n] for q in queries for n in (1, 3, 5)]
-    search = [s for q in queries for s in time_calls(lambda q=q: book.search(q), 5)]
-    complete = [s for p in prefixes for s in time_calls(lambda p=p: book.complete(p), 5)]
+    search = [s for q in queries for s in time_calls(partial(book.search, q), 5)]
+    complete = [s for p in prefixes for s in time_calls(partial(book.complete, p), 5)]
     names = [fold(n) for e in book.entries for n in entry_names(e)]
     naive_search = [
         s
         for q in queries[:50]
-        for s in time_calls(lambda q=q: process.extractOne(fold(q), names, scorer=fuzz.WRatio), 1)
+        for s in time_calls(partial(process.extractOne, fold(q), names, scorer=fuzz.WRatio), 1)
     ]
     naive_complete = [
-        s
-        for p in prefixes[:150]
-        for s in time_calls(lambda p=p: [n for n in names if n.startswith(fold(p))][:25], 1)
+        s for p in prefixes[:150] for s in time_calls(partial(_prefix_scan, names, fold(p)), 1)
     ]
     s, c = summarise(search), summarise(complete)
     ns, nc = summarise(naive_search), summarise(naive_complete)
@@ -138,7 +141,7 @@ def main() -> None:
         f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
         f"Python {platform.python_version()}"
     )
-    summary: dict[str, object] = _bench_book("shipped", LORE_DIR, runs=9)
+    summary: dict[str, float] = _bench_book("shipped", LORE_DIR, runs=9)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         write_synthetic_lore(folder, 10_000)
