@@ -1,0 +1,95 @@
+"""The chat cog's decisions: whom it answers, and how it refuses to be used to flood."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.cogs.chat import Cooldowns, Seen, Verdict, should_answer, strip_mention
+
+PERSON = Seen(
+    from_bot=False,
+    from_webhook=False,
+    from_me=False,
+    in_dm=False,
+    mentions_me=False,
+    replies_to_me=False,
+    has_text=True,
+)
+
+
+@pytest.mark.parametrize(
+    "seen",
+    [
+        replace(PERSON, mentions_me=True),
+        replace(PERSON, mentions_me=True, has_text=False),
+        replace(PERSON, in_dm=True),
+        replace(PERSON, replies_to_me=True),
+    ],
+)
+def test_answers_people_who_address_it(seen: Seen) -> None:
+    assert should_answer(seen)
+
+
+@pytest.mark.parametrize(
+    "seen",
+    [
+        PERSON,
+        replace(PERSON, mentions_me=True, from_bot=True),
+        replace(PERSON, mentions_me=True, from_webhook=True),
+        replace(PERSON, in_dm=True, from_me=True, from_bot=True),
+        replace(PERSON, in_dm=True, has_text=False),
+        replace(PERSON, replies_to_me=True, has_text=False),
+    ],
+)
+def test_ignores_bots_webhooks_itself_and_chatter(seen: Seen) -> None:
+    assert not should_answer(seen)
+
+
+def test_strip_mention_removes_only_the_bots_own() -> None:
+    assert strip_mention("<@42> who played <@7>?", 42) == "who played <@7>?"
+    assert strip_mention("<@!42>hello <@42>", 42) == "hello"
+
+
+def test_user_cooldown_warns_once_then_stays_silent() -> None:
+    cooldowns = Cooldowns(per_user=2, per_channel=10, window=10.0)
+    verdicts = [cooldowns.check("ann", "c", now) for now in (0.0, 1.0, 2.0, 3.0, 4.0)]
+    assert verdicts == [
+        Verdict.ANSWER,
+        Verdict.ANSWER,
+        Verdict.WARN,
+        Verdict.SILENT,
+        Verdict.SILENT,
+    ]
+    assert cooldowns.check("ann", "c", 10.5) is Verdict.ANSWER
+
+
+def test_user_limit_does_not_touch_other_users() -> None:
+    cooldowns = Cooldowns(per_user=1, per_channel=10, window=10.0)
+    assert cooldowns.check("ann", "c", 0.0) is Verdict.ANSWER
+    assert cooldowns.check("ann", "c", 0.1) is Verdict.WARN
+    assert cooldowns.check("bob", "c", 0.2) is Verdict.ANSWER
+
+
+def test_channel_limit_holds_across_users() -> None:
+    cooldowns = Cooldowns(per_user=5, per_channel=2, window=10.0)
+    assert cooldowns.check("ann", "c", 0.0) is Verdict.ANSWER
+    assert cooldowns.check("bob", "c", 0.1) is Verdict.ANSWER
+    assert cooldowns.check("cat", "c", 0.2) is Verdict.WARN
+    assert cooldowns.check("cat", "other", 0.3) is Verdict.ANSWER
+
+
+def test_refused_messages_do_not_use_up_the_allowance() -> None:
+    cooldowns = Cooldowns(per_user=1, per_channel=10, window=10.0)
+    cooldowns.check("ann", "c", 0.0)
+    for now in (1.0, 2.0, 3.0):
+        cooldowns.check("ann", "c", now)
+    assert cooldowns.check("ann", "c", 10.0) is Verdict.ANSWER
+
+
+def test_memory_of_keys_is_bounded() -> None:
+    cooldowns = Cooldowns(per_user=1, per_channel=100, window=60.0, capacity=4)
+    for user in range(10):
+        cooldowns.check(user, "c", 0.0)
+    assert cooldowns.check(0, "c", 1.0) is Verdict.ANSWER
