@@ -61,6 +61,19 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return run_bot(settings)
 
 
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the reply Lermontov would post to a mention saying `args.text`."""
+    from bot.persona.answer import answer
+
+    reply = answer(load_lore(settings.lore_dir), " ".join(args.text))
+    if args.json:
+        payload = {"answer": reply.answer, "sources": reply.sources, "confidence": reply.confidence}
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(reply.answer)
+    return 0
+
+
 def _default(args: argparse.Namespace, settings: Settings) -> int:
     """No subcommand: run the bot when a token is set, else explain and open the console."""
     if settings.discord_token is None:
@@ -79,6 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="the bot's commands offline, in this terminal")
     add_console_arguments(console)
     console.set_defaults(handler=console_main)
+
+    ask = commands.add_parser("ask", help="print Lermontov's chat reply to a question")
+    ask.add_argument("text", nargs="+", help='what you would say to the bot, e.g. "who is Vicky?"')
+    ask.add_argument("--json", action="store_true", help="print answer, sources and confidence")
+    ask.set_defaults(handler=_ask)
 
     lore = commands.add_parser("lore", help="check, export or describe the lore files")
     lore_commands = lore.add_subparsers(dest="lore_command", required=True)
