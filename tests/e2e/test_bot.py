@@ -21,6 +21,7 @@ import pytest
 from bot.app import RedShoesBot
 from bot.config import Settings
 from bot.lore.lorebook import Lorebook
+from bot.persona.replay import AUDITION, replay_steps
 from tests.e2e.fake_discord import (
     GUILD_ID,
     MEMBER,
@@ -30,6 +31,7 @@ from tests.e2e.fake_discord import (
     Request,
     option,
     running,
+    subcommand,
     with_attachments,
 )
 
@@ -37,7 +39,9 @@ LORE_DIR = Path(__file__).resolve().parent.parent.parent / "lore"
 DISCORD_WINDOW = 3.0  # seconds Discord gives a bot to answer an interaction
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 COMMANDS = "/applications/{application_id}/commands"
+FOLLOWUP = "/webhooks/{webhook_id}/{webhook_token}"
 EPHEMERAL = 1 << 6
+SPEED = 20  # the scripted pauses of /lermontov, played this many times faster
 
 
 def settings_for(data_dir: Path, **extra: Any) -> Settings:
@@ -275,3 +279,66 @@ async def test_bad_events_are_handled_and_the_bot_stays_up(
     alive = await ask(fake_discord, fake_discord.slash("character", name="vicky"))
     assert named(lorebook, "vicky") in text_of(alive)
     assert not bot.is_closed()
+
+
+# ------------------------------------------------------------------ /lermontov, timed
+
+
+async def test_lermontov_replays_the_audition_line_by_line_with_its_pauses(
+    fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
+) -> None:
+    steps = replay_steps(lorebook, lorebook.dialogue(AUDITION))  # type: ignore[arg-type]
+    cog = bot.get_cog("Lermontov")
+    asked: list[float] = []
+
+    async def quicker(pause: float) -> None:
+        """The cog's own sleep hook, at 1/SPEED of the scripted pauses."""
+        asked.append(pause)
+        await asyncio.sleep(pause / SPEED)
+
+    cog.sleep = quicker  # type: ignore[union-attr]
+    opening = await ask(fake_discord, fake_discord.slash("lermontov"))
+    assert opening.body["type"] == 4
+    last = len(steps)  # the follow-ups, one per scripted line, after the opening
+    within = DISCORD_WINDOW + sum(step.pause for step in steps) / SPEED
+    await fake_discord.wait_for(lambda _: len(fake_discord.requests_to(FOLLOWUP)) >= last, within)
+    followups = fake_discord.requests_to(FOLLOWUP)
+    assert all(step.line in r.body["content"] for step, r in zip(steps, followups, strict=True))
+    assert asked == [step.pause for step in steps]
+    times = [opening.at] + [r.at for r in followups]
+    for step, before, after in zip(steps, times, times[1:], strict=False):
+        assert after - before >= step.pause / SPEED, step.line
+    typing = fake_discord.requests_to("/channels/{channel_id}/typing")
+    assert len(typing) == len(steps)
+    assert all(r.body["allowed_mentions"] == {"parse": []} for r in followups)
+
+
+# ------------------------------------------------------------------ moderators
+
+
+async def test_a_moderators_modal_submit_changes_the_next_lookup(
+    fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
+) -> None:
+    vicky = lorebook.find("vicky", ["character"])
+    assert vicky is not None
+    before = text_of(await ask(fake_discord, fake_discord.slash("character", name="vicky")))
+
+    # A member without Manage Server (say the server unhid the command): refused, unchanged.
+    refused = await ask(
+        fake_discord, fake_discord.slash("lore", subcommand("edit", entry=vicky.id), person=MEMBER)
+    )
+    assert refused.body["type"] == 4 and refused.body["data"]["flags"] & EPHEMERAL
+    unchanged = text_of(await ask(fake_discord, fake_discord.slash("character", name="vicky")))
+    assert unchanged == before
+
+    edit = fake_discord.slash("lore", subcommand("edit", entry=vicky.id), person=MODERATOR)
+    form = await ask(fake_discord, edit)
+    assert form.body["type"] == 9  # a modal, pre-filled with the entry
+    summary = "A dancer who asks, and is asked, why she wants to dance."
+    saved = await ask(
+        fake_discord, fake_discord.modal_submit(form.body["data"], {"Summary": summary})
+    )
+    assert saved.body["data"]["flags"] & EPHEMERAL
+    assert vicky.id in saved.body["data"]["content"]
+    after = text_of(await ask(fake_discord, fake_discord.slash("character", name="vicky")))
+    assert summary in after and after != before
