@@ -1,0 +1,183 @@
+"""The answerer: facts only from the lore, honest ignorance, follow-ups within a window."""
+
+from __future__ import annotations
+
+import json
+import random
+from typing import Any
+
+import pytest
+
+from bot.__main__ import main
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import ENTRY_ADAPTER
+from bot.persona.answer import Answerer, Reply, answer
+from bot.persona.memory import ConversationMemory
+
+SOURCE = [{"title": "test"}]
+
+
+def entry(**fields: Any) -> Any:
+    return ENTRY_ADAPTER.validate_python({"summary": "A test entry.", "sources": SOURCE, **fields})
+
+
+@pytest.fixture
+def book() -> Lorebook:
+    """A small lore with one of everything the answerer reads."""
+    return Lorebook(
+        [
+            entry(
+                id="film",
+                kind="work",
+                form="film",
+                name="Pointe Work",
+                year=1950,
+                running_time=99,
+                credits=[{"role": "director", "person": "ada"}, {"role": "editor", "name": "Bo"}],
+                awards=[
+                    {"award": "Prizes", "category": "Best Thing", "year": 1951, "result": "won"}
+                ],
+            ),
+            entry(id="ada", kind="person", name="Ada Quill", roles=["director"], born=1900),
+            entry(id="cy", kind="person", name="Cy Marlowe", roles=["actor"]),
+            entry(
+                id="odile", kind="character", name="Odile Fenn", played_by="cy", aliases=["Odile"]
+            ),
+            entry(
+                id="q-odile",
+                kind="quote",
+                name="Never rest",
+                line="A dancer never rests.",
+                speaker="odile",
+                context="Odile at the barre.",
+            ),
+            entry(
+                id="ask",
+                kind="dialogue",
+                name="The question",
+                context="An audition.",
+                lines=[
+                    {"speaker": "odile", "line": "Why do you want to sing?"},
+                    {"speaker": "ada", "line": "Why do you want to breathe?"},
+                ],
+            ),
+            entry(id="s1", kind="scene", order=1, name="Arrival", summary="Odile arrives."),
+            entry(
+                id="s2",
+                kind="scene",
+                order=2,
+                name="Departure",
+                summary="Odile leaves by the night train.",
+                tags=["ending"],
+            ),
+            entry(
+                id="hi",
+                kind="persona",
+                purpose="greeting",
+                name="Hello",
+                lines=["Welcome, {name}."],
+            ),
+            entry(id="idk", kind="persona", purpose="unknown", name="?", lines=["Not known."]),
+        ]
+    )
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def ask(book: Lorebook, text: str) -> Reply:
+    return answer(book, text)
+
+
+def test_who_played_names_the_actor_and_both_sources(book: Lorebook) -> None:
+    reply = ask(book, "who played odile?")
+    assert "Cy Marlowe" in reply.answer
+    assert reply.sources == ["odile", "cy"]
+    assert 0.5 < reply.confidence <= 1.0
+    assert "-# from *Odile Fenn*" in reply.answer
+
+
+def test_crew_year_length_and_awards_come_from_the_work(book: Lorebook) -> None:
+    assert "Ada Quill" in ask(book, "who directed the film?").answer
+    assert "Bo" in ask(book, "who edited it").answer
+    assert "1950" in ask(book, "when did it come out").answer
+    assert "99 minutes" in ask(book, "how long is the movie").answer
+    assert "Best Thing" in ask(book, "what awards did it win").answer
+
+
+def test_dialogue_line_gets_the_next_line(book: Lorebook) -> None:
+    reply = ask(book, "why do u want to sing")
+    assert "Why do you want to breathe?" in reply.answer
+    assert reply.sources == ["ask"]
+
+
+def test_quote_by_speaker_and_ending(book: Lorebook) -> None:
+    assert "never rests" in ask(book, "what did odile say").answer
+    assert "night train" in ask(book, "how does it end?").answer
+
+
+def test_unknown_is_honest_with_no_sources(book: Lorebook) -> None:
+    for text in ("who directed titanic?", "what's the weather today", "who played batman"):
+        reply = ask(book, text)
+        assert reply.sources == []
+        assert reply.confidence < 0.5
+        assert reply.answer.startswith("Not known.")
+        assert "/" in reply.answer
+
+
+def test_a_character_nobody_played_is_not_given_an_actor() -> None:
+    lonely = Lorebook([entry(id="karen", kind="character", name="Karen")])
+    reply = answer(lonely, "who played karen")
+    assert reply.sources == [] and reply.confidence < 0.5
+
+
+def test_greeting_fills_the_name_or_drops_it(book: Lorebook) -> None:
+    answerer = Answerer(rng=random.Random(0))
+    assert answerer.answer(book, "hello", name="Ann").answer == "Welcome, Ann."
+    assert answerer.answer(book, "hello").answer == "Welcome."
+    assert answerer.answer(book, "").sources == []
+
+
+def test_follow_up_leans_on_the_last_answer_in_that_channel_only(book: Lorebook) -> None:
+    clock = Clock()
+    answerer = Answerer(ConversationMemory(window=60.0), random.Random(0), clock)
+    answerer.answer(book, "who is odile", channel="a")
+    assert "Cy Marlowe" in answerer.answer(book, "and who played her?", channel="a").answer
+    assert answerer.answer(book, "who played her?", channel="b").sources == []
+
+
+def test_follow_up_window_expires(book: Lorebook) -> None:
+    clock = Clock()
+    answerer = Answerer(ConversationMemory(window=60.0), random.Random(0), clock)
+    answerer.answer(book, "who is odile", channel="a")
+    clock.now = 61.0
+    assert answerer.answer(book, "who played her?", channel="a").sources == []
+
+
+def test_follow_up_reuses_the_last_question(book: Lorebook) -> None:
+    answerer = Answerer(rng=random.Random(0))
+    answerer.answer(book, "who directed the film", channel="a")
+    reply = answerer.answer(book, "and who edited it?", channel="a")
+    assert "Bo" in reply.answer
+
+
+def test_answers_fit_in_a_discord_message(lorebook: Lorebook) -> None:
+    for text in ("tell me about the film", "what awards did it win", "who was in the cast"):
+        assert len(answer(lorebook, text).answer) <= 2000
+
+
+def test_ask_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "--json", "who played Lermontov?"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {"answer", "sources", "confidence"}
+    assert "Walbrook" in payload["answer"] and "anton-walbrook" in payload["sources"]
+
+
+def test_ask_command_prints_the_reply(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "who", "played", "Lermontov?"]) == 0
+    assert "Anton Walbrook" in capsys.readouterr().out

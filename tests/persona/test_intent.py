@@ -1,0 +1,76 @@
+"""Reading questions: intents, crew roles, typo correction and chat shorthand."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.persona.intent import normalise, parse
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("", "greeting"),
+        ("good evening Mr Lermontov", "greeting"),
+        ("hi there!", "greeting"),
+        ("thank you so much", "thanks"),
+        ("bye", "sign_off"),
+        ("who playd lermontof", "played"),
+        ("what part did massine play", "played"),
+        ("who was the actor for ratov", "played"),
+        ("when did it come out", "when"),
+        ("when was moira shearer born", "born"),
+        ("how long is the movie", "length"),
+        ("did it win any oscars", "awards"),
+        ("how does it end", "ending"),
+        ("why is the ending debated", "debate"),
+        ("did vicky jump", "debate"),
+        ("what happens when vicky returns", "happens"),
+        ("what did julian say", "quote"),
+        ("who said why do you want to dance", "who_said"),
+        ("who is karen", "about"),
+        ("julian", "none"),
+    ],
+)
+def test_intents(text: str, intent: str) -> None:
+    assert parse(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        ("who directd it", "director"),
+        ("who wrote the score", "composer"),
+        ("who composed the musik", "composer"),
+        ("who was the dp", "cinematographer"),
+        ("who conducted the orchestra", "conductor"),
+        ("who designed the sets", "designer"),
+        ("who wrote the screenplay", "writer"),
+    ],
+)
+def test_crew_roles_prefer_the_specific_word(text: str, role: str) -> None:
+    question = parse(text)
+    assert (question.intent, question.role) == ("crew", role)
+
+
+def test_shorthand_and_contractions_are_expanded() -> None:
+    assert normalise("whos vicky") == ("who", "is", "vicky")
+    assert normalise("who's vicky") == ("who", "is", "vicky")
+    assert normalise("why do u wanna dance") == ("why", "do", "you", "want", "to", "dance")
+
+
+def test_names_are_not_corrected_into_keywords() -> None:
+    assert "bourne" in normalise("who is Matthew Bourne")
+    assert "musical" in normalise("who directed the musical")
+
+
+def test_the_bot_addressed_by_name_or_mention_is_dropped() -> None:
+    assert normalise("<@123> Lermontov, who is Vicky?") == ("who", "is", "vicky")
+    assert normalise("why do you want to dance, Lermontov?")[-1] == "dance"
+    assert normalise("who played Lermontov")[-1] == "lermontov"
+
+
+def test_follow_ups_and_pronouns_are_flagged() -> None:
+    question = parse("and who played her?")
+    assert question.follow_up and question.pronoun
+    assert parse("what about the shoemaker?").follow_up

@@ -1,0 +1,66 @@
+"""Finding what a question names: exact names, work words, typos, and words that name nothing."""
+
+from __future__ import annotations
+
+from bot.lore.lorebook import Lorebook
+from bot.persona.resolve import best_passage, describe_search, find_subjects, named_after, stem
+
+
+def ids(book: Lorebook, words: str) -> list[str]:
+    return [m.entry.id for m in find_subjects(book, words.split()).mentions]
+
+
+def test_exact_names_and_aliases_longest_first(lorebook: Lorebook) -> None:
+    assert ids(lorebook, "julian craster in the red shoes") == [
+        "julian-craster",
+        "the-red-shoes-film",
+    ]
+    assert ids(lorebook, "the shoemaker in the ballet") == [
+        "ballet-the-shoemaker",
+        "ballet-of-the-red-shoes",
+    ]
+
+
+def test_plain_work_words_mean_the_works(lorebook: Lorebook) -> None:
+    assert ids(lorebook, "the movie") == ["the-red-shoes-film"]
+    assert ids(lorebook, "the fairy tale") == ["andersen-the-red-shoes"]
+
+
+def test_typos_in_names_are_matched(lorebook: Lorebook) -> None:
+    assert ids(lorebook, "lermontof") == ["boris-lermontov"]
+    assert ids(lorebook, "jack cardif") == ["jack-cardiff"]
+
+
+def test_unknown_words_are_kept_not_matched(lorebook: Lorebook) -> None:
+    subjects = find_subjects(lorebook, "titanic".split())
+    assert subjects.mentions == ()
+    assert subjects.unknown == ("titanic",)
+
+
+def test_common_words_do_not_fuzzily_match_trivia(lorebook: Lorebook) -> None:
+    assert find_subjects(lorebook, "recommend good pizza place".split()).mentions == ()
+
+
+def test_stem() -> None:
+    assert stem("jumped") == stem("jump")
+    assert stem("debated") == stem("debate")
+    assert stem("ballets") == "ballet"
+
+
+def test_describe_search_needs_every_word_in_one_sentence(lorebook: Lorebook) -> None:
+    found = describe_search(lorebook, ["lermontov", "assistant"], ("character",))
+    assert found is not None and found[0].id == "dimitri"
+    assert describe_search(lorebook, ["weather", "today"]) is None
+
+
+def test_best_passage_prefers_the_most_shared_words(lorebook: Lorebook) -> None:
+    ballet = lorebook.get("ballet-of-the-red-shoes")
+    assert ballet is not None
+    found = best_passage([ballet], ["andersen", "tale", "adds"])
+    assert found is not None and "Andersen" in found[1][0]
+
+
+def test_named_after_needs_a_close_name_word(lorebook: Lorebook) -> None:
+    found = named_after(lorebook, "diaghilev")
+    assert found is not None and "Diaghilev" in found.name
+    assert named_after(lorebook, "meaning") is None
