@@ -21,8 +21,11 @@ import pytest
 from bot.app import RedShoesBot
 from bot.config import Settings
 from bot.lore.lorebook import Lorebook
+from bot.lore.model import Character
 from bot.persona.replay import AUDITION, replay_steps
 from tests.e2e.fake_discord import (
+    BOT_ID,
+    CHANNEL_ID,
     GUILD_ID,
     MEMBER,
     MODERATOR,
@@ -40,6 +43,7 @@ DISCORD_WINDOW = 3.0  # seconds Discord gives a bot to answer an interaction
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 COMMANDS = "/applications/{application_id}/commands"
 FOLLOWUP = "/webhooks/{webhook_id}/{webhook_token}"
+MESSAGES = "/channels/{channel_id}/messages"
 EPHEMERAL = 1 << 6
 SPEED = 20  # the scripted pauses of /lermontov, played this many times faster
 
@@ -342,3 +346,25 @@ async def test_a_moderators_modal_submit_changes_the_next_lookup(
     assert vicky.id in saved.body["data"]["content"]
     after = text_of(await ask(fake_discord, fake_discord.slash("character", name="vicky")))
     assert summary in after and after != before
+
+
+# ------------------------------------------------------------------ chat
+
+
+async def test_a_mention_is_answered_by_the_persona_and_plain_chatter_is_not(
+    fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
+) -> None:
+    lermontov = lorebook.find("lermontov", ["character"])
+    assert isinstance(lermontov, Character) and lermontov.played_by is not None
+    actor = lorebook.get(lermontov.played_by)
+    assert actor is not None
+    # Without the Message Content intent the bot sees this one's text blanked, and stays quiet.
+    await fake_discord.send_message("who played Lermontov?")
+    asked = await fake_discord.send_message(f"<@{BOT_ID}> who played Lermontov?")
+    reply = await fake_discord.wait_for(lambda r: r.route == MESSAGES, within=DISCORD_WINDOW)
+    assert actor.name in reply.body["content"]
+    assert str(reply.body["message_reference"]["message_id"]) == asked["id"]
+    assert reply.body["allowed_mentions"]["parse"] == []
+    assert not reply.body["allowed_mentions"].get("replied_user")
+    assert reply.params["channel_id"] == str(CHANNEL_ID)
+    assert len(fake_discord.requests_to(MESSAGES)) == 1
