@@ -273,7 +273,8 @@ class _Route:
             return Found(compose.played(entry, parts), (entry, *parts), 0.9 * self.sure)
         work = self.subject(("work",))
         if isinstance(work, Work) and work.form == "film":
-            cast = [c for c in self.book.of_type(Character) if c.played_by][:8]
+            characters = self.book.of_kind("character")
+            cast = [c for c in characters if isinstance(c, Character) and c.played_by][:8]
             people = [self.person_of(c) for c in cast]
             pairs = [(c, p) for c, p in zip(cast, people, strict=True) if p]
             return Found(compose.cast(work, pairs), (work,), 0.7)
@@ -430,18 +431,22 @@ class _Route:
         if not speakers and not self.subjects.mentions:
             recalled = self.recalled(("character",))
             speakers = {recalled.id} if recalled and self.q.pronoun else set()
-        quotes = [q for q in self.book.of_type(Quote) if not speakers or q.speaker in speakers]
+        quotes = [
+            q
+            for q in self.book.of_kind("quote")
+            if isinstance(q, Quote) and (not speakers or q.speaker in speakers)
+        ]
         if not quotes or (not speakers and not self.subjects.unknown):
             return None
         keywords = {stem(w) for w in self.subjects.unknown}
-
-        def score(q: Quote) -> int:
-            return len(keywords & stems_of(f"{q.line} {q.context} {q.name} {' '.join(q.aliases)}"))
-
-        best = max(score(q) for q in quotes)
+        scores = [
+            len(keywords & stems_of(f"{q.line} {q.context} {q.name} {' '.join(q.aliases)}"))
+            for q in quotes
+        ]
+        best = max(scores)
         if not speakers and best == 0:
             return None
-        chosen = self.rng.choice([q for q in quotes if score(q) == best])
+        chosen = self.rng.choice([q for q, n in zip(quotes, scores, strict=True) if n == best])
         speaker = self.book.get(chosen.speaker)
         return Found(compose.quote(chosen, speaker), (chosen,), 0.85, _entries(speaker))
 

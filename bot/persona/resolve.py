@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -169,8 +170,10 @@ def sentences(entry: Entry) -> list[str]:
     return [s.strip() for part in parts for s in _SENTENCE.split(part) if s.strip()]
 
 
-def stems_of(text: str) -> set[str]:
-    return {stem(w) for w in fold(text).split()}
+@lru_cache(maxsize=8192)
+def stems_of(text: str) -> frozenset[str]:
+    """The stems of a text; cached, since the same lore sentences are read for many questions."""
+    return frozenset(stem(w) for w in fold(text).split())
 
 
 def best_passage(
