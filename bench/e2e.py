@@ -157,6 +157,15 @@ async def _load(subject: _Subject) -> None:
     }
 
 
+def _line(which: str, figures: dict[str, float]) -> str:
+    rss = f"RSS {figures['rss_idle_mb']:.1f} MB idle -> {figures['rss_after_10k_mb']:.1f} MB"
+    return (
+        f"{which:>5}: p50 {figures['p50_ms']:.3f} ms  p99 {figures['p99_ms']:.3f} ms  "
+        f"{figures['per_second']:.0f}/s  {rss} after {LOAD_TOTAL:,} "
+        f"(+{figures['rss_growth_mb']:.2f} MB)"
+    )
+
+
 async def _main(which: list[str]) -> dict[str, Any]:
     """Both bots run at once; latency samples alternate between them so that both see the
     same machine (other processes, CPU frequency), then each takes the load on its own."""
@@ -170,14 +179,7 @@ async def _main(which: list[str]) -> dict[str, Any]:
                 subject.latencies += await _answer_all(subject.server, subject.interactions(1))
         for subject in subjects:
             await _load(subject)
-            figures = subject.figures
-            print(
-                f"{subject.which:>5}: p50 {figures['p50_ms']:.3f} ms  "
-                f"p99 {figures['p99_ms']:.3f} ms  {figures['per_second']:.0f}/s  RSS {figures['rss_idle_mb']:.1f} MB idle -> "
-                f"{figures['rss_after_10k_mb']:.1f} MB after {LOAD_TOTAL:,} "
-                f"(+{figures['rss_growth_mb']:.2f} MB)",
-                flush=True,
-            )
+            print(_line(subject.which, subject.figures), flush=True)
     return {subject.which: subject.figures for subject in subjects}
 
 
@@ -192,9 +194,8 @@ def main() -> int:
         return 0
     versions = f"python {platform.python_version()}, discord.py {discord.__version__}"
     print(f"{versions}, {os.cpu_count()} CPUs")
-    print(
-        f"latency: {LATENCY_RUNS} one at a time, alternating bots; load: {LOAD_TOTAL:,} in bursts of {BURST}"
-    )
+    print(f"latency: {LATENCY_RUNS} one at a time, the bots alternating")
+    print(f"load: {LOAD_TOTAL:,} in bursts of {BURST}")
     results = asyncio.run(_main(args.only or ["bare", "ours"]))
     summary: dict[str, Any] = {"bench": "e2e", **results}
     if "bare" in results and "ours" in results:
