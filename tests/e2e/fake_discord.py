@@ -32,12 +32,24 @@ moderator ``MODERATOR`` (Manage Server).
 
 Driving it from a test
 ----------------------
+``async with running(bot):`` logs the bot in, waits for ``on_ready`` and always closes it.
 ``await discord.interact(discord.slash("character", name="vicky"))`` sends an
-INTERACTION_CREATE and returns its id; ``await discord.callback(id)`` waits for the bot's
-answer (a ``Request``); ``discord.callbacks[id]`` holds every answer (exactly-once checks);
-``send_message`` sends a MESSAGE_CREATE; ``wait_for(predicate)`` waits for any request;
-``drop_gateway()`` cuts the websocket so the client must RESUME; ``gateway_ops`` lists the
-opcodes the client sent, in order.
+INTERACTION_CREATE (several payloads go out as one burst) and returns the ids;
+``await discord.callback(id)`` waits for the bot's answer (a ``Request``);
+``discord.callbacks[id]`` holds every accepted answer (a second one gets Discord's 40060
+"already acknowledged"), ``discord.sent_at[id]`` when the frame left the stand-in.
+Builders: ``slash`` (options as keywords, or ``option``/``subcommand`` dicts),
+``autocomplete(command, option, typed, under="subcommand")``, ``modal_submit(modal, {label:
+value})`` answering a modal the bot sent, ``attachment`` + ``with_attachments`` for uploads
+(served back from ``/attachments/...`` like Discord's CDN). ``send_message`` sends a
+MESSAGE_CREATE, blanking its text as Discord does for a bot without the Message Content intent
+unless it mentions the bot. ``wait_for(predicate)`` waits for any request; ``drop_gateway()``
+cuts the websocket so the client must RESUME (dispatches sent meanwhile are replayed);
+``gateway_ops`` lists the opcodes the client sent, in order; ``forget(ids)`` drops what is kept
+about answered interactions. Another process points itself here with
+``pointing_discord_py_at(port)`` (the benchmark's bot processes).
+Compression: ``zlib-stream`` (what discord.py asks for unless ``zstandard`` is installed) or
+none; anything else is refused and reported in ``invalid``.
 """
 
 from __future__ import annotations
@@ -474,6 +486,7 @@ class FakeDiscord:
         await ws.prepare(request)
         compression = request.query.get("compress")
         if compression not in (None, "zlib-stream"):
+            self.invalid.append(f"the client asked for {compression}; the stand-in has zlib-stream")
             await ws.close(code=4000, message=b"the stand-in speaks zlib-stream only")
             return ws
         socket = _Socket(ws, request, zlib.compressobj() if compression else None)
