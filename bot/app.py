@@ -35,6 +35,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.help",
     "bot.cogs.lore_admin",
     "bot.cogs.trivia",
+    "bot.cogs.chat",
 )
 """Every cog the bot loads; a new capability adds one line here."""
 
