@@ -108,10 +108,15 @@ class RedShoesBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
 
-    def command_hash(self) -> str:
-        """A digest of the command set as Discord would receive it."""
-        commands_ = self.tree._get_all_commands(guild=None)
-        payload = sorted((c.to_dict(self.tree) for c in commands_), key=lambda d: str(d["name"]))
+    def command_hash(self, guild: discord.abc.Snowflake | None = None) -> str:
+        """A digest of the command set as Discord would receive it (globals plus `guild`'s)."""
+        scopes = [None] if guild is None else [None, guild]
+        merged: dict[tuple[str, int], dict[str, Any]] = {}
+        for scope in scopes:  # a server's copy of a global command replaces it, as in Discord
+            for command in self.tree._get_all_commands(guild=scope):
+                data = command.to_dict(self.tree)
+                merged[(str(data["name"]), int(data.get("type", 1)))] = data
+        payload = [merged[key] for key in sorted(merged)]
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     def _sync_file(self) -> Path:
@@ -121,7 +126,8 @@ class RedShoesBot(commands.Bot):
         """Sync to the dev server (instant) or globally, only if the commands changed."""
         guild_id = self.settings.dev_guild_id
         scope = f"guild:{guild_id}" if guild_id else "global"
-        digest = self.command_hash()
+        guild = discord.Object(id=guild_id) if guild_id else None
+        digest = self.command_hash(guild)
         path = self._sync_file()
         try:
             state: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
@@ -130,8 +136,7 @@ class RedShoesBot(commands.Bot):
         if state.get(scope) == digest:
             log.info("commands unchanged since the last sync (%s); not syncing", scope)
             return False
-        if guild_id:
-            guild = discord.Object(id=guild_id)
+        if guild is not None:
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
         else:

@@ -38,7 +38,8 @@ SEQUENCE_PAGE = 8
 """Scenes per page of a sequence listing; with `SEQUENCE_SUMMARY` a page stays under 4096."""
 SEQUENCE_SUMMARY = 350
 STARS = 10
-FIELD_BUDGET = limits.EMBED_TOTAL - 200
+FOOTER_MAX = 1000
+"""Footers (the sources) are clipped here, well under 2048, to leave the 6000 to the content."""
 
 SEQUENCES: dict[str, tuple[Kind, str]] = {
     "seq.ballet": ("ballet_scene", "The Ballet of the Red Shoes"),
@@ -89,15 +90,20 @@ class _Draft:
     def size(self) -> int:
         return len(self.text) + sum(len(f.name) + len(f.value) for f in self.fields)
 
-    def fits(self, extra: Field) -> bool:
-        room = self.size() + len(extra.name) + len(extra.value) <= FIELD_BUDGET
+    def fits(self, extra: Field, budget: int) -> bool:
+        room = self.size() + len(extra.name) + len(extra.value) <= budget
         return room and len(self.fields) < limits.EMBED_FIELDS
 
 
 def _fields(name: str, lines: Iterable[str], inline: bool = False) -> list[Field]:
     """A list as one field, continued in further fields when it outgrows 1024 characters."""
-    text = "\n".join(lines)
-    chunks = split_text(text, limits.FIELD_VALUE)
+    return _expand(Field(name, "\n".join(lines), inline))
+
+
+def _expand(field_: Field) -> list[Field]:
+    """A field as Discord accepts it: name clipped, a long value continued in more fields."""
+    name, inline = field_.name, field_.inline
+    chunks = split_text(field_.value, limits.FIELD_VALUE)
     label = clip(name, limits.FIELD_NAME - 8)
     return [
         Field(label if i == 0 else f"{label} (cont.)", chunk, inline)
@@ -119,9 +125,10 @@ def build_pages(
 ) -> list[discord.Embed]:
     """Embeds for one screen: text split into pages, fields packed onto the first pages."""
     drafts = [_Draft(chunk) for chunk in split_text(text, page_text)] or [_Draft("")]
+    budget = limits.EMBED_TOTAL - len(clip(title, limits.EMBED_TITLE)) - FOOTER_MAX
     index = 0
-    for item in fields:
-        while not drafts[index].fits(item):
+    for item in (part for whole in fields for part in _expand(whole)):
+        while not drafts[index].fits(item, budget):
             index += 1
             if index == len(drafts):
                 drafts.append(_Draft(""))
@@ -144,7 +151,7 @@ def _finish(
         )
         for item in draft.fields:
             embed.add_field(name=item.name, value=item.value, inline=item.inline)
-        embed.set_footer(text=clip(footer, limits.FOOTER - len(suffix)) + suffix)
+        embed.set_footer(text=clip(footer, FOOTER_MAX - len(suffix)) + suffix)
         embeds.append(embed)
     return embeds
 

@@ -1,0 +1,120 @@
+"""The offline console and the command line around it: text, JSON, clicks, forms, no token."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.console import draw_message, run_console
+from bot.offline.payloads import Actor
+from tests.conftest import LORE_DIR, REPO
+
+TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.AbCdEf.not-a-real-token-but-shaped-like-one"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(_env_file=None, lore_dir=LORE_DIR, data_dir=tmp_path / "data")
+
+
+async def test_one_command_prints_readable_text(settings):
+    out = io.StringIO()
+    code = await run_console(settings, Actor(), "/character name:vicky", out=out)
+    text = out.getvalue()
+    assert code == 0
+    assert '┌─ Victoria "Vicky" Page' in text
+    assert "│ ▸ Played by" in text
+    assert "[1] Moira Shearer · option" in text
+    assert "└─ Source: " in text
+
+
+async def test_json_prints_the_exact_payloads(settings):
+    out = io.StringIO()
+    await run_console(settings, Actor(), "/person name:Moira Shearer", as_json=True, out=out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["kind"] for r in records] == ["callback"]
+    assert records[0]["payload"]["type"] == 4
+    assert records[0]["payload"]["data"]["embeds"][0]["title"] == "Moira Shearer"
+    assert records[0]["payload"]["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_a_wrong_command_is_a_clear_error(settings):
+    out = io.StringIO()
+    assert await run_console(settings, Actor(), "/nonesuch", out=out) == 2
+    assert "error: no command /nonesuch" in out.getvalue()
+    out = io.StringIO()
+    assert await run_console(settings, Actor(), "/character nickname:x", out=out) == 2
+    assert "has no option nickname" in out.getvalue()
+
+
+async def test_a_session_clicks_completes_and_answers_forms(settings):
+    lines = iter(
+        [
+            "/story",
+            "click Next ▶",
+            "complete /character name:lermon",
+            "/lermontov play:true",
+            "click 1",
+            "Why do you want to live?",
+            "help",
+            "quit",
+        ]
+    )
+    out = io.StringIO()
+    code = await run_console(settings, Actor(), out=out, read=lambda _prompt: next(lines))
+    text = out.getvalue()
+    assert code == 0
+    assert "page 2/2" in text
+    assert "· Boris Lermontov  (boris-lermontov)" in text
+    assert "[form: The audition]" in text
+    assert "**Boris Lermontov:** Well, I don't know exactly why, but... I must." in text
+    assert "click N | click LABEL" in text
+
+
+def test_draw_message_marks_private_answers():
+    assert draw_message({"content": "Hm.", "flags": 64}) == "(only you can see this)\nHm."
+
+
+def _cli(tmp_path: Path, *args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(REPO),
+        "LORE_DIR": str(LORE_DIR),
+        "DATA_DIR": str(tmp_path / "data"),
+    }
+    if token is not None:
+        env["DISCORD_TOKEN"] = token
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=env,
+        input="/film\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_no_token_explains_and_opens_the_console(tmp_path):
+    result = _cli(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "No DISCORD_TOKEN is set" in result.stderr
+    assert "┌─ The Red Shoes" in result.stdout
+
+
+def test_a_malformed_token_is_one_line_that_never_echoes_it(tmp_path):
+    secret = "Bot " + TOKEN
+    for args in ((), ("run",)):
+        result = _cli(tmp_path, *args, token=secret)
+        assert result.returncode == 1
+        assert result.stderr.count("\n") == 1
+        assert "DISCORD_TOKEN" in result.stderr
+        assert TOKEN not in result.stderr + result.stdout
+        assert "AbCdEf" not in result.stderr + result.stdout
