@@ -26,6 +26,8 @@ from bot.render.screens import (
 )
 
 SUGGESTIONS = 3
+OPENING_CACHE = 64
+"""Books whose empty-prefix choices are kept per option (one per server with an overlay)."""
 SEARCH_HITS = 10
 SEARCHABLE: tuple[Kind, ...] = tuple(k for k in KINDS if k != "persona")
 
@@ -37,10 +39,22 @@ Completer = Callable[
 def completer(kind: Kind) -> Completer:
     """Autocomplete for a name option: the server's entries of `kind`, accent and typo tolerant."""
 
+    opening: dict[int, tuple[Lorebook, list[app_commands.Choice[str]]]] = {}
+
     async def complete(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        return choices((await book_of(interaction)).complete(current, kind))
+        book = await book_of(interaction)
+        if current.strip():
+            return choices(book.complete(current, kind))
+        # The empty prefix sorts every entry of the kind; books are immutable, so it is kept
+        # per book (the book itself is held, so an id is never mistaken for a newer book's).
+        cached = opening.get(id(book))
+        if cached is None or cached[0] is not book:
+            if len(opening) >= OPENING_CACHE:
+                opening.pop(next(iter(opening)))
+            cached = opening[id(book)] = (book, choices(book.complete("", kind)))
+        return cached[1]
 
     return complete
 
@@ -84,7 +98,7 @@ async def show_named(
 async def show_work(interaction: discord.Interaction[Any], form: str) -> None:
     """The first work of a form (the film, the fairy tale), as the lore orders them."""
     book = await book_of(interaction)
-    work = next((w for w in book.of_type(Work) if w.form == form), None)
+    work = next((w for w in book.of_kind("work") if isinstance(w, Work) and w.form == form), None)
     if work is None:
         await say(interaction, "unknown")
     else:
@@ -93,7 +107,11 @@ async def show_work(interaction: discord.Interaction[Any], form: str) -> None:
 
 def pick_quote(book: Lorebook, speaker: Entry | None, search: str | None, rng: Any) -> Quote | None:
     """The best quote for a search (by this speaker, if given), or a random one."""
-    pool = [q for q in book.of_type(Quote) if speaker is None or q.speaker == speaker.id]
+    pool = [
+        q
+        for q in book.of_kind("quote")
+        if isinstance(q, Quote) and (speaker is None or q.speaker == speaker.id)
+    ]
     if search:
         allowed = {q.id for q in pool}
         ranked = [h.entry for h in book.search(search, ["quote"], limit=25)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 import discord
 
@@ -176,12 +177,9 @@ def _work_fields(book: Lorebook, work: Work) -> list[Field]:
         by_role.setdefault(credit.role, []).append(name)
     out += _fields("Made by", (f"**{role}**: {', '.join(n)}" for role, n in by_role.items()))
     if work.form == "film":
-        stars = [
-            f"{_name(book, c.played_by)} as {c.name}"
-            for c in book.of_type(Character)
-            if c.played_by
-        ]
-        out += _fields("Starring", stars[:STARS])
+        cast = (c for c in book.of_kind("character") if isinstance(c, Character) and c.played_by)
+        stars = [f"{_name(book, c.played_by or '')} as {c.name}" for c in islice(cast, STARS)]
+        out += _fields("Starring", stars)
     awards = [
         f"{'🏆 Won' if a.result == 'won' else 'Nominated'}: {a.award} {a.year}, {a.category}"
         for a in work.awards
