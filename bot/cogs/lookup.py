@@ -26,8 +26,6 @@ from bot.render.screens import (
 )
 
 SUGGESTIONS = 3
-OPENING_CACHE = 64
-"""Books whose empty-prefix choices are kept per option (one per server with an overlay)."""
 SEARCH_HITS = 10
 SEARCHABLE: tuple[Kind, ...] = tuple(k for k in KINDS if k != "persona")
 
@@ -39,22 +37,11 @@ Completer = Callable[
 def completer(kind: Kind) -> Completer:
     """Autocomplete for a name option: the server's entries of `kind`, accent and typo tolerant."""
 
-    opening: dict[int, tuple[Lorebook, list[app_commands.Choice[str]]]] = {}
-
     async def complete(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
         book = await book_of(interaction)
-        if current.strip():
-            return choices(book.complete(current, kind))
-        # The empty prefix sorts every entry of the kind; books are immutable, so it is kept
-        # per book (the book itself is held, so an id is never mistaken for a newer book's).
-        cached = opening.get(id(book))
-        if cached is None or cached[0] is not book:
-            if len(opening) >= OPENING_CACHE:
-                opening.pop(next(iter(opening)))
-            cached = opening[id(book)] = (book, choices(book.complete("", kind)))
-        return cached[1]
+        return choices(book.complete(current, kind))
 
     return complete
 

@@ -29,7 +29,7 @@ E = TypeVar("E")
 class Lorebook:
     """Entries by id and by kind, in file order (scenes in story order), plus search."""
 
-    __slots__ = ("_by_id", "_by_kind", "_entries", "_index")
+    __slots__ = ("_by_id", "_by_kind", "_entries", "_index", "_played_by")
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         ordered = sorted(
@@ -42,6 +42,11 @@ class Lorebook:
         for entry in self._entries:
             by_kind.setdefault(entry.kind, []).append(entry)
         self._by_kind = MappingProxyType({k: tuple(v) for k, v in by_kind.items()})
+        played: dict[str, list[Character]] = {}
+        for entry in self._entries:
+            if isinstance(entry, Character) and entry.played_by:
+                played.setdefault(entry.played_by, []).append(entry)
+        self._played_by = MappingProxyType({k: tuple(v) for k, v in played.items()})
         self._index = SearchIndex(self._entries)
 
     def __len__(self) -> int:
@@ -67,11 +72,7 @@ class Lorebook:
 
     def played_by(self, person_id: str) -> tuple[Character, ...]:
         """The characters a person played: the reverse of `Character.played_by`."""
-        return tuple(
-            e
-            for e in self.of_kind("character")
-            if isinstance(e, Character) and e.played_by == person_id
-        )
+        return self._played_by.get(person_id, ())
 
     def persona(self, purpose: PersonaPurpose) -> tuple[str, ...]:
         """Every voice line for one purpose, across all persona entries."""

@@ -93,6 +93,17 @@ class SearchIndex:
             self._vocab[(len(token), "first", token[0])].append(token)
             self._vocab[(len(token), "last", token[-1])].append(token)
         self._fts = self._build_fts()
+        self._opening = self._opening_choices()
+
+    def _opening_choices(self) -> dict[Kind | None, tuple[Entry, ...]]:
+        """What autocomplete offers before anything is typed: the first names alphabetically,
+        overall and per kind, worked out once so an empty prefix costs nothing."""
+        opening: dict[Kind | None, list[Entry]] = defaultdict(list)
+        for entry in sorted(self._entries, key=lambda e: e.name.casefold()):
+            for key in (None, entry.kind):
+                if len(opening[key]) < COMPLETE_LIMIT:
+                    opening[key].append(entry)
+        return {key: tuple(found) for key, found in opening.items()}
 
     def _build_fts(self) -> sqlite3.Connection:
         db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -202,8 +213,7 @@ class SearchIndex:
         """Up to 25 entries for autocomplete: name prefixes first, then fuzzy names."""
         folded = fold(prefix)
         if not folded:
-            pool = [e for e in self._entries if kind is None or e.kind == kind]
-            return sorted(pool, key=lambda e: e.name.casefold())[:COMPLETE_LIMIT]
+            return list(self._opening.get(kind, ()))
         start = bisect.bisect_left(self._prefix_keys, folded)
         ranked: dict[int, tuple[int, int]] = {}
         for position in range(start, min(start + 2000, len(self._prefix_rows))):
