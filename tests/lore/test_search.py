@@ -137,3 +137,12 @@ def test_shipped_lore_answers_the_issue_examples(
 ) -> None:
     assert lorebook.search(query)[0].entry.id == expected
     assert lorebook.find(query) is not None
+
+
+def test_complete_with_nothing_typed_offers_names_alphabetically(index: SearchIndex) -> None:
+    assert [e.name for e in index.complete("", kind="person")] == [
+        "Léonide Massine",
+        "Ludmilla Tchérina",
+        "Moira Shearer",
+    ]
+    assert index.complete("", kind="quote") == []
