@@ -97,8 +97,8 @@ class SearchIndex:
 
     def _opening_choices(self) -> dict[Kind | None, tuple[Entry, ...]]:
         """What autocomplete offers before anything is typed: the first names alphabetically
-        (accents ignored),
-        overall and per kind, worked out once so an empty prefix costs nothing."""
+        (accents ignored), overall and per kind, worked out once so an empty prefix costs
+        nothing."""
         opening: dict[Kind | None, list[Entry]] = defaultdict(list)
         for entry in sorted(self._entries, key=lambda e: fold(e.name)):
             for key in (None, entry.kind):
