@@ -24,7 +24,6 @@ from bench.stats import print_summary, summarise
 from bench.synthetic import synthetic_lorebook
 from bot.app import create_bot
 from bot.config import Settings
-from bot.lore.library import LoreLibrary
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
 from bot.offline.harness import Harness
@@ -99,7 +98,7 @@ def _add_baseline(bot: discord.Client) -> None:
 async def _measure(book: Lorebook) -> dict[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory() as data:
         settings = Settings(_env_file=None, data_dir=Path(data))
-        bot = create_bot(settings, LoreLibrary(book))
+        bot = create_bot(settings, book)
         async with Harness.running(bot) as harness:
             _add_baseline(bot)
             results = {}

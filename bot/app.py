@@ -23,6 +23,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.lore.library import LoreLibrary
 from bot.lore.loader import load_lore
+from bot.lore.lorebook import Lorebook
 from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
 from bot.persona.lines import persona_line
 
@@ -77,9 +78,7 @@ class RedShoesBot(commands.Bot):
     tree: RedShoesTree
     library: LoreLibrary
 
-    def __init__(
-        self, settings: Settings, library: LoreLibrary | None = None, **extra: Any
-    ) -> None:
+    def __init__(self, settings: Settings, shipped: Lorebook | None = None, **extra: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents(),
@@ -90,21 +89,19 @@ class RedShoesBot(commands.Bot):
         )
         self.settings = settings
         self.rng = random.Random()
-        if library is not None:
-            self.library = library
+        self._preloaded = shipped
 
     async def setup_hook(self) -> None:
         await self.prepare()
         await self.sync_commands()
 
     async def prepare(self) -> None:
-        """Load the lore (unless given) and every extension; nothing here talks to Discord."""
-        if not hasattr(self, "library"):
-            self.guild_store = await SqliteGuildStore.open(self.settings.data_dir / DB_NAME)
-            self.library = LoreLibrary(load_lore(self.settings.lore_dir), self.guild_store)
-            log.info(
-                "lore loaded: %d entries from %s", len(self.library.shipped), self.settings.lore_dir
-            )
+        """Open the server store, load the lore (unless it was given) and every extension;
+        nothing here talks to Discord."""
+        self.guild_store = await SqliteGuildStore.open(self.settings.data_dir / DB_NAME)
+        shipped = self._preloaded or load_lore(self.settings.lore_dir)
+        self.library = LoreLibrary(shipped, self.guild_store)
+        log.info("lore loaded: %d entries from %s", len(shipped), self.settings.lore_dir)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
 
@@ -168,6 +165,12 @@ class RedShoesBot(commands.Bot):
         except discord.HTTPException:
             log.exception("could not send the apology for %s", _name_of(interaction))
 
+    async def close(self) -> None:
+        """Stop the client, then close the store (after the cogs that use it have unloaded)."""
+        await super().close()
+        if hasattr(self, "guild_store"):
+            await self.guild_store.close()
+
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions and DMs belong to the chat cog's listener."""
 
@@ -180,20 +183,21 @@ def _name_of(interaction: discord.Interaction[Any]) -> str:
 class ShardedRedShoesBot(RedShoesBot, commands.AutoShardedBot):
     """The same bot over several shards, when one process is not enough."""
 
-    def __init__(self, settings: Settings, library: LoreLibrary | None = None) -> None:
+    def __init__(self, settings: Settings, shipped: Lorebook | None = None) -> None:
         super().__init__(
             settings,
-            library,
+            shipped,
             shard_count=settings.shard_count,
             shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
         )
 
 
-def create_bot(settings: Settings, library: LoreLibrary | None = None) -> RedShoesBot:
-    """The bot for these settings: sharded when a shard count or ids are configured."""
+def create_bot(settings: Settings, shipped: Lorebook | None = None) -> RedShoesBot:
+    """The bot for these settings: sharded when a shard count or ids are configured.
+    `shipped` skips reading LORE_DIR (tests and benchmarks load the lore once)."""
     if settings.shard_count or settings.shard_ids:
-        return ShardedRedShoesBot(settings, library)
-    return RedShoesBot(settings, library)
+        return ShardedRedShoesBot(settings, shipped)
+    return RedShoesBot(settings, shipped)
 
 
 def run_bot(settings: Settings) -> int:

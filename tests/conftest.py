@@ -55,10 +55,9 @@ async def harness(lorebook: Lorebook, tmp_path: Path) -> AsyncIterator[Harness]:
     """
     from bot.app import create_bot
     from bot.config import Settings
-    from bot.lore.library import LoreLibrary
     from bot.offline.harness import Harness
 
     settings = Settings(_env_file=None, lore_dir=LORE_DIR, data_dir=tmp_path / "data")
-    bot = create_bot(settings, LoreLibrary(lorebook))
+    bot = create_bot(settings, lorebook)
     async with Harness.running(bot) as running:
         yield running

@@ -9,7 +9,6 @@ from discord import app_commands
 
 from bot.app import EXTENSIONS, SYNC_STATE, RedShoesBot, ShardedRedShoesBot, create_bot, intents
 from bot.config import Settings
-from bot.lore.library import LoreLibrary
 from bot.offline.harness import Harness
 from tests.conftest import LORE_DIR
 
@@ -25,9 +24,8 @@ def test_no_privileged_intent_is_asked_for():
 
 
 def test_shards_choose_the_sharded_bot(tmp_path, lorebook):
-    library = LoreLibrary(lorebook)
-    assert type(create_bot(_settings(tmp_path), library)) is RedShoesBot
-    sharded = create_bot(_settings(tmp_path, shard_count=4, shard_ids=(0, 1)), library)
+    assert type(create_bot(_settings(tmp_path), lorebook)) is RedShoesBot
+    sharded = create_bot(_settings(tmp_path, shard_count=4, shard_ids=(0, 1)), lorebook)
     assert isinstance(sharded, ShardedRedShoesBot)
     assert isinstance(sharded, discord.AutoShardedClient)
     assert sharded.shard_count == 4 and sharded.shard_ids == [0, 1]

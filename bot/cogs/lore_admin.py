@@ -25,7 +25,6 @@ from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.forms import blank_form, entry_form, entry_from_form, form_fields
 from bot.lore.model import Kind
 from bot.lore.store.base import GuildConfig, GuildStore, StoreError
-from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
 from bot.lore.transfer import ImportPlan, size_problem
 from bot.lore.watch import reload_lore, watch_lore
 from bot.persona.lines import persona_line
@@ -69,7 +68,6 @@ class LoreAdmin(commands.Cog):
     async def cog_unload(self) -> None:
         if self._watcher is not None:
             self._watcher.cancel()
-        await self.store.close()
 
     async def post_problems(self, problems: list[LoreProblem]) -> None:
         """Tell the operator's log channel (LOG_CHANNEL_ID), if any, why the lore was refused."""
@@ -348,8 +346,4 @@ class Confirm(discord.ui.View):
 
 
 async def setup(bot: RedShoesBot) -> None:
-    store = getattr(bot, "guild_store", None)
-    if not isinstance(store, GuildStore):
-        log.warning("the bot's library was given without the guild store: edits will not show")
-        store = await SqliteGuildStore.open(bot.settings.data_dir / DB_NAME)
-    await bot.add_cog(LoreAdmin(bot, store))
+    await bot.add_cog(LoreAdmin(bot, bot.guild_store))

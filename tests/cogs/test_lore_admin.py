@@ -12,10 +12,9 @@ import pytest
 from bot.app import create_bot
 from bot.config import Settings
 from bot.lore.forms import form_fields
-from bot.lore.library import LoreLibrary
 from bot.lore.lorebook import Lorebook
 from bot.lore.store.base import GuildConfig
-from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
+from bot.lore.store.sqlite import DB_NAME
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
 from tests.lore.test_store import snapshot
@@ -47,10 +46,8 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def harness(tmp_path: Path, lorebook: Lorebook) -> AsyncIterator[Harness]:
-    store = await SqliteGuildStore.open(tmp_path / DB_NAME)
     settings = Settings(data_dir=tmp_path, lore_dir=tmp_path / "no-lore", owner_ids=(OWNER,))
-    bot = create_bot(settings, LoreLibrary(lorebook, store))
-    bot.guild_store = store
+    bot = create_bot(settings, lorebook)
     async with Harness.running(bot, MODERATOR) as running:
         yield running
 

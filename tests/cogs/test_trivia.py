@@ -16,7 +16,6 @@ from bot import app
 from bot.app import RedShoesBot
 from bot.cogs.trivia import Trivia
 from bot.config import Settings
-from bot.lore.library import LoreLibrary
 from bot.lore.lorebook import Lorebook
 from bot.lore.store.scores import SqliteScoreStore
 from bot.lore.store.sqlite import DB_NAME
@@ -108,7 +107,7 @@ async def table(
     """The quiz alone on an offline bot (other cogs are tested in their own files)."""
     monkeypatch.setattr(app, "EXTENSIONS", ())
     settings = Settings(data_dir=tmp_path, discord_token=None)
-    bot = RedShoesBot(settings, LoreLibrary(lorebook))
+    bot = RedShoesBot(settings, lorebook)
     async with Harness.running(bot, STARTER) as harness:
         seated = Table(harness, FakeClock(), tmp_path / DB_NAME)
         await seated.seat(FakeClock())
@@ -286,7 +285,7 @@ async def test_the_extension_scores_into_the_data_folder(
     tmp_path: Path, lorebook: Lorebook, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(app, "EXTENSIONS", ("bot.cogs.trivia",))
-    bot = RedShoesBot(Settings(data_dir=tmp_path, discord_token=None), LoreLibrary(lorebook))
+    bot = RedShoesBot(Settings(data_dir=tmp_path, discord_token=None), lorebook)
     async with Harness.running(bot, STARTER) as harness:
         cog: Any = harness.bot.get_cog("Trivia")
         assert isinstance(cog.registry.store, SqliteScoreStore)
