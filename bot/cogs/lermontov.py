@@ -60,7 +60,7 @@ class AuditionView(discord.ui.View):
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         if interaction.user.id == self.owner:
             return True
-        await say(interaction, "forbidden")
+        await say(interaction, "not_yours")
         return False
 
     @discord.ui.button(

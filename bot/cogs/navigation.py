@@ -84,7 +84,7 @@ class Pager(
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         if interaction.user.id == self.owner:
             return True
-        await say(interaction, "forbidden")
+        await say(interaction, "not_yours")
         return False
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:

@@ -220,6 +220,7 @@ PersonaPurpose = Literal[
     "cooldown",
     "busy",
     "forbidden",
+    "not_yours",
     "timeout",
     "verdict",
     "approval",

@@ -21,6 +21,7 @@ FALLBACKS: dict[PersonaPurpose, str] = {
     "cooldown": "Patience. Ask me again in a little while.",
     "busy": "One performance at a time, please.",
     "forbidden": "That is not yours to touch.",
+    "not_yours": "Those buttons belong to whoever asked. Ask for your own.",
     "timeout": "No answer? Then we have nothing more to say to each other.",
     "verdict": "Hm. We shall see.",
     "approval": "Good.",

@@ -100,7 +100,7 @@ async def test_playing_vicky_in_her_spirit_earns_the_films_reply(harness, cog, l
     assert question["components"][0]["components"][0]["label"] == "Answer as Vicky"
 
     refused = await harness.click("Answer as Vicky", actor=harness.actor.as_user(55))
-    assert refused.response["data"]["content"] in lorebook.persona("forbidden")
+    assert refused.response["data"]["content"] in lorebook.persona("not_yours")
 
     form = await harness.click("Answer as Vicky")
     assert form.response["type"] == 9

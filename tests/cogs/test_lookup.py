@@ -96,7 +96,7 @@ async def test_the_asker_turns_pages_and_no_one_else(harness: Harness, lorebook)
 
     refused = await harness.click("Next ▶", message, harness.actor.as_user(OTHER))
     assert refused.response["data"]["flags"] == 64
-    assert refused.response["data"]["content"] in lorebook.persona("forbidden")
+    assert refused.response["data"]["content"] in lorebook.persona("not_yours")
     assert harness.message(message["id"]) == before
 
     turned = await harness.click("Next ▶", message)
