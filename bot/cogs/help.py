@@ -1,6 +1,7 @@
 """/help: every slash command the bot has, one line each, read from the command tree itself.
 
 Reading the tree (rather than a hand-kept list) means a cog added later appears here at once.
+Commands Discord hides from this person (moderator-only, server-only) are left out here too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,17 @@ from bot.cogs.navigation import NONE
 from bot.render.screens import command_help_embed
 
 
+def visible(
+    command: app_commands.Command[Any, ..., Any], interaction: discord.Interaction[Any]
+) -> bool:
+    """Whether Discord shows this command to this person here (its group's settings count)."""
+    root = command.root_parent or command
+    if interaction.guild_id is None and root.guild_only:
+        return False
+    needed = root.default_permissions
+    return needed is None or interaction.permissions >= needed
+
+
 class Help(commands.Cog):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
@@ -24,7 +36,7 @@ class Help(commands.Cog):
         lines = [
             (command.qualified_name, command.description)
             for command in self.bot.tree.walk_commands(guild=None)
-            if isinstance(command, app_commands.Command)
+            if isinstance(command, app_commands.Command) and visible(command, interaction)
         ]
         await interaction.response.send_message(
             embed=command_help_embed(lines), ephemeral=True, allowed_mentions=NONE

@@ -10,6 +10,7 @@ from discord import app_commands
 
 from bot.lore.model import Character, Person, Work
 from bot.offline.harness import Exchange, Harness, controls
+from bot.offline.payloads import Actor
 from bot.render.limits import problems
 from bot.render.screens import entry_screen, sequence_screen
 
@@ -148,13 +149,23 @@ async def test_andersen_shows_the_fairy_tale(harness: Harness, lorebook):
     assert exchange.data["embeds"][0]["title"] == tale.name
 
 
-async def test_help_lists_every_command(harness: Harness):
-    exchange = await harness.command("help")
+async def test_help_lists_every_command_to_a_moderator(harness: Harness):
+    exchange = await harness.command("help", actor=Actor(moderator=True))
     text = exchange.data["embeds"][0]["description"]
     for command in harness.bot.tree.walk_commands():
         if isinstance(command, app_commands.Command):
             assert f"`/{command.qualified_name}` — {command.description}" in text
     assert exchange.data["flags"] == 64
+
+
+async def test_help_leaves_out_what_discord_hides_from_the_asker(harness: Harness):
+    member = (await harness.command("help")).data["embeds"][0]["description"]
+    in_dm = (await harness.command("help", actor=Actor(guild_id=None))).data["embeds"][0]
+    assert "`/character`" in member
+    assert "`/lore" not in member
+    assert "`/quiz stop`" in member
+    assert "`/lore" not in in_dm["description"]
+    assert "`/quiz" not in in_dm["description"]
 
 
 async def test_quote_by_character_and_search(harness: Harness, lorebook):
