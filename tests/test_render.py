@@ -122,3 +122,15 @@ def test_choices_fit_discord(lorebook):
     made = choices(lorebook.entries)
     assert len(made) == limits.CHOICES
     assert all(1 <= len(c.name) <= limits.CHOICE_NAME for c in made)
+
+
+def test_screens_are_built_once_per_book_and_follow_a_new_book(lorebook: Lorebook):
+    vicky = lorebook.get("vicky-page")
+    assert vicky is not None
+    first = entry_screen(lorebook, vicky)
+    assert entry_screen(lorebook, vicky) is first
+    assert sequence_screen(lorebook, "seq.ballet") is sequence_screen(lorebook, "seq.ballet")
+    renamed = vicky.model_copy(update={"name": "Vicky, renamed"})
+    reloaded = Lorebook([renamed if e.id == vicky.id else e for e in lorebook.entries])
+    assert entry_screen(reloaded, renamed).pages[0].embed.title == "Vicky, renamed"
+    assert entry_screen(lorebook, vicky).pages[0].embed.title == vicky.name

@@ -29,7 +29,7 @@ E = TypeVar("E")
 class Lorebook:
     """Entries by id and by kind, in file order (scenes in story order), plus search."""
 
-    __slots__ = ("_by_id", "_by_kind", "_entries", "_index", "_played_by")
+    __slots__ = ("__weakref__", "_by_id", "_by_kind", "_entries", "_index", "_played_by")
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         ordered = sorted(

@@ -1,13 +1,15 @@
 """Lore entries as pages of embeds, with the entries worth a click from each page.
 
 A *screen* is everything one answer can show: an entry, or a sequence (the ballet, the story).
-Screens are rebuilt from the lore on every click (their key travels in the button's custom id),
-so paging keeps working across restarts and always shows the current lore.
+Screens are looked up from the lore on every click (their key travels in the button's custom id),
+so paging keeps working across restarts and always shows the current lore. A `Lorebook` never
+changes, so each screen is built once per book and kept for as long as the book lives.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -246,7 +248,28 @@ def links_of(book: Lorebook, entry: Entry) -> tuple[Entry, ...]:
     return tuple(_entries(book, unique)[: limits.SELECT_OPTIONS])
 
 
+_SCREENS: weakref.WeakKeyDictionary[Lorebook, dict[str, Screen]] = weakref.WeakKeyDictionary()
+
+
+def _built_once(book: Lorebook, key: str, build: Callable[[], Screen]) -> Screen:
+    """The screen `key` of `book`, built on first use; it goes when the book does."""
+    screens = _SCREENS.setdefault(book, {})
+    screen = screens.get(key)
+    if screen is None:
+        screen = screens[key] = build()
+    return screen
+
+
 def entry_screen(book: Lorebook, entry: Entry) -> Screen:
+    return _built_once(book, entry.id, lambda: _entry_screen(book, entry))
+
+
+def sequence_screen(book: Lorebook, key: str) -> Screen:
+    """The ballet or the story in order, a few scenes per page, each scene one click away."""
+    return _built_once(book, key, lambda: _sequence_screen(book, key))
+
+
+def _entry_screen(book: Lorebook, entry: Entry) -> Screen:
     url = next((s.url for s in entry.sources if s.url), None)
     embeds = build_pages(
         entry.name, _main_text(book, entry), _kind_fields(book, entry), sources_text(entry), url
@@ -255,8 +278,7 @@ def entry_screen(book: Lorebook, entry: Entry) -> Screen:
     return Screen(entry.id, tuple(Page(embed, links) for embed in embeds))
 
 
-def sequence_screen(book: Lorebook, key: str) -> Screen:
-    """The ballet or the story in order, a few scenes per page, each scene one click away."""
+def _sequence_screen(book: Lorebook, key: str) -> Screen:
     kind, title = SEQUENCES[key]
     scenes = book.of_kind(kind)
     chunks = [scenes[i : i + SEQUENCE_PAGE] for i in range(0, len(scenes), SEQUENCE_PAGE)]
