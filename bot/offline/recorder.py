@@ -41,20 +41,31 @@ KINDS: dict[tuple[str, str], str] = {
     ("DELETE", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}"): "delete",
     ("POST", "/channels/{channel_id}/typing"): "typing",
     ("POST", "/channels/{channel_id}/messages"): "message",
+    ("PATCH", "/channels/{channel_id}/messages/{message_id}"): "edit",
+    ("DELETE", "/channels/{channel_id}/messages/{message_id}"): "delete",
 }
 MESSAGE_CALLBACKS = frozenset({4, 5, 7})
 WAIT_TIMEOUT = 5.0
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file the bot attached to a request, with its bytes, so a caller can save or check it."""
+
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class Call:
-    """One request the bot made: what it was (`kind`), where to, and the JSON it carried."""
+    """One request the bot made: what it was (`kind`), where to, the JSON and files it carried."""
 
     kind: str
     method: str
     url: str
     payload: dict[str, Any] | None
     interaction_id: int | None = None
+    files: tuple[Upload, ...] = ()
 
 
 @dataclass
@@ -103,7 +114,13 @@ class Recorder:
                         return call
                 await self._changed.wait()
 
-    async def handle(self, route: Route, payload: dict[str, Any] | None, token: str | None) -> Any:
+    async def handle(
+        self,
+        route: Route,
+        payload: dict[str, Any] | None,
+        token: str | None,
+        files: tuple[Upload, ...] = (),
+    ) -> Any:
         kind = KINDS.get((route.method, route.path), f"{route.method} {route.path}")
         origin = self._origins.get(token or "")
         call = Call(
@@ -112,6 +129,7 @@ class Recorder:
             route.url.removeprefix(Route.BASE),
             payload,
             origin.interaction_id if origin else None,
+            files,
         )
         self.calls.append(call)
         for listener in self.listeners:
@@ -128,23 +146,32 @@ class Recorder:
             return self._callback(payload, origin)
         if call.kind == "followup":
             return self._message(payload.get("data", payload), route_channel(origin, route))
-        if call.kind in {"edit", "fetch"} and origin is not None:
-            message_id = self._message_id(call.url, origin)
+        if call.kind == "message":
+            return self._message(payload, int(route.channel_id or 0))
+        message_id = self._message_id(call.url, origin)
+        if message_id is None:
+            return None
+        if call.kind == "delete":
+            self.messages.pop(message_id, None)
+            return None
+        if call.kind in {"edit", "fetch"}:
             message = self.messages.setdefault(
-                message_id, self._new_message({}, origin.channel_id, message_id)
+                message_id, self._new_message({}, route_channel(origin, route), message_id)
             )
             if call.kind == "edit":
                 message.update({k: v for k, v in payload.items() if k != "allowed_mentions"})
+                message["edited_timestamp"] = datetime.now(UTC).isoformat()
             return message
-        if call.kind == "message":
-            return self._message(payload, int(route.channel_id or 0))
         return None
 
-    def _message_id(self, url: str, origin: Origin) -> int:
+    def _message_id(self, url: str, origin: Origin | None) -> int | None:
+        """The message a webhook or channel URL names; None for an unknown interaction's."""
         tail = url.rsplit("/", 1)[-1]
-        if tail == "@original":
-            return self._originals.setdefault(origin.token, self.snowflake())
-        return int(tail)
+        if tail != "@original":
+            return int(tail) if tail.isdigit() else None
+        if origin is None:
+            return None
+        return self._originals.setdefault(origin.token, self.snowflake())
 
     def _callback(self, payload: Mapping[str, Any], origin: Origin) -> dict[str, Any]:
         kind = payload["type"]
@@ -211,6 +238,22 @@ def _json_of(payload: Any, multipart: Sequence[Mapping[str, Any]] | None) -> Any
     return None
 
 
+def _files_of(multipart: Sequence[Mapping[str, Any]] | None) -> tuple[Upload, ...]:
+    """The files of a multipart form, read without moving the sender's file position."""
+    uploads = []
+    for part in multipart or ():
+        if "filename" not in part:
+            continue
+        value = part["value"]
+        if isinstance(value, bytes):
+            uploads.append(Upload(part["filename"], value))
+            continue
+        position = value.tell()
+        uploads.append(Upload(part["filename"], value.read()))
+        value.seek(position)
+    return tuple(uploads)
+
+
 class RecordingAdapter(AsyncWebhookAdapter):
     """Interaction responses, follow-ups and their edits go to the recorder, not to Discord."""
 
@@ -228,7 +271,9 @@ class RecordingAdapter(AsyncWebhookAdapter):
         **_: Any,
     ) -> Any:
         token = route.webhook_token
-        return await self.recorder.handle(route, _json_of(payload, multipart), token)
+        return await self.recorder.handle(
+            route, _json_of(payload, multipart), token, _files_of(multipart)
+        )
 
 
 class RecordingHTTP(HTTPClient):
@@ -239,8 +284,9 @@ class RecordingHTTP(HTTPClient):
         self.recorder = recorder
 
     async def request(self, route: Route, **kwargs: Any) -> Any:
+        form = kwargs.get("form")
         return await self.recorder.handle(
-            route, _json_of(kwargs.get("json"), kwargs.get("form")), None
+            route, _json_of(kwargs.get("json"), form), None, _files_of(form)
         )
 
 
