@@ -2,7 +2,9 @@
 
 Type `/character name:vicky` and the bot's answer is drawn as text (embeds as boxes, buttons
 numbered); `click 2` presses the second button or option. `--json` prints the exact payloads
-instead. Everything runs through `bot.offline`, the same layer the command tests use.
+instead. An attachment option takes a local path (`/lore import file:mine.yaml`), and files the
+bot sends are saved into `--out` (the current folder by default). Everything runs through
+`bot.offline`, the same layer the command tests use.
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ import re
 import sys
 import textwrap
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TextIO
+
+from discord import AppCommandOptionType
 
 from bot.app import create_bot
 from bot.config import Settings
 from bot.offline.harness import Harness, HarnessError, Pending, controls
 from bot.offline.payloads import Actor, OptionValue
 from bot.offline.recorder import Call
+from bot.offline.uploads import LocalFiles, UploadError, save
 
 PROMPT = "redshoes> "
 WIDTH = 78
@@ -28,6 +34,7 @@ QUIET = 0.3
 CALLBACK_NAMES = {5: "(thinking…)", 6: None}
 HELP = """\
   /command option:value ...   run a slash command, e.g. /character name:vicky
+                              (a file option takes a local path: /lore import file:mine.yaml)
   complete /command opt:text  show the autocomplete choices for the last option
   click N | click LABEL       press a button or pick a select option of the last message
   quit                        leave (Ctrl-D works too)"""
@@ -44,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", type=int, default=1001, help="user id of the person typing")
     parser.add_argument("--moderator", action="store_true", help="type as a server moderator")
     parser.add_argument("--dm", action="store_true", help="type in a direct message, not a server")
+    parser.add_argument(
+        "--out", type=Path, default=Path("."), help="folder for files the bot sends (exports)"
+    )
 
 
 def parse_command(harness: Harness, line: str) -> tuple[str, dict[str, OptionValue]]:
@@ -125,43 +135,61 @@ def draw(call: Call) -> str | None:
 class Console:
     """One console session: reads lines, runs them, prints what the bot sent."""
 
-    def __init__(self, harness: Harness, out: TextIO, as_json: bool) -> None:
+    def __init__(self, harness: Harness, out: TextIO, as_json: bool, folder: Path) -> None:
         self.harness = harness
         self.out = out
         self.as_json = as_json
+        self.folder = folder
+        self.files = LocalFiles()
         harness.recorder.listeners.append(self._print)
+        self.files.install(harness.bot)
 
     def _print(self, call: Call) -> None:
+        saved = [str(save(upload, self.folder)) for upload in call.files]
         if self.as_json:
             record = {
                 "kind": call.kind,
                 "method": call.method,
                 "url": call.url,
                 "payload": call.payload,
+                "saved": saved,
             }
             print(json.dumps(record, ensure_ascii=False), file=self.out, flush=True)
             return
         text = draw(call)
         if text:
             print(text, file=self.out, flush=True)
+        for path in saved:
+            print(f"(file saved: {path})", file=self.out, flush=True)
+
+    def command_payload(self, line: str, complete: bool = False) -> dict[str, Any]:
+        """The payload for a typed command; a file option's local path becomes an attachment."""
+        path, options = parse_command(self.harness, line)
+        command, _ = self.harness.command_for(path)
+        attachments = {}
+        for parameter in command.parameters:
+            if parameter.type is AppCommandOptionType.attachment and parameter.name in options:
+                attachment = self.files.attach(Path(str(options[parameter.name])).expanduser())
+                options[parameter.name] = attachment["id"]
+                attachments[attachment["id"]] = attachment
+        if complete and not options:
+            raise HarnessError("name the option to complete, e.g. name:vic")
+        focused = list(options)[-1] if complete else None
+        return self.harness.command_payload(path, options, focused, attachments=attachments)
 
     def dispatch(self, line: str) -> Pending | None:
         """Start what `line` asks for; None when it was not an interaction (or was wrong)."""
         line = line.strip()
         try:
             if line.startswith("/"):
-                path, options = parse_command(self.harness, line)
-                return self.harness.dispatch(self.harness.command_payload(path, options))
+                return self.harness.dispatch(self.command_payload(line))
             if line.startswith("complete "):
-                path, options = parse_command(self.harness, line.removeprefix("complete "))
-                if not options:
-                    raise HarnessError("name the option to complete, e.g. name:vic")
-                focused = list(options)[-1]
-                return self.harness.dispatch(self.harness.command_payload(path, options, focused))
+                payload = self.command_payload(line.removeprefix("complete "), complete=True)
+                return self.harness.dispatch(payload)
             if line.startswith("click "):
                 target = line.removeprefix("click ").strip()
                 return self.harness.dispatch(self.harness.click_payload(target))
-        except (HarnessError, ValueError) as error:
+        except (HarnessError, UploadError, ValueError) as error:
             print(f"error: {error}", file=self.out)
             return None
         print(HELP, file=self.out)
@@ -205,10 +233,14 @@ async def run_console(
     as_json: bool = False,
     out: TextIO = sys.stdout,
     read: Callable[[str], str] = input,
+    folder: Path = Path("."),
 ) -> int:
-    """Run one command (`command`) or an interactive session; 0 unless the command was wrong."""
+    """Run one command (`command`) or an interactive session; 0 unless the command was wrong.
+
+    Files the bot sends are saved into `folder`.
+    """
     async with Harness.running(create_bot(settings), actor) as harness:
-        console = Console(harness, out, as_json)
+        console = Console(harness, out, as_json, folder)
         if command is not None:
             pending = console.dispatch(command)
             if pending is None:
@@ -236,4 +268,4 @@ def console_main(args: argparse.Namespace, settings: Settings) -> int:
         guild_id=None if args.dm else args.guild,
         moderator=args.moderator,
     )
-    return asyncio.run(run_console(settings, actor, args.command_line, args.json))
+    return asyncio.run(run_console(settings, actor, args.command_line, args.json, folder=args.out))

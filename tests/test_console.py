@@ -6,14 +6,18 @@ import io
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.config import Settings
 from bot.console import draw_message, run_console
 from bot.offline.payloads import Actor
 from tests.conftest import LORE_DIR, REPO
+
+MODERATOR = Actor(moderator=True)
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.AbCdEf.not-a-real-token-but-shaped-like-one"
 
@@ -75,6 +79,71 @@ async def test_a_session_clicks_completes_and_answers_forms(settings):
     assert "[form: The audition]" in text
     assert "**Boris Lermontov:** Well, I don't know exactly why, but... I must." in text
     assert "click N | click LABEL" in text
+
+
+async def test_the_moderator_workflow_runs_offline_from_export_to_revert(settings, tmp_path):
+    """Export, edit the file, import it, confirm, see it, read its history, revert it."""
+    edited: dict[str, str] = {}
+
+    def session() -> Iterator[str]:
+        yield "/lore export all:True"
+        exported = yaml.safe_load((tmp_path / "lore-2001-all.yaml").read_text(encoding="utf-8"))
+        entry = next(e for e in exported["entries"] if e["kind"] == "character")
+        edited.update(id=entry["id"], summary=entry["summary"])
+        entry["summary"] = "Rewritten in the offline console."
+        upload = tmp_path / "mine.yaml"
+        upload.write_text(yaml.safe_dump({"entries": [entry]}), encoding="utf-8")
+        yield f"/lore import file:{upload}"
+        yield "click Confirm"
+        yield f"/character name:{entry['id']}"
+        yield f"/lore history entry:{entry['id']}"
+        yield f"/lore revert entry:{entry['id']} revision:0"
+        yield f"/character name:{entry['id']}"
+        yield "quit"
+
+    lines = session()
+    out = io.StringIO()
+    code = await run_console(
+        settings, MODERATOR, out=out, read=lambda _prompt: next(lines), folder=tmp_path
+    )
+    text = out.getvalue()
+    assert code == 0
+    assert f"(file saved: {tmp_path / 'lore-2001-all.yaml'})" in text
+    preview, rest = text.split("Imported: 1 entries changed.")
+    assert f"**replaced: 1** — `{edited['id']}`" in preview
+    changed, reverted = rest.split("as r2.")
+    assert "│ Rewritten in the offline console." in changed
+    assert "**r1** import by <@1001>" in changed
+    assert "Rewritten" not in reverted
+    assert edited["summary"].split()[0] in reverted
+
+
+async def test_an_upload_that_cannot_be_sent_is_refused_and_nothing_changes(settings, tmp_path):
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as file:
+        file.truncate(10 * 1024 * 1024)
+    lines = iter(
+        [
+            f"/lore import file:{tmp_path / 'missing.yaml'}",
+            f"/lore import file:{tmp_path}",
+            f"/lore import file:{big}",
+            "/lore export",
+            "quit",
+        ]
+    )
+    out = io.StringIO()
+    await run_console(
+        settings, MODERATOR, out=out, read=lambda _prompt: next(lines), folder=tmp_path
+    )
+    said = out.getvalue().splitlines()
+    assert said[1:3] == [
+        f"error: no file at {tmp_path / 'missing.yaml'}",
+        f"error: {tmp_path} is a directory, not a file",
+    ]
+    assert "file is 10.0 MiB; the limit is 1024 KiB" in out.getvalue()
+    assert "(thinking…)" not in out.getvalue(), "refused by declared size, before reading"
+    exported = yaml.safe_load((tmp_path / "lore-2001.yaml").read_text(encoding="utf-8"))
+    assert exported == {"entries": []}
 
 
 def test_draw_message_marks_private_answers():

@@ -172,8 +172,13 @@ class Harness:
         options: Mapping[str, OptionValue],
         focused: str | None = None,
         actor: Actor | None = None,
+        attachments: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> dict[str, Any]:
-        """A chat-input (or, with `focused`, autocomplete) payload for `/path option:value ...`."""
+        """A chat-input (or, with `focused`, autocomplete) payload for `/path option:value ...`.
+
+        An attachment option's value is an id in `attachments`, which go in `data.resolved`
+        as Discord sends the files a user picked.
+        """
         actor = actor or self.actor
         command, root = self.command_for(path)
         types = {p.name: p.type.value for p in command.parameters}
@@ -186,6 +191,8 @@ class Harness:
         for depth, part in reversed(list(enumerate(path.split()[1:], start=1))):
             built = (Option(part, 2 if depth < len(path.split()) - 1 else 1, options=built),)
         data = command_data(zlib.crc32(root.encode()), root, built)
+        if attachments:
+            data["resolved"] = {"attachments": {key: dict(a) for key, a in attachments.items()}}
         return actor.envelope(4 if focused else 2, data)
 
     async def command(
