@@ -21,6 +21,7 @@ from bot.lore.store import migrations
 from bot.lore.store.base import (
     AS_SHIPPED,
     GuildConfig,
+    NothingToRevertError,
     StaleEditError,
     UnknownRevisionError,
     Version,
@@ -174,6 +175,19 @@ async def test_revert_to_an_unknown_revision_changes_nothing(
     with pytest.raises(UnknownRevisionError, match="no revision 7"):
         await store.revert(GUILD, "t-one", 7, by=ALICE)
     assert snapshot(db_path) == before
+
+
+async def test_revert_to_the_current_state_is_refused_and_changes_nothing(
+    store: SqliteGuildStore, db_path: Path
+) -> None:
+    with pytest.raises(NothingToRevertError, match="already as shipped"):
+        await store.revert(GUILD, "t-one", 0, by=ALICE)
+    await store.put(GUILD, trivia("t-one", "First."), base_revision=0, by=ALICE)
+    before = snapshot(db_path)
+    with pytest.raises(NothingToRevertError, match="already as revision 1 left it"):
+        await store.revert(GUILD, "t-one", 1, by=ALICE)
+    assert snapshot(db_path) == before
+    assert len(await store.history(GUILD, "t-one")) == 1
 
 
 async def test_import_is_all_or_nothing(store: SqliteGuildStore, db_path: Path) -> None:

@@ -90,6 +90,16 @@ class StaleEditError(StoreError):
         )
 
 
+class NothingToRevertError(StoreError):
+    """The entry already is what the revert would bring back; a new revision would say nothing."""
+
+    def __init__(self, entry_id: str, revision: int) -> None:
+        self.entry_id = entry_id
+        self.revision = revision
+        target = "as shipped" if revision == 0 else f"as revision {revision} left it"
+        super().__init__(f"{entry_id!r} is already {target} in this server")
+
+
 class UnknownRevisionError(StoreError):
     def __init__(self, entry_id: str, revision: int) -> None:
         self.entry_id = entry_id
@@ -170,6 +180,8 @@ class GuildStore(ABC):
             if change is None:
                 raise UnknownRevisionError(entry_id, revision)
             target = change.after
+        if target == current.version:
+            raise NothingToRevertError(entry_id, revision)
         edit = Edit(entry_id, target, "revert", current.revision)
         return (await self.apply(guild_id, [edit], by=by))[0]
 
