@@ -46,7 +46,9 @@ from bot.persona.resolve import (
     ANSWERABLE,
     Subjects,
     best_passage,
+    covered,
     describe_search,
+    detail,
     find_subjects,
     named_after,
     stem,
@@ -469,15 +471,28 @@ class _Route:
             entry, said = found
             return Found(compose.passage(entry, said), (entry,), 0.5)
         entries = [m.entry for m in mentions]
-        if self.subjects.unknown:
-            hits = self.book.search(" ".join(self.subjects.unknown), ANSWERABLE, limit=3)
-            keywords = [*self.subjects.unknown, *(w for e in entries for w in fold(e.name).split())]
-            passage = best_passage([*entries, *(h.entry for h in hits)], keywords)
-            if passage is not None and passage[2] >= 2:
-                entry, said, _ = passage
-                return Found(compose.passage(entry, said), (entry,), 0.6 * self.sure)
-        target = entries[0]
-        return Found(compose.about(target, self.book), (target,), 0.85 * self.sure)
+        if not self.subjects.unknown:
+            target = entries[0]
+            return Found(compose.about(target, self.book), (target,), 0.85 * self.sure)
+        passage = detail(self.book, entries, self.subjects.unknown) or self._searched(entries)
+        if passage is None:
+            return None
+        entry, said, _ = passage
+        return Found(compose.passage(entry, said), (entry,), 0.6 * self.sure)
+
+    def _searched(self, entries: Sequence[Entry]) -> tuple[Entry, list[str], int] | None:
+        """A passage elsewhere in the lore holding the question's own words and its names.
+
+        Without one, the question asks something about its subject that the lore does not
+        hold ("who did Moira Shearer marry"), and the subject's summary would not answer it.
+        """
+        unknown = self.subjects.unknown
+        hits = self.book.search(" ".join(unknown), ANSWERABLE, limit=3)
+        keywords = [*unknown, *(w for e in entries for w in fold(e.name).split())]
+        passage = best_passage([*entries, *(h.entry for h in hits)], keywords)
+        if passage is None or passage[2] < 2:
+            return None
+        return passage if covered(unknown, " ".join(passage[1])) == len(set(unknown)) else None
 
 
 def _entries(entry: Entry | None) -> tuple[Entry, ...]:

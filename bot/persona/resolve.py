@@ -9,6 +9,7 @@ match nothing are kept: a question about something the lore does not hold must b
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +17,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import Character, Entry, Kind, Work
+from bot.lore.model import Character, Entry, Kind, Trivia, Work
 from bot.lore.search import entry_names, entry_text
 from bot.lore.text import fold
 from bot.persona.intent import GRAMMAR, QUESTION_WORDS, WORK_WORDS
@@ -39,7 +40,28 @@ MAX_GRAM = 5
 FUZZY_CUTOFF = 80.0
 WORD_CUTOFF = 75.0
 NAMED_CUTOFF = 90.0
+TYPO_CUTOFF = 85.0
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+IRREGULAR = {"wrote": "write", "written": "write", "left": "leave", "died": "die", "dead": "die"}
+"""Verb forms the suffix-stripping `stem` cannot reach."""
+
+CONCEPTS: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split())
+    for group in (
+        "based inspired inspire modelled modeled model compared compare prompted real",
+        "die dies dying death kill killed suicide",
+        "different difference differ differs change changes unlike instead keeps",
+        "long length minutes runtime duration runs hour",
+        "marry married marries wedding engaged engagement",
+        "originally original first",
+    )
+)
+"""Words a question and the lore use for the same idea ("based on" / "modelled on")."""
+
+_backrefs: weakref.WeakKeyDictionary[Lorebook, dict[str, tuple[str, ...]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 @dataclass(frozen=True)
@@ -69,6 +91,7 @@ class Subjects:
 
 def stem(word: str) -> str:
     """A crude stem, enough to match "jumped" with "jump" and "debated" with "debate"."""
+    word = IRREGULAR.get(word, word)
     for suffix in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
@@ -163,8 +186,12 @@ def _fuzzy(book: Lorebook, words: Sequence[str], run: list[int], used: list[bool
 
 
 def sentences(entry: Entry) -> list[str]:
-    """The prose of an entry, sentence by sentence (role in the story included)."""
-    parts = [entry_text(entry)]
+    """The prose of an entry, sentence by sentence (role in the story included).
+
+    A trivia entry's quiz question is left out: it asks, it does not tell, so it can never be
+    an answer (`_heard` still matches a chat question against it).
+    """
+    parts = [entry.summary, entry.body or ""] if isinstance(entry, Trivia) else [entry_text(entry)]
     if isinstance(entry, Character) and entry.role_in_story:
         parts.insert(0, entry.role_in_story + ".")
     return [s.strip() for part in parts for s in _SENTENCE.split(part) if s.strip()]
@@ -176,16 +203,38 @@ def stems_of(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in fold(text).split())
 
 
+def _heard(entry: Entry) -> frozenset[str]:
+    """Stems that count for every sentence of a trivia entry: its title and quiz question."""
+    if isinstance(entry, Trivia):
+        return stems_of(f"{entry.name} {entry.question or ''}")
+    return frozenset()
+
+
+def covered(words: Iterable[str], text: str) -> int:
+    """How many of `words` a text holds: by idea (`CONCEPTS`), or by a near spelling."""
+    said = stems_of(text)
+    count = 0
+    for word in words:
+        if concept_stems([word]) & said or (
+            len(word) >= 5 and any(fuzz.ratio(stem(word), s) >= TYPO_CUTOFF for s in said)
+        ):
+            count += 1
+    return count
+
+
 def best_passage(
-    entries: Iterable[Entry], keywords: Iterable[str], limit: int = 2
+    entries: Iterable[Entry], keywords: Iterable[str], limit: int = 2, stemmed: bool = False
 ) -> tuple[Entry, list[str], int] | None:
     """The entry and its sentences that share the most keyword stems with the question."""
-    wanted = {stem(k) for k in keywords}
+    wanted = set(keywords) if stemmed else {stem(k) for k in keywords}
     if not wanted:
         return None
     best: tuple[Entry, list[str], int] | None = None
     for entry in entries:
-        scored = [(len(wanted & stems_of(s)), n, s) for n, s in enumerate(sentences(entry))]
+        heard = _heard(entry)
+        scored = [
+            (len(wanted & (stems_of(s) | heard)), n, s) for n, s in enumerate(sentences(entry))
+        ]
         scored = [row for row in scored if row[0]]
         if not scored:
             continue
@@ -223,3 +272,50 @@ def named_after(book: Lorebook, word: str) -> Entry | None:
         if any(fuzz.ratio(word, n) >= NAMED_CUTOFF for n in name_words):
             return hit.entry
     return None
+
+
+def concept_stems(words: Iterable[str]) -> frozenset[str]:
+    """The stems of `words` and of every word sharing an idea with one of them."""
+    stems = {stem(w) for w in words}
+    for group in CONCEPTS:
+        group_stems = {stem(w) for w in group}
+        if stems & group_stems:
+            stems |= group_stems
+    return frozenset(stems)
+
+
+def linked(book: Lorebook, entry: Entry) -> list[Entry]:
+    """The entry, the entries it points at, and those pointing at it (trivia, scenes it is in).
+
+    A question about Lermontov may be answered by a trivia entry about him or by a scene he is
+    in; these are found through the lore's own references rather than by guessing from words.
+    """
+    refs = _backrefs.get(book)
+    if refs is None:
+        pointing: dict[str, list[str]] = {}
+        for other in book.entries:
+            for _, target in other.references():
+                pointing.setdefault(target, []).append(other.id)
+        refs = {k: tuple(dict.fromkeys(v)) for k, v in pointing.items()}
+        _backrefs[book] = refs
+    ids = [entry.id, *(r for _, r in entry.references()), *refs.get(entry.id, ())]
+    found = (book.get(i) for i in dict.fromkeys(ids))
+    return [e for e in found if e is not None and e.kind in ANSWERABLE]
+
+
+def detail(
+    book: Lorebook, entries: Sequence[Entry], words: Iterable[str], limit: int = 2
+) -> tuple[Entry, list[str], int] | None:
+    """The sentences, in these entries or the ones linked to them, that hold the asked words.
+
+    Only the question's own words count (never the names it mentions), so a sentence that merely
+    names the subject does not pass for an answer to something the lore does not hold.
+    """
+    words = list(words)
+    pool = list({e.id: e for entry in entries for e in linked(book, entry)}.values())
+    passage = best_passage(pool, concept_stems(words), limit=limit, stemmed=True)
+    if passage is None:
+        return None
+    entry, said, _ = passage
+    text = " ".join([*said, entry.name, getattr(entry, "question", None) or ""])
+    return passage if covered(words, text) * 2 >= len(set(words)) else None

@@ -181,3 +181,29 @@ def test_ask_command_prints_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_ask_command_prints_the_reply(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "who", "played", "Lermontov?"]) == 0
     assert "Anton Walbrook" in capsys.readouterr().out
+
+
+def test_a_detail_the_lore_lacks_about_a_known_subject_is_not_answered(book: Lorebook) -> None:
+    answerer = Answerer(rng=random.Random(0))
+    reply = answerer.answer(book, "how tall is cy marlowe", channel="a")
+    assert reply.sources == [] and reply.confidence < 0.5
+    assert "Cy Marlowe" not in reply.answer
+    assert answerer.answer(book, "who did he play", channel="a").sources == []
+
+
+def test_a_detail_is_found_in_an_entry_linked_to_the_subject() -> None:
+    lore = Lorebook(
+        [
+            entry(id="boris", kind="character", name="Boris", summary="An impresario."),
+            entry(
+                id="t-model",
+                kind="trivia",
+                topic="film",
+                name="A real model",
+                summary="Boris is modelled on Sergei Diaghilev.",
+                related=["boris"],
+            ),
+        ]
+    )
+    reply = answer(lore, "who is boris based on")
+    assert "Diaghilev" in reply.answer and reply.sources == ["t-model"]

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from bot.lore.lorebook import Lorebook
-from bot.persona.resolve import best_passage, describe_search, find_subjects, named_after, stem
+from bot.lore.model import ENTRY_ADAPTER, Entry
+from bot.persona.resolve import (
+    best_passage,
+    covered,
+    describe_search,
+    detail,
+    find_subjects,
+    linked,
+    named_after,
+    stem,
+)
 
 
 def ids(book: Lorebook, words: str) -> list[str]:
@@ -64,3 +74,24 @@ def test_named_after_needs_a_close_name_word(lorebook: Lorebook) -> None:
     found = named_after(lorebook, "diaghilev")
     assert found is not None and "Diaghilev" in found.name
     assert named_after(lorebook, "meaning") is None
+
+
+def test_linked_follows_references_both_ways_and_detail_needs_the_asked_words() -> None:
+    end = "Vi dies under a train in Monte Carlo."
+
+    def make(**fields: object) -> Entry:
+        return ENTRY_ADAPTER.validate_python({"sources": [{"title": "t"}], **fields})
+
+    book = Lorebook(
+        [
+            make(id="vi", kind="character", name="Vi", summary="A dancer."),
+            make(id="s-end", kind="scene", order=1, name="The end", characters=["vi"], summary=end),
+        ]
+    )
+    vi = book.get("vi")
+    assert vi is not None
+    assert [e.id for e in linked(book, vi)] == ["vi", "s-end"]
+    found = detail(book, [vi], ["death"])
+    assert found is not None and found[0].id == "s-end"
+    assert detail(book, [vi], ["shoe", "size", "train"]) is None
+    assert covered(["recomended", "size"], "She was recommended.") == 1
