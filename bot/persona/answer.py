@@ -25,8 +25,10 @@ from bot.lore.model import (
     Person,
     PersonaPurpose,
     Quote,
+    Scene,
     Work,
 )
+from bot.lore.search import entry_names
 from bot.lore.text import fold
 from bot.persona import compose
 from bot.persona.intent import (
@@ -50,6 +52,7 @@ from bot.persona.resolve import (
     describe_search,
     detail,
     find_subjects,
+    linked,
     named_after,
     stem,
     stems_of,
@@ -260,10 +263,14 @@ class _Route:
         if entry is None and not self.subjects.mentions:
             found = describe_search(self.book, self.subjects.unknown, ("character",))
             entry = found[0] if found else None
+        others = [
+            w
+            for w in self.subjects.of_kinds(("work",))
+            if isinstance(w, Work) and w.form not in ("film", "ballet")
+        ]
+        if isinstance(entry, Character) and others:
+            return self._staged(self._counterpart(entry, others), others)
         if isinstance(entry, Character):
-            staged = self._staged(entry)
-            if staged is not None:
-                return staged
             actor = self.person_of(entry)
             if actor is None:
                 return None
@@ -282,19 +289,37 @@ class _Route:
             return Found(compose.cast(work, pairs), (work,), 0.7)
         return None
 
-    def _staged(self, character: Character) -> Found | None:
-        """Who played a character in another work named in the question (a stage version)."""
+    def _staged(self, character: Character, works: Sequence[Work]) -> Found | None:
+        """Who played a character in another work named in the question (a stage version).
+
+        The film's actor is never the answer there: a work that credits nobody for the part
+        gets an honest "I do not know", and a character of that work nobody plays (the tale's
+        heroine) is described rather than given an actor.
+        """
         names = {fold(n) for n in (character.name, *character.aliases)}
-        for work in self.subjects.of_kinds(("work",)):
-            if not isinstance(work, Work) or work.form in ("film", "ballet"):
-                continue
+        for work in works:
             cast = [c for c in work.credits if fold(c.role) in names]
             if cast:
                 text = compose.staged(
                     work, character, [compose.credit_name(c, self.book) for c in cast]
                 )
                 return Found(text, (work,), 0.85 * self.sure)
+        if character.played_by is None and _belongs(self.book, character, works):
+            return Found(compose.about(character, self.book), (character,), 0.6 * self.sure)
         return None
+
+    def _counterpart(self, character: Character, works: Sequence[Work]) -> Character:
+        """ "The girl in the fairy tale": the named work's own character sharing a name word."""
+        if _belongs(self.book, character, works):
+            return character
+        wanted = _name_words(character)
+        best: tuple[int, Character] | None = None
+        for work in works:
+            for other in linked(self.book, work):
+                shared = len(wanted & _name_words(other)) if isinstance(other, Character) else 0
+                if isinstance(other, Character) and shared and (not best or shared > best[0]):
+                    best = (shared, other)
+        return best[1] if best else character
 
     def _described_by_possessive(self) -> Entry | None:
         """ "Lermontov's assistant": a character described by another's name and a word."""
@@ -448,9 +473,24 @@ class _Route:
         best = max(scores)
         if not speakers and best == 0:
             return None
-        chosen = self.rng.choice([q for q, n in zip(quotes, scores, strict=True) if n == best])
+        candidates = [q for q, n in zip(quotes, scores, strict=True) if n == best]
+        chosen = self._at_position(candidates) or self.rng.choice(candidates)
         speaker = self.book.get(chosen.speaker)
         return Found(compose.quote(chosen, speaker), (chosen,), 0.85, _entries(speaker))
+
+    def _at_position(self, quotes: Sequence[Quote]) -> Quote | None:
+        """For "what does he say at the end": the quote from the latest (or first) scene."""
+        if self.q.position is None:
+            return None
+        placed = [(order, q) for q in quotes if (order := self._scene_order(q)) is not None]
+        if not placed:
+            return None
+        pick = max if self.q.position == "end" else min
+        return pick(placed, key=lambda row: row[0])[1]
+
+    def _scene_order(self, entry: Entry) -> int | None:
+        orders = [e.order for e in linked(self.book, entry) if isinstance(e, Scene)]
+        return max(orders) if orders else None
 
     def on_about(self) -> Found | None:
         mentions = self.subjects.mentions
@@ -493,6 +533,14 @@ class _Route:
         if passage is None or passage[2] < 2:
             return None
         return passage if covered(unknown, " ".join(passage[1])) == len(set(unknown)) else None
+
+
+def _belongs(book: Lorebook, character: Character, works: Sequence[Work]) -> bool:
+    return any(character.id in {e.id for e in linked(book, work)} for work in works)
+
+
+def _name_words(entry: Entry) -> set[str]:
+    return {w for name in entry_names(entry) for w in fold(name).split() if w not in STOP}
 
 
 def _entries(entry: Entry | None) -> tuple[Entry, ...]:

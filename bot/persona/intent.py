@@ -50,7 +50,8 @@ PLAY_VERBS = frozenset("played plays play playing portrayed portrays portray act
 DANCE_VERBS = frozenset("danced dances dance dancing".split())
 ACTOR_NOUNS = frozenset("actor actress actors actresses cast star starred starring stars".split())
 SAY_WORDS = frozenset(
-    "say said says saying sayings quote quotes quoted line lines reply replies replied".split()
+    "say said says saying sayings quote quotes quoted line lines reply replies replied "
+    "words".split()
 )
 AWARD_WORDS = frozenset(
     "award awards oscar oscars academy nominated nomination nominations nominee won win wins "
@@ -65,7 +66,7 @@ LENGTH_WORDS = frozenset("runtime running minutes length duration".split())
 WHEN_WORDS = frozenset(
     "when year released release premiere premiered published publish date opened debut".split()
 )
-END_WORDS = frozenset("end ends ending ended finale final conclusion".split())
+END_WORDS = frozenset("end ends ending ended finale final conclusion last".split())
 DEBATE_WORDS = frozenset(
     "debate debated debatable argued argue ambiguous ambiguity controversial controversy "
     "interpret interpretation meaning mean".split()

@@ -124,7 +124,11 @@ def find_subjects(book: Lorebook, words: Sequence[str]) -> Subjects:
             if work is not None and all(m.entry.id != work.id for m in mentions):
                 mentions.append(Mention(work, 95.0, i))
     for run in _runs(words, used):
-        mentions += _fuzzy(book, words, run, used)
+        for part in (run, run[:-1], run[1:]) if len(run) > 2 else (run,):
+            fuzzy = _fuzzy(book, words, part, used)
+            if fuzzy:
+                mentions += fuzzy
+                break
     unknown = tuple(
         w
         for i, w in enumerate(words)
@@ -145,9 +149,23 @@ def _exact_at(book: Lorebook, words: Sequence[str], i: int) -> tuple[int, list[E
         entries = book.exact(key, ANSWERABLE)
         if not entries and gram[0] != "the":
             entries = book.exact("the " + key, ANSWERABLE)
+        if not entries:
+            entries = _possessive(book, gram)
         if entries:
             return length, entries
     return None
+
+
+def _possessive(book: Lorebook, gram: Sequence[str]) -> list[Entry]:
+    """ "vickys aunt" typed without the apostrophe: as "vicky s aunt" (how "Vicky's" folds),
+    then, for a final "vickys", as "vicky"."""
+    owners = [f"{w[:-1]} s" if w.endswith("s") and len(w) > 3 else w for w in gram]
+    if owners == list(gram):
+        return []
+    entries = book.exact(" ".join(owners), ANSWERABLE)
+    if not entries and owners[-1] != gram[-1]:
+        entries = book.exact(" ".join([*gram[:-1], gram[-1][:-1]]), ANSWERABLE)
+    return entries
 
 
 def _runs(words: Sequence[str], used: list[bool]) -> list[list[int]]:

@@ -207,3 +207,57 @@ def test_a_detail_is_found_in_an_entry_linked_to_the_subject() -> None:
     )
     reply = answer(lore, "who is boris based on")
     assert "Diaghilev" in reply.answer and reply.sources == ["t-model"]
+
+
+@pytest.fixture
+def versions() -> Lorebook:
+    """A film, a tale with its own unplayed heroine, a stage show, and two scenes with quotes."""
+    return Lorebook(
+        [
+            entry(id="film", kind="work", form="film", name="Pointe Work", year=1950),
+            entry(id="tale", kind="work", form="fairy tale", name="The Tale", year=1845),
+            entry(
+                id="show",
+                kind="work",
+                form="stage musical",
+                name="Pointe Work on stage",
+                year=1993,
+                credits=[{"role": "Odile Fenn", "name": "Di Stage"}],
+            ),
+            entry(id="cy", kind="person", name="Cy Marlowe", roles=["actor"]),
+            entry(id="odile", kind="character", name="Odile Fenn", aliases=["the girl"]),
+            entry(id="ivo", kind="character", name="Ivo", played_by="cy"),
+            entry(id="maid", kind="character", name="The maid girl", related=["tale"]),
+            entry(id="s1", kind="scene", order=1, name="Arrival", characters=["ivo"]),
+            entry(id="s9", kind="scene", order=9, name="Farewell", characters=["ivo"]),
+            *(
+                entry(
+                    id=f"q-{scene}",
+                    kind="quote",
+                    name=line,
+                    line=line,
+                    speaker="ivo",
+                    context="Ivo speaks.",
+                    related=[scene],
+                )
+                for scene, line in (("s9", "The curtain is down."), ("s1", "Places, please."))
+            ),
+        ]
+    )
+
+
+def test_a_part_in_another_version_is_never_given_the_film_actor(versions: Lorebook) -> None:
+    assert "Di Stage" in answer(versions, "who played odile in the stage musical").answer
+    reply = answer(versions, "who played ivo in the musical")
+    assert reply.sources == [] and "Cy Marlowe" not in reply.answer
+
+
+def test_the_girl_of_the_tale_is_the_tale_s_own_character(versions: Lorebook) -> None:
+    reply = answer(versions, "who played the girl in the fairy tale")
+    assert reply.sources == ["maid"] and "The maid girl" in reply.answer
+
+
+def test_what_someone_says_at_the_end_is_from_the_latest_scene(versions: Lorebook) -> None:
+    for _ in range(5):
+        assert "curtain is down" in answer(versions, "what does ivo say at the end").answer
+        assert "Places" in answer(versions, "what are ivos first words").answer

@@ -95,3 +95,12 @@ def test_linked_follows_references_both_ways_and_detail_needs_the_asked_words() 
     assert found is not None and found[0].id == "s-end"
     assert detail(book, [vi], ["shoe", "size", "train"]) is None
     assert covered(["recomended", "size"], "She was recommended.") == 1
+
+
+def test_a_possessive_typed_without_its_apostrophe(lorebook: Lorebook) -> None:
+    assert ids(lorebook, "vickys aunt") == ["lady-neston"]
+    assert ids(lorebook, "vickys last words") == ["vicky-page"]
+
+
+def test_a_name_is_found_despite_a_trailing_word_it_does_not_hold(lorebook: Lorebook) -> None:
+    assert ids(lorebook, "vicky in matthew bournes version")[-1] == "matthew-bourne-red-shoes-2016"
