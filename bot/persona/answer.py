@@ -82,6 +82,7 @@ HINTS: dict[str, str] = {
     "crew": "`/film` or `/person`",
     "when": "`/film`",
     "born": "`/person`",
+    "died": "`/story` or `/person`",
     "length": "`/film`",
     "awards": "`/film`",
     "ending": "`/story`",
@@ -352,19 +353,46 @@ class _Route:
         if isinstance(entry, Person | Character):
             return self.on_born()
         if isinstance(entry, Work):
-            return Found(compose.year(entry), (entry,), 0.9 * self.sure)
+            return self._where((entry,)) or Found(compose.year(entry), (entry,), 0.9 * self.sure)
         return None
 
     def on_born(self) -> Found | None:
         person = self.person_of(self.subject(("person", "character")))
         if person is None or person.born is None:
             return None
-        return Found(compose.lifespan(person), (person,), 0.9 * self.sure)
+        return self._where((person,)) or Found(compose.lifespan(person), (person,), 0.9 * self.sure)
+
+    def on_died(self) -> Found | None:
+        """A person's death is a date; a character's is a scene (and a place, asked "where")."""
+        character = self.subject(PEOPLE)
+        if not isinstance(character, Character):
+            return self.on_born()
+        deaths = [e for e in linked(self.book, character) if e.kind in SCENES and "death" in e.tags]
+        if not deaths:
+            return None
+        return self._where(deaths) or Found(compose.scenes(deaths), tuple(deaths), 0.8 * self.sure)
+
+    def _where(self, entries: Sequence[Entry]) -> Found | None:
+        """ "Where": the sentence of these entries or their linked ones that holds the place."""
+        if "where" not in self.q.words:
+            return None
+        words = [w for w in self.q.words if w not in STOP or w == "where"]
+        passage = detail(self.book, entries, words)
+        if passage is None:
+            return None
+        entry, said, _ = passage
+        return Found(compose.passage(entry, said), (entry,), 0.7 * self.sure)
 
     def on_length(self) -> Found | None:
         work = self.work()
-        if work is None or work.running_time is None:
+        if work is None:
             return None
+        if work.running_time is None:
+            passage = detail(self.book, [work], ["long", *self.subjects.unknown])
+            if passage is None:
+                return None
+            entry, said, _ = passage
+            return Found(compose.passage(entry, said), (entry,), 0.7 * self.sure)
         return Found(compose.running_time(work), (work,), 0.9 * self.sure)
 
     def on_awards(self) -> Found | None:

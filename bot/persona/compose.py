@@ -145,6 +145,9 @@ def awards(work: Work) -> str:
     parts = [f"*{work.name}* won {_join(won)}." if won else f"*{work.name}* won nothing."]
     if nominated:
         parts.append(f"Nominated, without winning: {'; '.join(nominated)}.")
+        counts = {a.award: sum(b.award == a.award for b in work.awards) for a in work.awards}
+        listed = [f"{_count(n)} {_number(body, n)} nominations" for body, n in counts.items()]
+        parts.append(f"In all: {_join(listed)}.")
     return " ".join(parts)
 
 

@@ -26,6 +26,7 @@ Intent = Literal[
     "born",
     "length",
     "awards",
+    "died",
     "ending",
     "debate",
     "happens",
@@ -146,6 +147,9 @@ SHORTHAND = {
     "hows": "how is",
     "wats": "what is",
     "wat": "what",
+    "wher": "where",
+    "whre": "where",
+    "wich": "which",
     "wut": "what",
     "pls": "please",
     "plz": "please",
@@ -290,6 +294,8 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
         return "born", None
     if present & FATAL_WORDS or ("why" in present and present & DIED_WORDS):
         return "debate", None
+    if present & DIED_WORDS:
+        return "died", None
     if ("how" in present and "long" in present) or present & LENGTH_WORDS:
         return "length", None
     if _asks_who_played(present):

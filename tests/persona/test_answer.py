@@ -261,3 +261,37 @@ def test_what_someone_says_at_the_end_is_from_the_latest_scene(versions: Loreboo
     for _ in range(5):
         assert "curtain is down" in answer(versions, "what does ivo say at the end").answer
         assert "Places" in answer(versions, "what are ivos first words").answer
+
+
+def test_a_character_s_death_is_its_scene_and_where_is_the_place() -> None:
+    lore = Lorebook(
+        [
+            entry(id="vi", kind="character", name="Vi"),
+            entry(
+                id="s-end", kind="scene", order=1, name="Fall", characters=["vi"], tags=["death"]
+            ),
+            entry(id="tr", kind="trivia", topic="film", name="Where Vi dies", related=["s-end"]),
+        ]
+    )
+    assert answer(lore, "did vi die").sources == ["s-end"]
+    assert answer(lore, "where does vi die").sources == ["tr"]
+    assert answer(Lorebook([lore.entries[0]]), "did vi die").sources == []
+
+
+def test_awards_count_the_nominations(book: Lorebook) -> None:
+    lore = Lorebook(
+        [
+            entry(
+                id="film",
+                kind="work",
+                form="film",
+                name="Pointe Work",
+                year=1950,
+                awards=[
+                    {"award": "Prizes", "category": c, "year": 1951, "result": r}
+                    for c, r in (("Best Thing", "won"), ("Best Other", "nominated"))
+                ],
+            )
+        ]
+    )
+    assert "two Prizes nominations" in answer(lore, "how many nominations did it get").answer
