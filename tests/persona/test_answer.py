@@ -279,19 +279,12 @@ def test_a_character_s_death_is_its_scene_and_where_is_the_place() -> None:
 
 
 def test_awards_count_the_nominations(book: Lorebook) -> None:
-    lore = Lorebook(
-        [
-            entry(
-                id="film",
-                kind="work",
-                form="film",
-                name="Pointe Work",
-                year=1950,
-                awards=[
-                    {"award": "Prizes", "category": c, "year": 1951, "result": r}
-                    for c, r in (("Best Thing", "won"), ("Best Other", "nominated"))
-                ],
-            )
-        ]
-    )
+    film = book.get("film")
+    assert film is not None
+    data = film.model_dump()
+    data["awards"] = [
+        *data["awards"],
+        {"award": "Prizes", "category": "Best Other", "year": 1951, "result": "nominated"},
+    ]
+    lore = Lorebook([ENTRY_ADAPTER.validate_python(data)])
     assert "two Prizes nominations" in answer(lore, "how many nominations did it get").answer
