@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from bot.lore.bulk import collector_paused
 from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import ENTRY_ADAPTER, KINDS, BalletScene, Entry, Scene
@@ -163,11 +164,12 @@ def read_lore(directory: Path) -> tuple[list[LocatedEntry], list[LoreProblem]]:
     files = lore_files(directory)
     if not files:
         return [], [LoreProblem(str(directory), 1, 1, "no lore files (*.yaml) in this folder")]
-    for path in files:
-        entries, file_problems = parse_lore_file(str(path), path.read_bytes())
-        located += entries
-        problems += file_problems
-    problems += check_collection(located)
+    with collector_paused():
+        for path in files:
+            entries, file_problems = parse_lore_file(str(path), path.read_bytes())
+            located += entries
+            problems += file_problems
+        problems += check_collection(located)
     return located, sorted(problems)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TypeVar
 
+from bot.lore.bulk import collector_paused
 from bot.lore.model import (
     BalletScene,
     Character,
@@ -32,6 +33,10 @@ class Lorebook:
     __slots__ = ("__weakref__", "_by_id", "_by_kind", "_entries", "_index", "_played_by")
 
     def __init__(self, entries: Iterable[Entry]) -> None:
+        with collector_paused():
+            self._build(entries)
+
+    def _build(self, entries: Iterable[Entry]) -> None:
         ordered = sorted(
             entries,
             key=lambda e: e.order if isinstance(e, Scene | BalletScene) else 0,
