@@ -1,7 +1,8 @@
 """Lore load, index and search at the shipped size and at 10,000 synthetic entries.
 
 Baselines measured in the same run, so the ratios survive a noisy machine:
-- load: libyaml parsing the same files into plain Python (no validation, positions or index);
+- load: libyaml parsing the same files into plain Python (no validation, positions or index),
+  with the garbage collector paused as our loader pauses it;
 - search: rapidfuzz `extractOne` with WRatio over every name (what we would do with no index);
 - complete: a linear scan for names starting with the prefix.
 
@@ -24,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from bench.stats import print_summary, summarise, time_calls
 from bench.synthetic import write_synthetic_lore
+from bot.lore.bulk import collector_paused
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
 from bot.lore.search import entry_names
@@ -60,8 +62,9 @@ def _median_raw_parse(directory: Path, runs: int) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        for path in files:
-            yaml.load(path.read_bytes(), Loader=loader)
+        with collector_paused():
+            for path in files:
+                yaml.load(path.read_bytes(), Loader=loader)
         times.append(time.perf_counter() - started)
     return sorted(times)[len(times) // 2]
 
