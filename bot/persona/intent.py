@@ -134,6 +134,10 @@ GRAMMAR = WH | frozenset(
 VOCATIVES = (("mr", "lermontov"), ("boris", "lermontov"), ("lermontov",), ("boris",))
 """How people address the bot; dropped from the front of a question ("lermontov, who is...")."""
 
+SELF_WORDS = frozenset({"you", "yourself"})
+CASTING_WORDS = frozenset(
+    "played play plays playing portrayed portrays portray acted are were inspired based".split()
+)
 PRONOUNS = frozenset("he she him her his hers they them their it its this that".split())
 FOLLOW_UP_OPENERS = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "about"))
 
@@ -226,8 +230,19 @@ def normalise(text: str) -> tuple[str, ...]:
         words.extend(SHORTHAND.get(word, word).split())
     if len(words) >= 2 and words[1] == "s" and words[0] in WH:
         words[1] = "is"
-    words = _drop_vocative(words)
+    words = _you_means_lermontov(_drop_vocative(words))
     return tuple(_correct(w) for w in words)
+
+
+def _you_means_lermontov(words: list[str]) -> list[str]:
+    """ "Who played you?", "are you based on Diaghilev?": the bot speaks as Lermontov, so a "you"
+    that is played, portrayed or asked about is the character. "How are you" stays a greeting."""
+    out = list(words)
+    for i in range(1, len(words)):
+        before = words[i - 1]
+        if words[i] in SELF_WORDS and before in CASTING_WORDS and words[i - 2 : i - 1] != ["how"]:
+            out[i] = "lermontov"
+    return out
 
 
 def _drop_vocative(words: list[str]) -> list[str]:

@@ -74,3 +74,19 @@ def test_follow_ups_and_pronouns_are_flagged() -> None:
     question = parse("and who played her?")
     assert question.follow_up and question.pronoun
     assert parse("what about the shoemaker?").follow_up
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("who played u", ("who", "played", "lermontov")),
+        ("who are you?", ("who", "are", "lermontov")),
+        ("are you based on diaghilev", ("are", "lermontov", "based", "on", "diaghilev")),
+        ("how are you", ("how", "are", "you")),
+        ("can you tell me who directed it", ("can", "you", "tell", "me", "who", "directed", "it")),
+    ],
+)
+def test_you_means_lermontov_only_where_he_is_asked_about(
+    text: str, words: tuple[str, ...]
+) -> None:
+    assert normalise(text) == words
