@@ -77,6 +77,11 @@ HAPPEN_WORDS = frozenset(
 )
 START_WORDS = frozenset("start starts begin begins beginning opening first".split())
 ABOUT_WORDS = frozenset("tell describe explain info information know".split())
+COMPARE_WORDS = frozenset("different difference differ differs differences compare unlike".split())
+AUTHORED_WORDS = frozenset(
+    "story tale fairy fairytale version book adaptation production musical ballet".split()
+)
+"""Words that, after a maker's name, mean the work they made ("Bourne's version")."""
 
 ROLE_WORDS: dict[str, str] = {
     **dict.fromkeys("directed direct directs director directors directing".split(), "director"),
@@ -218,8 +223,15 @@ class Question:
 
     @property
     def subject(self) -> tuple[str, ...]:
-        """Words that may name what the question is about (keywords removed, order kept)."""
-        return tuple(w for w in self.words if w not in _KEYWORD_SET and w not in ABOUT_WORDS)
+        """Words that may name what the question is about (keywords removed, order kept).
+        A word for a work stays after a name ("Andersen's story"): it says which work."""
+        kept = []
+        for i, word in enumerate(self.words):
+            owner = [w for w in self.words[:i] if w != "s"][-1:]
+            made = word in AUTHORED_WORDS and bool(owner) and owner[0] not in QUESTION_WORDS
+            if made or (word not in _KEYWORD_SET and word not in ABOUT_WORDS):
+                kept.append(word)
+        return tuple(kept)
 
 
 def normalise(text: str) -> tuple[str, ...]:
@@ -324,6 +336,8 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
         return "debate", None
     if present & END_WORDS and (asks or present & HAPPEN_WORDS):
         return "ending", None
+    if present & COMPARE_WORDS:
+        return "about", None
     if present & HAPPEN_WORDS or (present & START_WORDS and asks):
         return "happens", None
     if asks or present & ABOUT_WORDS:

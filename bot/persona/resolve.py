@@ -17,10 +17,10 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import Character, Entry, Kind, Trivia, Work
+from bot.lore.model import Character, Entry, Kind, Person, Trivia, Work
 from bot.lore.search import entry_names, entry_text
 from bot.lore.text import fold
-from bot.persona.intent import GRAMMAR, QUESTION_WORDS, WORK_WORDS
+from bot.persona.intent import AUTHORED_WORDS, GRAMMAR, QUESTION_WORDS, WORK_WORDS
 
 ANSWERABLE: tuple[Kind, ...] = (
     "character",
@@ -117,6 +117,7 @@ def find_subjects(book: Lorebook, words: Sequence[str]) -> Subjects:
             i += length
         else:
             i += 1
+    mentions = [_authored_work(book, words, m) for m in mentions]
     for i, word in enumerate(words):
         if not used[i] and word in WORK_WORDS:
             work = work_of_form(book, WORK_WORDS[word])
@@ -136,6 +137,26 @@ def find_subjects(book: Lorebook, words: Sequence[str]) -> Subjects:
     )
     mentions.sort(key=lambda m: m.at)
     return Subjects(tuple(mentions), unknown)
+
+
+def _authored_work(book: Lorebook, words: Sequence[str], mention: Mention) -> Mention:
+    """ "Andersen's tale", "Bourne's version": a maker followed by a word for a work means the
+    work they made (their own, as author, before one merely based on it), not the maker."""
+    if not isinstance(mention.entry, Person):
+        return mention
+    after = [w for w in words[mention.at + 1 : mention.at + 4] if w in AUTHORED_WORDS]
+    if not after:
+        return mention
+    form = WORK_WORDS.get(after[0])
+    made = [
+        (credit.role != "author", work)
+        for work in book.of_type(Work)
+        for credit in work.credits
+        if credit.person == mention.entry.id and (form is None or work.form == form)
+    ]
+    if not made:
+        return mention
+    return Mention(min(made, key=lambda pair: pair[0])[1], mention.score, mention.at)
 
 
 def _exact_at(book: Lorebook, words: Sequence[str], i: int) -> tuple[int, list[Entry]] | None:

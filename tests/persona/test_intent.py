@@ -90,3 +90,10 @@ def test_you_means_lermontov_only_where_he_is_asked_about(
     text: str, words: tuple[str, ...]
 ) -> None:
     assert normalise(text) == words
+
+
+def test_a_comparison_is_about_the_works_not_their_plot() -> None:
+    question = parse("how is the ballet different from the andersen story")
+    assert question.intent == "about"
+    assert question.subject == ("ballet", "different", "andersen", "story")
+    assert parse("what is the story").subject == ()

@@ -36,6 +36,13 @@ def test_plain_work_words_mean_the_works(lorebook: Lorebook) -> None:
     assert ids(lorebook, "the fairy tale") == ["andersen-the-red-shoes"]
 
 
+def test_a_maker_followed_by_a_work_word_means_their_work(lorebook: Lorebook) -> None:
+    assert ids(lorebook, "andersen story") == ["andersen-the-red-shoes"]
+    assert ids(lorebook, "andersen s tale") == ["andersen-the-red-shoes"]
+    assert ids(lorebook, "andersen") == ["hans-christian-andersen"]
+    assert ids(lorebook, "andersen born") == ["hans-christian-andersen"]
+
+
 def test_typos_in_names_are_matched(lorebook: Lorebook) -> None:
     assert ids(lorebook, "lermontof") == ["boris-lermontov"]
     assert ids(lorebook, "jack cardif") == ["jack-cardiff"]
