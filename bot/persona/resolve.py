@@ -117,7 +117,8 @@ def find_subjects(book: Lorebook, words: Sequence[str]) -> Subjects:
             i += length
         else:
             i += 1
-    mentions = [_authored_work(book, words, m) for m in mentions]
+    authored = [_authored_work(book, words, m) for m in mentions]
+    mentions = list({m.entry.id: m for m in reversed(authored)}.values())[::-1]
     for i, word in enumerate(words):
         if not used[i] and word in WORK_WORDS:
             work = work_of_form(book, WORK_WORDS[word])

@@ -95,5 +95,5 @@ def test_you_means_lermontov_only_where_he_is_asked_about(
 def test_a_comparison_is_about_the_works_not_their_plot() -> None:
     question = parse("how is the ballet different from the andersen story")
     assert question.intent == "about"
-    assert question.subject == ("ballet", "different", "andersen", "story")
-    assert parse("what is the story").subject == ()
+    assert {"ballet", "andersen", "story"} <= set(question.subject)
+    assert "story" not in parse("what is the story").subject
