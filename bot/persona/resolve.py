@@ -117,8 +117,7 @@ def find_subjects(book: Lorebook, words: Sequence[str]) -> Subjects:
             i += length
         else:
             i += 1
-    authored = [_authored_work(book, words, m) for m in mentions]
-    mentions = list({m.entry.id: m for m in reversed(authored)}.values())[::-1]
+    mentions = _first_per_entry(_authored_work(book, words, m) for m in mentions)
     for i, word in enumerate(words):
         if not used[i] and word in WORK_WORDS:
             work = work_of_form(book, WORK_WORDS[word])
@@ -138,6 +137,14 @@ def find_subjects(book: Lorebook, words: Sequence[str]) -> Subjects:
     )
     mentions.sort(key=lambda m: m.at)
     return Subjects(tuple(mentions), unknown)
+
+
+def _first_per_entry(mentions: Iterable[Mention]) -> list[Mention]:
+    """Each entry once, where it is first named."""
+    first: dict[str, Mention] = {}
+    for mention in mentions:
+        first.setdefault(mention.entry.id, mention)
+    return list(first.values())
 
 
 def _authored_work(book: Lorebook, words: Sequence[str], mention: Mention) -> Mention:
