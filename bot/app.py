@@ -16,6 +16,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -208,10 +209,15 @@ def run_bot(settings: Settings) -> int:
         return 1
     assert settings.discord_token is not None
     discord.utils.setup_logging(level=logging.getLevelName(settings.log_level.upper()))
+    # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
+    discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     bot = create_bot(settings)
     try:
         bot.run(settings.discord_token.get_secret_value().strip(), log_handler=None)
     except discord.LoginFailure:
         log.error("cannot start: Discord refused the token (reset it in the Developer Portal)")
+        return 1
+    except (aiohttp.ClientConnectionError, OSError) as error:
+        log.error("cannot start: Discord cannot be reached (%s); check the network", error)
         return 1
     return 0

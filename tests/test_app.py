@@ -7,7 +7,15 @@ from pathlib import Path
 import discord
 from discord import app_commands
 
-from bot.app import EXTENSIONS, SYNC_STATE, RedShoesBot, ShardedRedShoesBot, create_bot, intents
+from bot.app import (
+    EXTENSIONS,
+    SYNC_STATE,
+    RedShoesBot,
+    ShardedRedShoesBot,
+    create_bot,
+    intents,
+    run_bot,
+)
 from bot.config import Settings
 from bot.offline.harness import Harness
 from tests.conftest import LORE_DIR
@@ -108,3 +116,32 @@ async def test_check_failures_are_refused_in_character_without_a_traceback(
     assert exchange.data["content"] in lorebook.persona("forbidden")
     assert exchange.data["flags"] == 64
     assert "Traceback" not in caplog.text
+
+
+def test_run_bot_reports_an_unreachable_discord_in_one_line(tmp_path, monkeypatch, caplog):
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.AbCdEf.shaped-like-a-token-but-not-one"
+
+    def unreachable(self, *args, **kwargs):
+        raise OSError("Cannot connect to host discord.com:443")
+
+    monkeypatch.setattr(RedShoesBot, "run", unreachable)
+    assert run_bot(_settings(tmp_path, discord_token=token)) == 1
+    [record] = [r for r in caplog.records if r.name == "bot.app"]
+    assert record.getMessage() == (
+        "cannot start: Discord cannot be reached (Cannot connect to host discord.com:443); "
+        "check the network"
+    )
+    assert token not in caplog.text
+    assert not (tmp_path / "data").exists()
+
+
+def test_run_bot_reports_a_refused_token_without_echoing_it(tmp_path, monkeypatch, caplog):
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.AbCdEf.shaped-like-a-token-but-not-one"
+
+    def refused(self, *args, **kwargs):
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    monkeypatch.setattr(RedShoesBot, "run", refused)
+    assert run_bot(_settings(tmp_path, discord_token=token)) == 1
+    assert "Discord refused the token" in caplog.text
+    assert token not in caplog.text
