@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import (
+    BalletScene,
     Character,
     Dialogue,
     Entry,
@@ -32,11 +33,20 @@ from bot.lore.search import entry_names
 from bot.lore.text import fold
 from bot.persona import compose
 from bot.persona.intent import (
+    ABOUT_WORDS,
     DEBATE_WORDS,
+    END_WORDS,
     HAPPEN_WORDS,
     NEXT_WORDS,
     PREVIOUS_WORDS,
+    ROLE_WORDS,
+    SAY_WORDS,
+    SCENE_NOUNS,
+    START_WORDS,
     STOP,
+    TELL_WORDS,
+    WHEN_WORDS,
+    WORK_WORDS,
     Intent,
     Question,
     normalise,
@@ -48,6 +58,7 @@ from bot.persona.resolve import (
     ANSWERABLE,
     Subjects,
     best_passage,
+    concept_stems,
     covered,
     describe_search,
     detail,
@@ -59,6 +70,15 @@ from bot.persona.resolve import (
     work_of_form,
 )
 
+DIRECT = 0.9
+"""A field of an entry answers the question exactly (a credit, a year, an actor)."""
+SCENE = 0.8
+"""A scene found by its name, its characters or its own words."""
+PASSAGE = 0.7
+"""Sentences of the lore holding every word the question asks about."""
+LOOSE = 0.45
+"""A summary, or a passage holding only some of the asked words: related, maybe not the answer."""
+
 LINE_MATCH = 85.0
 """How close a message must be to a line of dialogue to count as saying it (rapidfuzz ratio)."""
 
@@ -68,6 +88,9 @@ word ("life", "weather") in a sentence is a coincidence, not an answer."""
 
 RARE_WORD = 5
 """A single unknown word this long may still be the name of a trivia or quote entry."""
+
+QUOTE_FRAME = STOP | SAY_WORDS | TELL_WORDS | ABOUT_WORDS | START_WORDS | END_WORDS
+"""Words that frame a request for a line rather than say what the line is about."""
 
 SMALL_TALK: dict[Intent, PersonaPurpose] = {
     "greeting": "greeting",
@@ -203,12 +226,15 @@ class _Route:
             return None
         return self.recalled(kinds)
 
-    def work(self) -> Work | None:
-        """The work asked about: named, recalled, else the film (a question names nothing)."""
-        entry = self.subject(("work",))
-        if isinstance(entry, Work):
-            return entry
-        if self.subjects.unknown or self.subjects.mentions:
+    def work(self, lenient: bool = False) -> Work | None:
+        """The work asked about: named, recalled, else the film (a question names nothing).
+
+        `lenient` when the caller checks the question's other words itself ("who was it written
+        for in the 1930s" is about the film even though "1930s" names nothing)."""
+        named = self.subjects.first(("work",))
+        if named is not None and isinstance(named.entry, Work):
+            return named.entry
+        if (self.subjects.unknown and not lenient) or self.subjects.mentions:
             return None
         recalled = self.recalled(("work",))
         if isinstance(recalled, Work):
@@ -260,7 +286,10 @@ class _Route:
         return Found(compose.spoken(line, speaker), (entry,), 0.9, _entries(speaker))
 
     def on_played(self) -> Found | None:
-        entry = self._described_by_possessive() or self.subject(PEOPLE)
+        described = self._described_by_possessive()
+        if described is None and self._owner() is not None and self.subjects.unknown:
+            return None
+        entry = described or self.subject(PEOPLE)
         if entry is None and not self.subjects.mentions:
             found = describe_search(self.book, self.subjects.unknown, ("character",))
             entry = found[0] if found else None
@@ -279,7 +308,7 @@ class _Route:
         if isinstance(entry, Person):
             parts = self.book.played_by(entry.id)
             if not parts:
-                return Found(compose.person(entry), (entry,), 0.6 * self.sure)
+                return Found(compose.person(entry), (entry,), LOOSE * self.sure)
             return Found(compose.played(entry, parts), (entry, *parts), 0.9 * self.sure)
         work = self.subject(("work",))
         if isinstance(work, Work) and work.form == "film":
@@ -322,11 +351,18 @@ class _Route:
                     best = (shared, other)
         return best[1] if best else character
 
+    def _owner(self) -> Entry | None:
+        """The entry named as an owner ("Vicky's mother"), if any."""
+        return next((m.entry for m in self.subjects.mentions if m.possessive), None)
+
     def _described_by_possessive(self) -> Entry | None:
-        """ "Lermontov's assistant": a character described by another's name and a word."""
-        if not self.subjects.unknown or not self.subjects.mentions or "s" not in self.q.words:
+        """ "Lermontov's assistant": a character described by another's name and a word.
+
+        Without one, the question is about someone the lore does not hold, and the owner's own
+        actor would be a wrong answer ("who played Vicky's mother")."""
+        owner = self._owner()
+        if not self.subjects.unknown or owner is None:
             return None
-        owner = self.subjects.mentions[0].entry
         words = [*fold(owner.name).split()[-1:], *self.subjects.unknown]
         found = describe_search(self.book, words, ("character",))
         if found and found[0].id != owner.id:
@@ -336,27 +372,70 @@ class _Route:
     def on_crew(self) -> Found | None:
         if self.subjects.first(PEOPLE) and not self.subjects.of_kinds(("work",)):
             return self.on_about()
-        work = self.work()
+        work = self.work(lenient=True)
         role = self.q.role or (self.last.role if self.last else None)
         if work is None or role is None:
             return None
+        if self.subjects.unknown:
+            return self._told([work], [w for w in self.q.words if w in ROLE_WORDS])
         credits = compose.credits_for(work, role)
         if not credits:
             return None
         people = tuple(p for c in credits if c.person and (p := self.book.get(c.person)))
-        return Found(compose.crew(work, credits, self.book), (work, *people), 0.9 * self.sure)
+        return Found(compose.crew(work, credits, self.book), (work, *people), DIRECT * self.sure)
+
+    def _told(self, entries: Sequence[Entry], hints: Sequence[str] = ()) -> Found | None:
+        """The sentences about these entries that hold every word the question adds to its
+        keywords ("originally", "1930s"); none means the lore does not hold what was asked, and
+        the entries' plain facts (a credit, a birth year) would answer a different question."""
+        passage = detail(self.book, entries, self.subjects.unknown, hints=hints, every=True)
+        if passage is None:
+            return None
+        entry, said, _ = passage
+        return Found(compose.passage(entry, said), (entry,), PASSAGE * self.sure)
 
     def on_when(self) -> Found | None:
-        entry = self.subject(("work", "person", "character"))
-        if entry is None:
-            entry = self.work()
-        if isinstance(entry, Person | Character):
+        """A work's date (its year, or a dated sentence for "in Britain"); a person's is a birth."""
+        people = self.subjects.of_kinds(PEOPLE)
+        work = self._made_work(people) or self.work(lenient=True)
+        if people and not self.subjects.of_kinds(("work",)) and not self._made_work(people):
             return self.on_born()
-        if isinstance(entry, Work):
-            return self._where((entry,)) or Found(compose.year(entry), (entry,), 0.9 * self.sure)
-        return None
+        if work is None:
+            return None
+        where = self._where((work,))
+        if where is not None:
+            return where
+        if self.subjects.unknown or "date" in self.q.words:
+            hints = [w for w in self.q.words if w in WHEN_WORDS]
+            dated = self._told([work], hints)
+            if dated is not None and any(ch.isdigit() for ch in dated.text):
+                return dated
+            if self.subjects.unknown:
+                return None
+        return Found(compose.year(work), (work,), DIRECT * self.sure)
+
+    def _made_work(self, people: Sequence[Entry]) -> Work | None:
+        """ "When did Powell direct it": the named work, or the first, credited to a named maker."""
+        if not people or not set(self.q.words) & set(ROLE_WORDS):
+            return None
+        named = [w for w in self.subjects.of_kinds(("work",)) if isinstance(w, Work)]
+        works = named or list(self.book.of_type(Work))
+        ids = {p.id for p in people}
+        roles = [ROLE_WORDS[w] for w in self.q.words if w in ROLE_WORDS]
+        in_role = [
+            w for w in works for r in roles if {c.person for c in compose.credits_for(w, r)} & ids
+        ]
+        credited = [w for w in works if any(c.person in ids for c in w.credits)]
+        return next(iter(in_role or credited), None)
 
     def on_born(self) -> Found | None:
+        """A person's years. A character named outright has no birth year of their own: the
+        actor's would answer a different question ("how old was Vicky")."""
+        named = self.subjects.first(PEOPLE)
+        if named is not None and isinstance(named.entry, Character):
+            return None
+        if self.subjects.unknown and not set(self.subjects.unknown) <= {"old", "age"}:
+            return self._told([named.entry]) if named else None
         person = self.person_of(self.subject(("person", "character")))
         if person is None or person.born is None:
             return None
@@ -370,7 +449,12 @@ class _Route:
         deaths = [e for e in linked(self.book, character) if e.kind in SCENES and "death" in e.tags]
         if not deaths:
             return None
-        return self._where(deaths) or Found(compose.scenes(deaths), tuple(deaths), 0.8 * self.sure)
+        after = self._neighbour(deaths[0])
+        if after.id != deaths[0].id:
+            return Found(compose.about(after, self.book), (after,), SCENE * self.sure)
+        return self._where(deaths) or Found(
+            compose.scenes(deaths), tuple(deaths), SCENE * self.sure
+        )
 
     def _where(self, entries: Sequence[Entry]) -> Found | None:
         """ "Where": the sentence of these entries or their linked ones that holds the place."""
@@ -437,7 +521,8 @@ class _Route:
 
     def on_happens(self) -> Found | None:
         kind, work = self._story()
-        scene = self.subject(SCENES)
+        kinds = (kind,) if work else SCENES
+        scene = self.subject(SCENES) or self._scene_with(kinds, every=False)
         if scene is None and self.q.position == "start":
             scenes = self.book.of_kind(kind)
             scene = scenes[0] if scenes else None
@@ -445,11 +530,40 @@ class _Route:
             return self.on_ending()
         words = [w for w in self.q.words if w not in STOP and w not in HAPPEN_WORDS]
         if scene is None and (self.subjects.unknown or work is None):
-            scene = self._search_scene(words, (kind,) if work else SCENES)
+            scene = self._search_scene(words, kinds)
         if scene is None:
             return self.on_about()
         scene = self._neighbour(scene)
-        return Found(compose.about(scene, self.book), (scene,), 0.8 * self.sure)
+        return Found(compose.about(scene, self.book), (scene,), SCENE * self.sure)
+
+    def _scene_with(self, kinds: Sequence[Kind], every: bool = True) -> Entry | None:
+        """The scene where every named character appears and whose name, aliases or summary
+        hold the question's other words ("the newspaper bit", "how does Lermontov first meet
+        Vicky"); the earliest of the best (the latest, asked about the end).
+
+        Two characters are enough on their own (their first scene together); one character
+        or none needs words to match, and `every` asks that all of them do.
+        """
+        content = [w for w in self.subjects.unknown if w not in SCENE_NOUNS]
+        people = {e.id for e in self.subjects.of_kinds(("character",))}
+        if not content and len(people) < 2:
+            return None
+        if people:
+            pool: Sequence[Entry] = [s for k in kinds for s in self.book.of_kind(k)]
+        else:
+            pool = [h.entry for h in self.book.search(" ".join(content), tuple(kinds), limit=8)]
+        need = len(set(content)) if every else max(1, (len(set(content)) + 1) // 2)
+        best: tuple[int, int, Entry] | None = None
+        for scene in pool:
+            if not isinstance(scene, Scene | BalletScene) or not people <= set(scene.characters):
+                continue
+            held = covered(content, f"{scene.name} {' '.join(scene.aliases)} {scene.summary}")
+            if content and held < need:
+                continue
+            order = -scene.order if self.q.position == "end" else scene.order
+            if best is None or (-held, order) < (-best[0], best[1]):
+                best = (held, order, scene)
+        return best[2] if best else None
 
     def _neighbour(self, scene: Entry) -> Entry:
         """The scene after (or before) the one named, when the question asks for it."""
@@ -474,15 +588,13 @@ class _Route:
         return None
 
     def on_quote(self) -> Found | None:
+        """A line of the named speaker (the first person named), ranked by how well the line
+        and its context hold the question's other words ("his music will turn Vicky into")."""
+        who = self.subjects.first(PEOPLE)
+        speakers = self._speakers(who.entry) if who else set()
         named = self.subjects.first(("quote", "dialogue"))
-        if named is not None:
+        if named is not None and (not speakers or _spoken_by(named.entry) & speakers):
             return Found(compose.about(named.entry, self.book), (named.entry,), 0.85)
-        speakers = set()
-        for entry in self.subjects.of_kinds(PEOPLE):
-            if isinstance(entry, Person):
-                speakers |= {c.id for c in self.book.played_by(entry.id)}
-            else:
-                speakers.add(entry.id)
         if not speakers and not self.subjects.mentions:
             recalled = self.recalled(("character",))
             speakers = {recalled.id} if recalled and self.q.pronoun else set()
@@ -491,20 +603,32 @@ class _Route:
             for q in self.book.of_kind("quote")
             if isinstance(q, Quote) and (not speakers or q.speaker in speakers)
         ]
-        if not quotes or (not speakers and not self.subjects.unknown):
+        content = self._content(who.entry if who else None)
+        if not quotes or (not speakers and not content):
             return None
-        keywords = {stem(w) for w in self.subjects.unknown}
-        scores = [
-            len(keywords & stems_of(f"{q.line} {q.context} {q.name} {' '.join(q.aliases)}"))
-            for q in quotes
-        ]
+        wanted = [concept_stems([w]) for w in content]
+        scores = []
+        for q in quotes:
+            said = stems_of(f"{q.line} {q.context} {q.name} {' '.join(q.aliases)}")
+            scores.append((sum(bool(c & said) for c in wanted), sum(len(c & said) for c in wanted)))
         best = max(scores)
-        if not speakers and best == 0:
+        if not speakers and best[0] == 0:
             return None
         candidates = [q for q, n in zip(quotes, scores, strict=True) if n == best]
         chosen = self._at_position(candidates) or self.rng.choice(candidates)
         speaker = self.book.get(chosen.speaker)
-        return Found(compose.quote(chosen, speaker), (chosen,), 0.85, _entries(speaker))
+        sure = 0.85 if best[0] or not content else LOOSE
+        return Found(compose.quote(chosen, speaker), (chosen,), sure, _entries(speaker))
+
+    def _speakers(self, entry: Entry) -> set[str]:
+        if isinstance(entry, Person):
+            return {c.id for c in self.book.played_by(entry.id)}
+        return {entry.id}
+
+    def _content(self, speaker: Entry | None) -> list[str]:
+        """The question's words that are neither asking nor naming the speaker."""
+        own = {stem(w) for w in _name_words(speaker)} if speaker else set()
+        return [w for w in self.q.words if w not in QUOTE_FRAME and stem(w) not in own]
 
     def _at_position(self, quotes: Sequence[Quote]) -> Quote | None:
         """For "what does he say at the end": the quote from the latest (or first) scene."""
@@ -521,32 +645,75 @@ class _Route:
         return max(orders) if orders else None
 
     def on_about(self) -> Found | None:
-        mentions = self.subjects.mentions
-        if not mentions:
-            target = self.subject(ANSWERABLE) if self.q.pronoun else None
-            if target is not None:
-                return Found(compose.about(target, self.book), (target,), 0.7)
-            unknown = self.subjects.unknown
-            if len(unknown) == 1 and len(unknown[0]) >= RARE_WORD:
-                named = named_after(self.book, unknown[0])
-                if named is not None:
-                    return Found(compose.about(named, self.book), (named,), 0.6)
-            if len(unknown) < MIN_DESCRIBED:
-                return None
-            found = describe_search(self.book, unknown)
-            if found is None:
-                return None
-            entry, said = found
-            return Found(compose.passage(entry, said), (entry,), 0.5)
-        entries = [m.entry for m in mentions]
-        if not self.subjects.unknown:
+        entries = [m.entry for m in self.subjects.mentions] or self._implied()
+        if not entries:
+            return self._unnamed()
+        asked = self._asked(entries)
+        if not asked:
             target = entries[0]
-            return Found(compose.about(target, self.book), (target,), 0.85 * self.sure)
-        passage = detail(self.book, entries, self.subjects.unknown) or self._searched(entries)
+            sure = 0.85 if self.subjects.mentions else 0.7
+            return Found(compose.about(target, self.book), (target,), sure * self.sure)
+        works_only = all(e.kind == "work" for e in entries)
+        if works_only and self.subjects.unknown:
+            scene = self._scene_with(self._scene_kinds(entries))
+            if scene is not None:
+                return Found(compose.about(scene, self.book), (scene,), SCENE * self.sure)
+        passage = detail(self.book, entries, asked) or self._searched(entries)
         if passage is None:
             return None
         entry, said, _ = passage
-        return Found(compose.passage(entry, said), (entry,), 0.6 * self.sure)
+        whole = covered(asked, " ".join([*said, entry.name])) == len(set(asked))
+        return Found(
+            compose.passage(entry, said), (entry,), (PASSAGE if whole else LOOSE) * self.sure
+        )
+
+    def _implied(self) -> list[Entry]:
+        """What a pronoun means: the last answer's subject, or for "it" with none, the film."""
+        if not self.q.pronoun:
+            return []
+        recalled = self.recalled(ANSWERABLE)
+        if recalled is not None:
+            return [recalled]
+        film = work_of_form(self.book, "film") if {"it", "its"} & set(self.q.words) else None
+        return [film] if film is not None else []
+
+    def _asked(self, entries: Sequence[Entry]) -> list[str]:
+        """The words a question asks about its subject. "Why was the film restored" names a
+        second work by a plain word: that word is what is asked about the first."""
+        if self.subjects.unknown or "why" not in self.q.words:
+            return list(self.subjects.unknown)
+        first = entries[0]
+        return [
+            w
+            for w in self.q.words
+            if w in WORK_WORDS
+            and (found := work_of_form(self.book, WORK_WORDS[w])) is not None
+            and found.id != first.id
+        ]
+
+    def _scene_kinds(self, works: Sequence[Entry]) -> tuple[Kind, ...]:
+        forms = {w.form for w in works if isinstance(w, Work)}
+        if forms == {"ballet"}:
+            return ("ballet_scene",)
+        return ("scene",) if forms == {"film"} else SCENES
+
+    def _unnamed(self) -> Found | None:
+        """A question naming nothing: a scene or an entry its words describe, else nothing."""
+        unknown = self.subjects.unknown
+        scene = self._scene_with(SCENES)
+        if scene is not None:
+            return Found(compose.about(scene, self.book), (scene,), SCENE)
+        if len(unknown) == 1 and len(unknown[0]) >= RARE_WORD:
+            named = named_after(self.book, unknown[0])
+            if named is not None:
+                return Found(compose.about(named, self.book), (named,), LOOSE)
+        if len(unknown) < MIN_DESCRIBED:
+            return None
+        found = describe_search(self.book, unknown)
+        if found is None:
+            return None
+        entry, said = found
+        return Found(compose.passage(entry, said), (entry,), LOOSE)
 
     def _searched(self, entries: Sequence[Entry]) -> tuple[Entry, list[str], int] | None:
         """A passage elsewhere in the lore holding the question's own words and its names.
@@ -561,6 +728,12 @@ class _Route:
         if passage is None or passage[2] < 2:
             return None
         return passage if covered(unknown, " ".join(passage[1])) == len(set(unknown)) else None
+
+
+def _spoken_by(entry: Entry) -> set[str]:
+    if isinstance(entry, Quote):
+        return {entry.speaker}
+    return {ln.speaker for ln in entry.lines} if isinstance(entry, Dialogue) else set()
 
 
 def _belongs(book: Lorebook, character: Character, works: Sequence[Work]) -> bool:

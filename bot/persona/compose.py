@@ -25,6 +25,9 @@ ROLE_PATTERNS: dict[str, tuple[str, ...]] = {
     "designer": (r"production design", r"design", r"art director"),
     "cinematographer": (r"photograph|cinematograph|camera",),
     "editor": (r"\beditor\b|editing",),
+    "art director": (r"art direct",),
+    "lighting": (r"light",),
+    "lyricist": (r"lyric",),
 }
 """Credit roles a question's role word stands for, most specific first (first match wins)."""
 

@@ -72,9 +72,13 @@ DEBATE_WORDS = frozenset(
     "debate debated debatable argued argue ambiguous ambiguity controversial controversy "
     "interpret interpretation meaning mean".split()
 )
-HAPPEN_WORDS = frozenset(
+SCENE_NOUNS = frozenset("bit bits sequence moment performance".split())
+"""Words for a stretch of the story ("the cellophane bit", "the Swan Lake performance")."""
+HAPPEN_WORDS = SCENE_NOUNS | frozenset(
     "happen happens happened happening scene scenes plot story synopsis summary".split()
 )
+TELL_WORDS = frozenset("tell tells told".split())
+"""Of a character ("what does Lermontov tell the audience"): a request for a line, not a summary."""
 START_WORDS = frozenset("start starts begin begins beginning opening first".split())
 ABOUT_WORDS = frozenset("tell describe explain info information know".split())
 COMPARE_WORDS = frozenset("different difference differ differs differences compare unlike".split())
@@ -95,14 +99,30 @@ ROLE_WORDS: dict[str, str] = {
         "choreographed choreography choreographer choreograph".split(), "choreographer"
     ),
     **dict.fromkeys("conducted conductor conduct conducting orchestra".split(), "conductor"),
-    **dict.fromkeys("designed design designer designs sets set decor".split(), "designer"),
+    **dict.fromkeys(
+        "designed design designer designs sets set decor costume costumes wardrobe".split(),
+        "designer",
+    ),
+    **dict.fromkeys("lighting lit".split(), "lighting"),
+    **dict.fromkeys("lyrics lyricist".split(), "lyricist"),
     **dict.fromkeys(
         "photographed photography cinematographer cinematography shot filmed camera dp".split(),
         "cinematographer",
     ),
-    **dict.fromkeys("edited editor editing".split(), "editor"),
+    **dict.fromkeys("edited editor editing cut".split(), "editor"),
 }
+ROLE_PHRASES: dict[tuple[str, ...], str] = {
+    ("art", "director"): "art director",
+    ("art", "direction"): "art director",
+    ("director", "of", "photography"): "cinematographer",
+    ("production", "designer"): "designer",
+    ("production", "design"): "designer",
+}
+"""Roles named by several words, which outrank any one of their words ("art director")."""
 ROLE_PRIORITY = (
+    "art director",
+    "lyricist",
+    "lighting",
     "composer",
     "choreographer",
     "conductor",
@@ -122,7 +142,8 @@ STOP = frozenset(
     "s t d ll re ve any some there here come came comes give show many get got make made "
     "mr mrs miss sir dear anyone someone anything something one all kind "
     "best most other else whole production art original part parts role roles character "
-    "characters after before next previous following then "
+    "characters after before next previous following then version versions need needs needed "
+    "look looks thing stuff "
     "who whom whose what which when where why how".split()
 )
 """Words that never name a subject."""
@@ -198,6 +219,8 @@ KEYWORDS = sorted(
     | set(ROLE_WORDS)
 )
 _KEYWORD_SET = frozenset(KEYWORDS)
+REAL_WORDS = frozenset("meant intended party".split())
+"""Words a letter away from a keyword ("mean", "part") that are not typos of it."""
 QUESTION_WORDS = _KEYWORD_SET | STOP | ABOUT_WORDS
 """Words that carry the question rather than its subject."""
 
@@ -207,6 +230,9 @@ _ADDRESS = re.compile(
     re.IGNORECASE,
 )
 """The bot addressed by name at the start or end ("Lermontov, who...", "..., Mr Lermontov?")."""
+_DECADE = re.compile(r"^([1-9]0)s$")
+"""A decade typed short ("the 30s"): the lore writes it in full ("the 1930s"), as this century's
+are not the story's."""
 
 
 @dataclass(frozen=True)
@@ -239,7 +265,7 @@ def normalise(text: str) -> tuple[str, ...]:
     folded = fold(_ADDRESS.sub(" ", _MENTION.sub(" ", text)))
     words: list[str] = []
     for word in folded.split():
-        words.extend(SHORTHAND.get(word, word).split())
+        words.extend(SHORTHAND.get(word, _DECADE.sub(r"19\1s", word)).split())
     if len(words) >= 2 and words[1] == "s" and words[0] in WH:
         words[1] = "is"
     words = _you_means_lermontov(_drop_vocative(words))
@@ -267,7 +293,7 @@ def _drop_vocative(words: list[str]) -> list[str]:
 
 
 def _correct(word: str) -> str:
-    if word in _KEYWORD_SET or word in STOP or word in GREET_FILLER or word in WORK_WORDS:
+    if word in _KEYWORD_SET | STOP | GREET_FILLER | REAL_WORDS or word in WORK_WORDS:
         return word
     if len(word) < 5:
         return word
@@ -313,6 +339,8 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
         return "who_said", None
     if present & SAY_WORDS and (asks or present & {"quote", "quotes", "line", "lines"}):
         return "quote", None
+    if present & TELL_WORDS and "what" in present and not present & {"me", "us"}:
+        return "quote", None
     if present & AWARD_WORDS:
         return "awards", None
     if present & BORN_WORDS or (present & DIED_WORDS and "when" in present):
@@ -327,10 +355,12 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
         return "length", None
     if _asks_who_played(present):
         return "played", None
-    roles = [ROLE_WORDS[w] for w in words if w in ROLE_WORDS]
+    roles = _roles(words)
+    if roles and "when" in present:
+        return "when", None
     if roles and (asks or len(words) <= 3):
         return "crew", min(roles, key=ROLE_PRIORITY.index)
-    if present & WHEN_WORDS and not present & HAPPEN_WORDS:
+    if present & WHEN_WORDS and not present & (HAPPEN_WORDS - SCENE_NOUNS):
         return "when", None
     if present & DEBATE_WORDS and present & END_WORDS:
         return "debate", None
@@ -343,6 +373,17 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
     if asks or present & ABOUT_WORDS:
         return "about", None
     return "none", None
+
+
+def _roles(words: tuple[str, ...]) -> list[str]:
+    """The crew roles a question names: a several-word role if any, else its role words."""
+    phrases = [
+        role
+        for phrase, role in ROLE_PHRASES.items()
+        for i in range(len(words))
+        if words[i : i + len(phrase)] == phrase
+    ]
+    return phrases or [ROLE_WORDS[w] for w in words if w in ROLE_WORDS]
 
 
 def _asks_who_played(present: set[str]) -> bool:

@@ -53,8 +53,12 @@ CONCEPTS: tuple[frozenset[str], ...] = tuple(
         "die dies dying death kill killed suicide",
         "different difference differ differs change changes unlike instead keeps",
         "long length minutes runtime duration runs hour",
-        "marry married marries wedding engaged engagement",
-        "originally original first",
+        "marry married marries marriage wedding engaged engagement",
+        "originally original first meant intended vehicle",
+        "britain british uk england english london",
+        "flop flopped failure failed fail closed troubled hostile losing",
+        "restore restoring restored restoration repair repaired damage damaged mould",
+        "turn turns transform transforms become becomes",
     )
 )
 """Words a question and the lore use for the same idea ("based on" / "modelled on")."""
@@ -71,6 +75,8 @@ class Mention:
     entry: Entry
     score: float
     at: int
+    possessive: bool = False
+    """Named as an owner ("Vicky's mother"): the question may be about someone else."""
 
 
 @dataclass(frozen=True)
@@ -112,11 +118,16 @@ def find_subjects(book: Lorebook, words: Sequence[str]) -> Subjects:
         found = _exact_at(book, words, i)
         if found:
             length, entries = found
-            mentions += [Mention(e, 100.0, i) for e in entries]
+            mentions += [Mention(e, 100.0, i, _owns(words, i + length, e)) for e in entries]
             used[i : i + length] = [True] * length
             i += length
         else:
             i += 1
+    for i in range(len(words)):
+        made = None if used[i] else _made_by(book, words, i)
+        if made is not None:
+            used[i] = True
+            mentions.append(Mention(made, 95.0, i))
     mentions = _first_per_entry(_authored_work(book, words, m) for m in mentions)
     for i, word in enumerate(words):
         if not used[i] and word in WORK_WORDS:
@@ -165,6 +176,32 @@ def _authored_work(book: Lorebook, words: Sequence[str], mention: Mention) -> Me
     if not made:
         return mention
     return Mention(min(made, key=lambda pair: pair[0])[1], mention.score, mention.at)
+
+
+def _owns(words: Sequence[str], end: int, entry: Entry) -> bool:
+    """A name followed by "s" ("Vicky's", as it folds) or typed as "vickys": an owner."""
+    last = words[end - 1]
+    return tuple(words[end : end + 1]) == ("s",) or (
+        last.endswith("s") and last not in _name_words(entry)
+    )
+
+
+def _name_words(entry: Entry) -> set[str]:
+    return {w for name in entry_names(entry) for w in fold(name).split()}
+
+
+def _made_by(book: Lorebook, words: Sequence[str], i: int) -> Work | None:
+    """ "Bourne's version", "bournes version": a maker the lore only credits by name (no person
+    entry), followed by a word for a work, means the work that credits them or bears their name."""
+    rest = [w for w in words[i + 1 : i + 3] if w != "s"]
+    if not rest or rest[0] not in AUTHORED_WORDS or words[i] in QUESTION_WORDS:
+        return None
+    maker = {words[i], words[i][:-1]} if words[i].endswith("s") else {words[i]}
+    for work in book.of_type(Work):
+        credited = {w for c in work.credits if c.name for w in fold(c.name).split()}
+        if maker & (credited | _name_words(work)):
+            return work
+    return None
 
 
 def _exact_at(book: Lorebook, words: Sequence[str], i: int) -> tuple[int, list[Entry]] | None:
@@ -218,7 +255,7 @@ def _fuzzy(book: Lorebook, words: Sequence[str], run: list[int], used: list[bool
     for hit in book.search(query, FUZZY_KINDS, limit=3):
         if hit.how == "text" or hit.score < FUZZY_CUTOFF:
             continue
-        name_words = {w for name in entry_names(hit.entry) for w in fold(name).split()}
+        name_words = _name_words(hit.entry)
         backed = [
             i
             for i in run
@@ -270,26 +307,35 @@ def covered(words: Iterable[str], text: str) -> int:
 
 
 def best_passage(
-    entries: Iterable[Entry], keywords: Iterable[str], limit: int = 2, stemmed: bool = False
+    entries: Iterable[Entry], keywords: Iterable[str], limit: int = 2, ideas: bool = False
 ) -> tuple[Entry, list[str], int] | None:
-    """The entry and its sentences that share the most keyword stems with the question."""
-    wanted = set(keywords) if stemmed else {stem(k) for k in keywords}
-    if not wanted:
+    """The entry and its sentences that share the most keyword stems with the question.
+
+    With `ideas`, each keyword stands for its whole idea (`CONCEPTS`) and a sentence scores by
+    how many of the keywords it holds, then by how many stems: one broad idea ("restore",
+    "repair", "mould") must not outweigh two asked words ("restored" and "premiere").
+    """
+    words = list(dict.fromkeys(keywords))
+    groups = [concept_stems([w]) if ideas else frozenset({stem(w)}) for w in words]
+    if not groups:
         return None
-    best: tuple[Entry, list[str], int] | None = None
+    wanted = frozenset().union(*groups)
+    best: tuple[Entry, list[str], tuple[int, int]] | None = None
     for entry in entries:
         heard = _heard(entry)
-        scored = [
-            (len(wanted & (stems_of(s) | heard)), n, s) for n, s in enumerate(sentences(entry))
-        ]
-        scored = [row for row in scored if row[0]]
+        scored = []
+        for n, sentence in enumerate(sentences(entry)):
+            said = stems_of(sentence) | heard
+            held = (sum(bool(g & said) for g in groups), len(wanted & said))
+            if held[0]:
+                scored.append((held, n, sentence))
         if not scored:
             continue
-        top = sorted(scored, key=lambda row: (-row[0], row[1]))[:limit]
+        top = sorted(scored, key=lambda row: ((-row[0][0], -row[0][1]), row[1]))[:limit]
         score = top[0][0]
         if best is None or score > best[2]:
             best = (entry, [s for _, _, s in sorted(top, key=lambda row: row[1])], score)
-    return best
+    return (best[0], best[1], best[2][0]) if best else None
 
 
 def describe_search(
@@ -315,8 +361,7 @@ def named_after(book: Lorebook, word: str) -> Entry | None:
     for hit in book.search(word, ANSWERABLE, limit=3):
         if hit.how == "text":
             continue
-        name_words = {w for name in entry_names(hit.entry) for w in fold(name).split()}
-        if any(fuzz.ratio(word, n) >= NAMED_CUTOFF for n in name_words):
+        if any(fuzz.ratio(word, n) >= NAMED_CUTOFF for n in _name_words(hit.entry)):
             return hit.entry
     return None
 
@@ -351,18 +396,28 @@ def linked(book: Lorebook, entry: Entry) -> list[Entry]:
 
 
 def detail(
-    book: Lorebook, entries: Sequence[Entry], words: Iterable[str], limit: int = 2
+    book: Lorebook,
+    entries: Sequence[Entry],
+    words: Iterable[str],
+    limit: int = 2,
+    hints: Iterable[str] = (),
+    every: bool = False,
 ) -> tuple[Entry, list[str], int] | None:
     """The sentences, in these entries or the ones linked to them, that hold the asked words.
 
     Only the question's own words count (never the names it mentions), so a sentence that merely
-    names the subject does not pass for an answer to something the lore does not hold.
+    names the subject does not pass for an answer to something the lore does not hold. `hints`
+    (the question's verb: "written", "opened") only help rank sentences; `every` asks that all
+    the words be held rather than half of them.
     """
     words = list(words)
     pool = list({e.id: e for entry in entries for e in linked(book, entry)}.values())
-    passage = best_passage(pool, concept_stems(words), limit=limit, stemmed=True)
+    passage = best_passage(pool, [*words, *hints], limit=limit, ideas=True)
     if passage is None:
         return None
     entry, said, _ = passage
     text = " ".join([*said, entry.name, getattr(entry, "question", None) or ""])
-    return passage if covered(words, text) * 2 >= len(set(words)) else None
+    held = covered(words, text)
+    return (
+        passage if held == len(set(words)) or (not every and held * 2 >= len(set(words))) else None
+    )

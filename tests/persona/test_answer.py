@@ -288,3 +288,137 @@ def test_awards_count_the_nominations(book: Lorebook) -> None:
     ]
     lore = Lorebook([ENTRY_ADAPTER.validate_python(data)])
     assert "two Prizes nominations" in answer(lore, "how many nominations did it get").answer
+
+
+@pytest.fixture
+def story() -> Lorebook:
+    """A film with crew, a dated body, two meetings, a death and a stage version by a maker."""
+    scene = {"kind": "scene"}
+    return Lorebook(
+        [
+            entry(
+                id="film",
+                kind="work",
+                form="film",
+                year=1948,
+                name="The Lantern",
+                body="It opened in Britain on 6 September 1948. The script was first meant for "
+                "Merle Oberon in the 1930s.",
+                credits=[
+                    {"role": "director of photography", "person": "cam"},
+                    {"role": "production designer", "person": "des"},
+                    {"role": "art director", "person": "art"},
+                    {"role": "screenplay", "person": "des"},
+                ],
+            ),
+            entry(id="cam", kind="person", name="Cas Lens", roles=["cinematographer"]),
+            entry(id="des", kind="person", name="Dora Plan", roles=["designer"], born=1901),
+            entry(id="art", kind="person", name="Art Walls", roles=["art director"]),
+            entry(id="ann", kind="character", name="Ann", played_by="des"),
+            entry(id="bo", kind="character", name="Bo"),
+            entry(id="s1", **scene, order=1, name="Crowd", characters=["ann", "bo"]),
+            entry(
+                id="s2",
+                **scene,
+                order=2,
+                name="Party",
+                characters=["ann", "bo"],
+                summary="Bo meets Ann at a party.",
+            ),
+            entry(
+                id="s3",
+                **scene,
+                order=3,
+                name="The lamp bit",
+                summary="A lamp breaks.",
+                characters=["ann"],
+            ),
+            entry(
+                id="s4",
+                **scene,
+                order=4,
+                name="Fall",
+                characters=["ann"],
+                tags=["death"],
+                summary="Ann dies.",
+            ),
+            entry(id="s5", **scene, order=5, name="Mourning", characters=["bo"]),
+            entry(
+                id="q1",
+                kind="quote",
+                name="Wings",
+                speaker="bo",
+                line="You will have wings.",
+                context="Bo tells Ann what his music will turn her into.",
+            ),
+            entry(
+                id="q2",
+                kind="quote",
+                name="Hello",
+                speaker="bo",
+                line="Hello.",
+                context="Bo greets the crowd.",
+            ),
+            entry(
+                id="stage",
+                kind="work",
+                form="stage ballet",
+                year=2016,
+                name="Lantern on stage",
+                credits=[
+                    {"role": "Ann", "name": "Sue Step"},
+                    {"role": "director", "name": "Matt Kerr"},
+                ],
+            ),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("who shot it", "Cas Lens"),
+        ("who filmed the lantern", "Cas Lens"),
+        ("who did the photography", "Cas Lens"),
+        ("who designed the sets", "Dora Plan"),
+        ("who was the art director", "Art Walls"),
+        ("when did it open in the uk", "6 September 1948"),
+        ("who was it originally written for in the 30s", "Merle Oberon"),
+        ("what happens in the lamp bit", "A lamp breaks"),
+        ("how does bo first meet ann", "party"),
+        ("what happens after ann dies", "Mourning"),
+        ("what does bo say his music will turn ann into", "wings"),
+        ("who danced ann in kerrs version", "Sue Step"),
+    ],
+)
+def test_questions_reach_the_fact_that_answers_them(
+    story: Lorebook, question: str, expected: str
+) -> None:
+    reply = answer(story, question)
+    assert expected.lower() in reply.answer.lower()
+    assert reply.sources
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who played ann's mother",
+        "who played anns mother",
+        "how old was ann",
+        "when did dora plan get married",
+        "what aspect ratio was it shot in",
+    ],
+)
+def test_a_name_never_answers_for_a_fact_the_lore_lacks(story: Lorebook, question: str) -> None:
+    reply = answer(story, question)
+    assert reply.sources == [] and reply.confidence <= 0.2
+    assert "Dora Plan" not in reply.answer
+
+
+def test_confidence_orders_direct_above_loose_above_declined(story: Lorebook) -> None:
+    direct = answer(story, "who shot it")
+    loose = answer(story, "tell me about the lantern in britain and its budget")
+    declined = answer(story, "what aspect ratio was it shot in")
+    assert direct.confidence >= 0.8 and 0.2 < loose.confidence <= 0.5 and loose.sources
+    assert declined.confidence <= 0.2 and declined.sources == []
+    assert direct.confidence > loose.confidence > declined.confidence
