@@ -106,7 +106,10 @@ ROLE_WORDS: dict[str, str] = {
     **dict.fromkeys("lighting lit".split(), "lighting"),
     **dict.fromkeys("lyrics lyricist".split(), "lyricist"),
     **dict.fromkeys(
-        "photographed photography cinematographer cinematography shot filmed camera dp".split(),
+        (
+            "photographed photography cinematographer cinematography shot filmed camera dp "
+            "cameraman camerawoman"
+        ).split(),
         "cinematographer",
     ),
     **dict.fromkeys("edited editor editing cut".split(), "editor"),
@@ -144,7 +147,8 @@ STOP = frozenset(
     "best most other else whole production art original part parts role roles character "
     "characters after before next previous following then version versions need needs needed "
     "look looks thing stuff "
-    "who whom whose what which when where why how".split()
+    "who whom whose what which when where why how "
+    "man men guy guys person people woman women lady bloke chap dude fella".split()
 )
 """Words that never name a subject."""
 

@@ -97,3 +97,10 @@ def test_a_comparison_is_about_the_works_not_their_plot() -> None:
     assert question.intent == "about"
     assert {"ballet", "andersen", "story"} <= set(question.subject)
     assert "story" not in parse("what is the story").subject
+
+
+def test_generic_words_for_people_name_no_one() -> None:
+    question = parse("who was the camera man")
+    assert (question.intent, question.role) == ("crew", "cinematographer")
+    assert "man" not in question.subject
+    assert parse("who was the cameraman").role == "cinematographer"
