@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.lore.lorebook import Lorebook
 from bot.persona.intent import normalise, parse
+from bot.persona.resolve import find_subjects
 
 
 @pytest.mark.parametrize(
@@ -99,8 +101,10 @@ def test_a_comparison_is_about_the_works_not_their_plot() -> None:
     assert "story" not in parse("what is the story").subject
 
 
-def test_generic_words_for_people_name_no_one() -> None:
+def test_generic_words_for_people_name_no_one(lorebook: Lorebook) -> None:
     question = parse("who was the camera man")
     assert (question.intent, question.role) == ("crew", "cinematographer")
-    assert "man" not in question.subject
+    subjects = find_subjects(lorebook, question.subject)
+    assert subjects.mentions == ()
+    assert "man" not in subjects.unknown
     assert parse("who was the cameraman").role == "cinematographer"
