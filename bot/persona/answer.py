@@ -10,6 +10,7 @@ character, points to the commands, and carries no sources and a low confidence.
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -115,6 +116,9 @@ HINTS: dict[str, str] = {
     "who_said": "`/quote`",
 }
 DEFAULT_HINT = "`/search`, `/character`, `/story`, `/ballet` or `/quote`"
+
+_CLAUSE_END = re.compile(r"[?!.;]+\s+")
+"""Where one sentence of a message ends and the next begins."""
 
 
 @dataclass(frozen=True)
@@ -376,13 +380,22 @@ class _Route:
         role = self.q.role or (self.last.role if self.last else None)
         if work is None or role is None:
             return None
-        if self.subjects.unknown:
+        if set(self.subjects.unknown) & self._asking_clause():
             return self._told([work], [w for w in self.q.words if w in ROLE_WORDS])
         credits = compose.credits_for(work, role)
         if not credits:
             return None
         people = tuple(p for c in credits if c.person and (p := self.book.get(c.person)))
         return Found(compose.crew(work, credits, self.book), (work, *people), DIRECT * self.sure)
+
+    def _asking_clause(self) -> set[str]:
+        """The words of the sentence that asks about the crew: "who shot it?? the colours are
+        insane" asks only its first sentence; the remark after it qualifies nothing."""
+        for clause in _CLAUSE_END.split(self.q.text):
+            words = set(fold(clause).split())
+            if words & set(ROLE_WORDS):
+                return words
+        return set(self.q.words)
 
     def _told(self, entries: Sequence[Entry], hints: Sequence[str] = ()) -> Found | None:
         """The sentences about these entries that hold every word the question adds to its

@@ -110,6 +110,12 @@ def test_crew_year_length_and_awards_come_from_the_work(book: Lorebook) -> None:
     assert "Best Thing" in ask(book, "what awards did it win").answer
 
 
+def test_a_remark_after_a_crew_question_does_not_change_it(book: Lorebook) -> None:
+    reply = ask(book, "who directed the film?? the colours are insane")
+    assert "Ada Quill" in reply.answer
+    assert reply.confidence >= 0.8
+
+
 def test_dialogue_line_gets_the_next_line(book: Lorebook) -> None:
     reply = ask(book, "why do u want to sing")
     assert "Why do you want to breathe?" in reply.answer
