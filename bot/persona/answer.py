@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -40,12 +40,14 @@ from bot.persona.intent import (
     HAPPEN_WORDS,
     NEXT_WORDS,
     PREVIOUS_WORDS,
+    REPLY_WORDS,
     ROLE_WORDS,
     SAY_WORDS,
     SCENE_NOUNS,
     START_WORDS,
     STOP,
     TELL_WORDS,
+    WH,
     WHEN_WORDS,
     WORK_WORDS,
     Intent,
@@ -66,6 +68,8 @@ from bot.persona.resolve import (
     find_subjects,
     linked,
     named_after,
+    related,
+    relation_of,
     stem,
     stems_of,
     work_of_form,
@@ -196,10 +200,9 @@ class _Route:
 
     def run(self) -> tuple[Intent, Found | None]:
         intent: Intent = self.q.intent
-        if intent not in ("who_said", "quote"):
-            echoed = self.echo()
-            if echoed is not None:
-                return "who_said", echoed
+        echoed = self.retort() or (None if intent in ("who_said", "quote") else self.echo())
+        if echoed is not None:
+            return "who_said", echoed
         if self.last and self.subjects.mentions and self._leans_on_last(intent):
             intent = self.last.intent
         handler = getattr(self, f"on_{intent}", self.on_about)
@@ -258,19 +261,39 @@ class _Route:
         if len(said.split()) < 3:
             return None
         best: tuple[float, Dialogue, int] | None = None
-        for entry in self.book.of_kind("dialogue"):
-            if not isinstance(entry, Dialogue):
-                continue
-            for n, line in enumerate(entry.lines[:-1]):
-                score = fuzz.ratio(said, fold(line.line))
-                if score >= LINE_MATCH and (best is None or score > best[0]):
-                    best = (score, entry, n)
-        if best is None:
+        for entry, n, line in _prompts(self.book):
+            score = fuzz.ratio(said, fold(line))
+            if score >= LINE_MATCH and (best is None or score > best[0]):
+                best = (score, entry, n)
+        return self._reply(best[1], best[2], 0.95) if best else None
+
+    def retort(self) -> Found | None:
+        """ "What does Vicky answer when he asks why she wants to dance": the message retells a
+        line of dialogue (its question word and at least half its other words, in any person)
+        and asks for the answer to it, which is the next line, by whoever the message names."""
+        words = set(self.q.words)
+        if not words & REPLY_WORDS and not ("back" in words and words & SAY_WORDS):
             return None
-        _, dialogue, n = best
+        asked = {stem(w) for w in words}
+        named = {e.id for e in self.subjects.of_kinds(PEOPLE)}
+        best: tuple[int, Dialogue, int] | None = None
+        for entry, n, line in _prompts(self.book):
+            said = fold(line).split()
+            content = {stem(w) for w in said if w not in STOP}
+            held = len(content & asked)
+            if not held or held * 2 < len(content) or not {w for w in said if w in WH} <= words:
+                continue
+            if named and entry.lines[n + 1].speaker not in named:
+                continue
+            if best is None or held > best[0]:
+                best = (held, entry, n)
+        return self._reply(best[1], best[2], DIRECT) if best else None
+
+    def _reply(self, dialogue: Dialogue, n: int, sure: float) -> Found:
+        """The line answering line `n` of a dialogue, by its speaker."""
         reply = dialogue.lines[n + 1]
         speaker = self.book.get(reply.speaker)
-        return Found(compose.spoken(reply.line, speaker), (dialogue,), 0.95, _entries(speaker))
+        return Found(compose.spoken(reply.line, speaker), (dialogue,), sure, _entries(speaker))
 
     def on_who_said(self) -> Found | None:
         said = " ".join(w for w in self.q.words if w not in {"who", "whose", "said", "says", "say"})
@@ -291,7 +314,8 @@ class _Route:
 
     def on_played(self) -> Found | None:
         described = self._described_by_possessive()
-        if described is None and self._owner() is not None and self.subjects.unknown:
+        asks_other = self.subjects.unknown or relation_of(self.q.words)
+        if described is None and self._owner() is not None and asks_other:
             return None
         entry = described or self.subject(PEOPLE)
         if entry is None and not self.subjects.mentions:
@@ -356,8 +380,13 @@ class _Route:
         return best[1] if best else character
 
     def _owner(self) -> Entry | None:
-        """The entry named as an owner ("Vicky's mother"), if any."""
-        return next((m.entry for m in self.subjects.mentions if m.possessive), None)
+        """The entry named as an owner: "Vicky's mother", or "the assistant of Lermontov"."""
+        words = self.q.subject
+        for mention in self.subjects.mentions:
+            before = words[max(0, mention.at - 2) : mention.at]
+            if mention.possessive or (before[-1:] == ("of",) and relation_of(before[:1])):
+                return mention.entry
+        return None
 
     def _described_by_possessive(self) -> Entry | None:
         """ "Lermontov's assistant": a character described by another's name and a word.
@@ -365,6 +394,10 @@ class _Route:
         Without one, the question is about someone the lore does not hold, and the owner's own
         actor would be a wrong answer ("who played Vicky's mother")."""
         owner = self._owner()
+        relation = relation_of(self.q.words)
+        if owner is not None and relation is not None:
+            found_related = related(self.book, owner, relation)
+            return found_related[0] if found_related else None
         if not self.subjects.unknown or owner is None:
             return None
         words = [*fold(owner.name).split()[-1:], *self.subjects.unknown]
@@ -658,6 +691,10 @@ class _Route:
         return max(orders) if orders else None
 
     def on_about(self) -> Found | None:
+        owner = self._owner()
+        relation = relation_of(self.q.words) if owner else None
+        if owner is not None and relation is not None:
+            return self._relative(owner, relation)
         entries = [m.entry for m in self.subjects.mentions] or self._implied()
         if not entries:
             return self._unnamed()
@@ -679,6 +716,16 @@ class _Route:
         return Found(
             compose.passage(entry, said), (entry,), (PASSAGE if whole else LOOSE) * self.sure
         )
+
+    def _relative(self, owner: Entry, relation: frozenset[str]) -> Found | None:
+        """ "Who is Vicky's aunt": the character the lore names by that relation to the owner,
+        with the sentence that says so; nobody when the lore does not say."""
+        found = related(self.book, owner, relation)
+        if found is None:
+            return None
+        character, said_in, said = found
+        text = compose.relative(character, said_in, said)
+        return Found(text, (character, said_in), DIRECT * self.sure, (character,))
 
     def _implied(self) -> list[Entry]:
         """What a pronoun means: the last answer's subject, or for "it" with none, the film."""
@@ -741,6 +788,14 @@ class _Route:
         if passage is None or passage[2] < 2:
             return None
         return passage if covered(unknown, " ".join(passage[1])) == len(set(unknown)) else None
+
+
+def _prompts(book: Lorebook) -> Iterator[tuple[Dialogue, int, str]]:
+    """Every line of dialogue that another line answers, with its place in the exchange."""
+    for entry in book.of_kind("dialogue"):
+        if isinstance(entry, Dialogue):
+            for n, line in enumerate(entry.lines[:-1]):
+                yield entry, n, line.line
 
 
 def _spoken_by(entry: Entry) -> set[str]:

@@ -162,6 +162,14 @@ def passage(entry: Entry, sentences: Sequence[str]) -> str:
     return f"**{entry.name}** — {' '.join(sentences)}"
 
 
+def relative(character: Character, said_in: Entry, sentence: str) -> str:
+    """A character found by a relation, with the sentence of the lore that names it, and whose
+    entry that sentence belongs to when it is not the character's own ("marries Vicky")."""
+    if said_in.id == character.id:
+        return passage(character, [sentence])
+    return f"**{character.name}**. Of {said_in.name}: {sentence}"
+
+
 def quote(entry: Quote, speaker: Entry | None) -> str:
     return f"{spoken(entry.line, speaker)}\n{entry.context}"
 

@@ -80,7 +80,15 @@ HAPPEN_WORDS = SCENE_NOUNS | frozenset(
 TELL_WORDS = frozenset("tell tells told".split())
 """Of a character ("what does Lermontov tell the audience"): a request for a line, not a summary."""
 START_WORDS = frozenset("start starts begin begins beginning opening first".split())
-ABOUT_WORDS = frozenset("tell describe explain info information know".split())
+ABOUT_WORDS = frozenset(
+    "tell describe explain info information know deal significance signify symbol symbolism".split()
+)
+"""Words asking to be told about something ("what's the deal with the newspaper")."""
+REPLY_WORDS = frozenset(
+    "answer answers answered reply replies replied respond responds responded response "
+    "comeback retort retorts".split()
+)
+"""Words asking for the line said in answer to another ("what does Vicky answer when...")."""
 COMPARE_WORDS = frozenset("different difference differ differs differences compare unlike".split())
 AUTHORED_WORDS = frozenset(
     "story tale fairy fairytale version book adaptation production musical ballet".split()

@@ -46,22 +46,50 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 IRREGULAR = {"wrote": "write", "written": "write", "left": "leave", "died": "die", "dead": "die"}
 """Verb forms the suffix-stripping `stem` cannot reach."""
 
-CONCEPTS: tuple[frozenset[str], ...] = tuple(
-    frozenset(group.split())
-    for group in (
-        "based inspired inspire modelled modeled model compared compare prompted real",
-        "die dies dying death kill killed suicide",
-        "different difference differ differs change changes unlike instead keeps",
-        "long length minutes runtime duration runs hour",
-        "marry married marries marriage wedding engaged engagement",
-        "originally original first meant intended vehicle",
-        "britain british uk england english london",
-        "flop flopped failure failed fail closed troubled hostile losing",
-        "restore restoring restored restoration repair repaired damage damaged mould",
-        "turn turns transform transforms become becomes",
-    )
+
+def _groups(*groups: str) -> tuple[frozenset[str], ...]:
+    return tuple(frozenset(group.split()) for group in groups)
+
+
+CONCEPTS = _groups(
+    "based inspired inspire modelled modeled model compared compare prompted real",
+    "die dies dying death kill killed suicide",
+    "different difference differ differs change changes unlike instead keeps",
+    "long length minutes runtime duration runs hour",
+    "marry married marries marriage wedding engaged engagement",
+    "originally original first meant intended vehicle",
+    "britain british uk england english london",
+    "flop flopped failure failed fail closed troubled hostile losing",
+    "restore restoring restored restoration repair repaired damage damaged mould",
+    "turn turns transform transforms become becomes",
 )
 """Words a question and the lore use for the same idea ("based on" / "modelled on")."""
+
+RELATIONS = _groups(
+    "husband wife spouse married marries marry",
+    "fiance fiancee betrothed engaged",
+    "teacher teachers professor mentor tutor",
+    "assistant secretary",
+    "aunt",
+    "niece",
+    "friend",
+    "dresser",
+)
+"""Words for how one character stands to another ("Vicky's husband" is the one who "marries
+Vicky"). Being engaged is not being married: one group never answers for another."""
+SYMMETRIC = frozenset({"husband"})
+"""Relations that hold both ways: the owner's own text may name the other after the relation
+word ("marries Vicky"). An engagement is not one: "she is engaged, which makes Lermontov drop
+her" names someone else."""
+RELATION_CANDIDATES = 20
+"""Characters read for a relation, besides those linked to the owner: the full-text search's
+best for the owner's names and the relation's words, so a large lore is not read whole for one
+question (a role in the story is not indexed; a character whose relation is said only there is
+found through its links)."""
+RELATION_SPAN = 3
+"""How many words apart a relation word and a name may stand in one sentence ("Julian's music
+professor"): further apart, the sentence is about something else ("leaves to get married,
+opening the way for Vicky")."""
 
 _backrefs: weakref.WeakKeyDictionary[Lorebook, dict[str, tuple[str, ...]]] = (
     weakref.WeakKeyDictionary()
@@ -421,3 +449,68 @@ def detail(
     return (
         passage if held == len(set(words)) or (not every and held * 2 >= len(set(words))) else None
     )
+
+
+def relation_of(words: Iterable[str]) -> frozenset[str] | None:
+    """The stems of the relation a question names ("husband", "teacher"), if it names one."""
+    stems = {stem(w) for w in words}
+    for group in RELATIONS:
+        group_stems = frozenset(stem(w) for w in group)
+        if stems & group_stems:
+            return group_stems
+    return None
+
+
+def related(
+    book: Lorebook, owner: Entry, relation: frozenset[str]
+) -> tuple[Character, Entry, str] | None:
+    """The character the lore names by `relation` to `owner`, and the entry and sentence that
+    say so.
+
+    The character's own text must put the relation next to the owner's name ("Lermontov's
+    assistant", "marries Vicky"); for a relation that holds both ways, the owner's text may name
+    the other after the relation word. Nothing found means the lore does not say, and nobody is
+    guessed.
+    """
+    names = _given_names(owner)
+    best: tuple[int, Character, Entry, str] | None = None
+    query = " ".join(sorted(names | relation))
+    hits = [h.entry for h in book.search(query, ("character",), limit=RELATION_CANDIDATES)]
+    for character in {e.id: e for e in (*hits, *linked(book, owner))}.values():
+        if not isinstance(character, Character) or character.id == owner.id:
+            continue
+        for sentence in sentences(character):
+            gap = _gap(sentence, relation, names)
+            if gap is not None and (best is None or gap < best[0]):
+                best = (gap, character, character, sentence)
+    if best is None and relation & {stem(w) for w in SYMMETRIC}:
+        for sentence in sentences(owner):
+            words = fold(sentence).split()
+            for at, word in enumerate(words):
+                if stem(word) not in relation:
+                    continue
+                for gap, name in enumerate(words[at + 1 : at + 1 + RELATION_SPAN], 1):
+                    other = _character_named(book, name, owner)
+                    if other is not None and (best is None or gap < best[0]):
+                        best = (gap, other, owner, sentence)
+    return best[1:] if best else None
+
+
+def _character_named(book: Lorebook, name: str, owner: Entry) -> Character | None:
+    if name in QUESTION_WORDS:
+        return None
+    found = [e for e in book.exact(name, ("character",)) if e.id != owner.id]
+    return found[0] if len(found) == 1 and isinstance(found[0], Character) else None
+
+
+def _given_names(entry: Entry) -> frozenset[str]:
+    return frozenset(w for w in _name_words(entry) if w not in QUESTION_WORDS and len(w) > 2)
+
+
+def _gap(sentence: str, relation: frozenset[str], names: frozenset[str]) -> int | None:
+    """The fewest words between a relation word and a name in a sentence, within the span."""
+    words = fold(sentence).split()
+    at_relation = [n for n, w in enumerate(words) if stem(w) in relation]
+    at_name = [n for n, w in enumerate(words) if w in names]
+    gaps = [abs(a - b) for a in at_relation for b in at_name if abs(a - b) <= RELATION_SPAN]
+    return min(gaps, default=None)

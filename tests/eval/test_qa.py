@@ -6,7 +6,8 @@ same way but separately: it was written before its author read the answerer, so 
 the answerer does on questions nobody tuned it to, which qa.yaml no longer can.
 general.yaml holds questions written for the kinds of question a blind evaluation found weak
 (crew verbs, facts in an entry's prose, scenes by a word of their own, quotes by subject,
-absent facts that must be declined).
+absent facts that must be declined). relations.yaml holds people named by a relation to
+someone ("Vicky's husband"), the audition exchange asked in other words, and a scene's objects.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.persona.lines import FALLBACKS
 QA = Path(__file__).with_name("qa.yaml")
 HELD_OUT = Path(__file__).with_name("heldout.yaml")
 GENERAL = Path(__file__).with_name("general.yaml")
+RELATIONS = Path(__file__).with_name("relations.yaml")
 THRESHOLD = 0.90
 
 
@@ -85,7 +87,9 @@ def test_qa_has_enough_questions() -> None:
     assert sum(len(t) for t in conversations(HELD_OUT)) >= 60
 
 
-@pytest.mark.parametrize("path", [QA, HELD_OUT, GENERAL], ids=["qa", "heldout", "general"])
+@pytest.mark.parametrize(
+    "path", [QA, HELD_OUT, GENERAL, RELATIONS], ids=["qa", "heldout", "general", "relations"]
+)
 def test_qa_accuracy(lorebook: Lorebook, path: Path) -> None:
     total, failures = run_eval(lorebook, path)
     accuracy = 1 - len(failures) / total

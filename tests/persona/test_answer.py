@@ -428,3 +428,64 @@ def test_confidence_orders_direct_above_loose_above_declined(story: Lorebook) ->
     assert direct.confidence >= 0.8 and 0.2 < loose.confidence <= 0.5 and loose.sources
     assert declined.confidence <= 0.2 and declined.sources == []
     assert direct.confidence > loose.confidence > declined.confidence
+
+
+@pytest.fixture
+def family() -> Lorebook:
+    """Characters whose relations are said only in prose: a husband, an aunt, a teacher."""
+    return Lorebook(
+        [
+            entry(id="cy", kind="person", name="Cy Marlowe", roles=["actor"]),
+            entry(id="odile", kind="character", name="Odile Fenn", aliases=["Odile"]),
+            entry(
+                id="ivo",
+                kind="character",
+                name="Ivo Brand",
+                aliases=["Ivo"],
+                played_by="cy",
+                role_in_story="A painter who marries Odile",
+                related=["odile"],
+            ),
+            entry(
+                id="rosa",
+                kind="character",
+                name="Rosa",
+                summary="Odile's aunt, who leaves to get married, opening the way for Ivo.",
+            ),
+        ]
+    )
+
+
+def test_a_relation_said_in_prose_finds_the_character_and_its_actor(family: Lorebook) -> None:
+    reply = answer(family, "who played odile's husband")
+    assert "Cy Marlowe" in reply.answer and reply.sources == ["ivo", "cy"]
+    reply = answer(family, "who is the aunt of odile")
+    assert "Rosa" in reply.answer and reply.sources[0] == "rosa" and reply.confidence >= 0.8
+
+
+def test_a_spouse_is_found_from_the_owner_s_own_text(family: Lorebook) -> None:
+    reply = answer(family, "who is ivo's wife")
+    assert "**Odile Fenn**" in reply.answer and reply.sources == ["odile", "ivo"]
+
+
+def test_a_relation_the_lore_does_not_state_is_declined(family: Lorebook) -> None:
+    for text in ("who was rosa's husband", "who played rosa's fiance", "who is odile's teacher"):
+        reply = answer(family, text)
+        assert reply.sources == [] and reply.confidence <= 0.2, text
+        assert "Cy Marlowe" not in reply.answer
+
+
+def test_a_line_retold_in_other_words_gets_its_reply(book: Lorebook) -> None:
+    for text in (
+        "what does ada answer when odile asks why she wants to sing",
+        "how did she reply when asked why she sings",
+        "what did ada say back to 'why do you want to sing'",
+    ):
+        reply = ask(book, text)
+        assert "**Ada Quill:** “Why do you want to breathe?”" in reply.answer, text
+        assert reply.sources == ["ask"] and reply.confidence >= 0.8
+
+
+def test_a_reply_word_alone_or_by_the_wrong_speaker_is_not_a_retold_line(book: Lorebook) -> None:
+    assert "breathe" not in ask(book, "what does odile answer when asked why she sings").answer
+    assert "breathe" not in ask(book, "why did ada come back to sing").answer

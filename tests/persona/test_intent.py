@@ -108,3 +108,10 @@ def test_generic_words_for_people_name_no_one(lorebook: Lorebook) -> None:
     assert subjects.mentions == ()
     assert "man" not in subjects.unknown
     assert parse("who was the cameraman").role == "cinematographer"
+
+
+def test_motif_words_ask_about_their_subject_without_naming_it(lorebook: Lorebook) -> None:
+    question = parse("whats the deal with the newspaper in the ballet")
+    assert question.intent == "about"
+    assert find_subjects(lorebook, question.subject).unknown == ("newspaper",)
+    assert parse("what is the significance of the balcony").intent == "about"

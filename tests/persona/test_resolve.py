@@ -12,6 +12,8 @@ from bot.persona.resolve import (
     find_subjects,
     linked,
     named_after,
+    related,
+    relation_of,
     stem,
 )
 
@@ -111,3 +113,19 @@ def test_a_possessive_typed_without_its_apostrophe(lorebook: Lorebook) -> None:
 
 def test_a_name_is_found_despite_a_trailing_word_it_does_not_hold(lorebook: Lorebook) -> None:
     assert ids(lorebook, "vicky in matthew bournes version")[-1] == "matthew-bourne-red-shoes-2016"
+
+
+def test_a_relation_word_names_its_whole_group_and_nothing_else() -> None:
+    assert relation_of(["who", "is", "her", "husband"]) == relation_of(["marries"])
+    assert relation_of(["fiance"]) != relation_of(["married"])
+    assert relation_of(["who", "played", "her"]) is None
+
+
+def test_related_needs_the_relation_next_to_the_owner_s_name(lorebook: Lorebook) -> None:
+    vicky, julian = lorebook.get("vicky-page"), lorebook.get("julian-craster")
+    assert vicky is not None and julian is not None
+    husband = related(lorebook, vicky, relation_of(["husband"]) or frozenset())
+    assert husband is not None and husband[0].id == "julian-craster"
+    wife = related(lorebook, julian, relation_of(["wife"]) or frozenset())
+    assert wife is not None and wife[:2] == (vicky, julian)
+    assert related(lorebook, vicky, relation_of(["fiance"]) or frozenset()) is None
