@@ -270,9 +270,11 @@ class _Route:
     def retort(self) -> Found | None:
         """ "What does Vicky answer when he asks why she wants to dance": the message retells a
         line of dialogue (its question word and at least half its other words, in any person)
-        and asks for the answer to it, which is the next line, by whoever the message names."""
+        and asks for the answer to it ("answer", "reply", or "say" with "back" or "asked"),
+        which is the next line, by whoever the message names."""
         words = set(self.q.words)
-        if not words & REPLY_WORDS and not ("back" in words and words & SAY_WORDS):
+        retold = bool(words & {"back", "ask", "asks", "asked"})
+        if not words & REPLY_WORDS and not (retold and words & SAY_WORDS):
             return None
         asked = {stem(w) for w in words}
         named = {e.id for e in self.subjects.of_kinds(PEOPLE)}

@@ -81,7 +81,8 @@ TELL_WORDS = frozenset("tell tells told".split())
 """Of a character ("what does Lermontov tell the audience"): a request for a line, not a summary."""
 START_WORDS = frozenset("start starts begin begins beginning opening first".split())
 ABOUT_WORDS = frozenset(
-    "tell describe explain info information know deal significance signify symbol symbolism".split()
+    "tell describe explain info information know deal significance signify symbol symbolism "
+    "symbolise symbolize symbolises symbolizes represent represents".split()
 )
 """Words asking to be told about something ("what's the deal with the newspaper")."""
 REPLY_WORDS = frozenset(

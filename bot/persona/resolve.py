@@ -66,7 +66,8 @@ CONCEPTS = _groups(
 """Words a question and the lore use for the same idea ("based on" / "modelled on")."""
 
 RELATIONS = _groups(
-    "husband wife spouse married marries marry",
+    "husband hubby wife spouse married marries marry",
+    "boyfriend girlfriend lover sweetheart love",
     "fiance fiancee betrothed engaged",
     "teacher teachers professor mentor tutor",
     "assistant secretary",
@@ -77,7 +78,7 @@ RELATIONS = _groups(
 )
 """Words for how one character stands to another ("Vicky's husband" is the one who "marries
 Vicky"). Being engaged is not being married: one group never answers for another."""
-SYMMETRIC = frozenset({"husband"})
+SYMMETRIC = frozenset({"husband", "lover"})
 """Relations that hold both ways: the owner's own text may name the other after the relation
 word ("marries Vicky"). An engagement is not one: "she is engaged, which makes Lermontov drop
 her" names someone else."""

@@ -480,6 +480,7 @@ def test_a_line_retold_in_other_words_gets_its_reply(book: Lorebook) -> None:
         "what does ada answer when odile asks why she wants to sing",
         "how did she reply when asked why she sings",
         "what did ada say back to 'why do you want to sing'",
+        "what did ada say when asked why she wanted to sing",
     ):
         reply = ask(book, text)
         assert "**Ada Quill:** “Why do you want to breathe?”" in reply.answer, text

@@ -115,3 +115,4 @@ def test_motif_words_ask_about_their_subject_without_naming_it(lorebook: Loreboo
     assert question.intent == "about"
     assert find_subjects(lorebook, question.subject).unknown == ("newspaper",)
     assert parse("what is the significance of the balcony").intent == "about"
+    assert parse("what does the cellophane symbolise").intent == "about"

@@ -117,7 +117,8 @@ def test_a_name_is_found_despite_a_trailing_word_it_does_not_hold(lorebook: Lore
 
 def test_a_relation_word_names_its_whole_group_and_nothing_else() -> None:
     assert relation_of(["who", "is", "her", "husband"]) == relation_of(["marries"])
-    assert relation_of(["fiance"]) != relation_of(["married"])
+    assert relation_of(["hubby"]) == relation_of(["wife"])
+    assert relation_of(["fiance"]) != relation_of(["married"]) != relation_of(["boyfriend"])
     assert relation_of(["who", "played", "her"]) is None
 
 
