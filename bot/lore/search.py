@@ -19,7 +19,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.lore.model import Dialogue, Entry, Kind, Persona, Quote, Trivia
+from bot.lore.model import Character, Dialogue, Entry, Kind, Persona, Quote, Trivia
 from bot.lore.text import fold
 
 COMPLETE_LIMIT = 25
@@ -48,7 +48,9 @@ def entry_names(entry: Entry) -> list[str]:
 def entry_text(entry: Entry) -> str:
     """All the prose of an entry, for full-text search."""
     parts = [entry.summary, entry.body or ""]
-    if isinstance(entry, Quote):
+    if isinstance(entry, Character):
+        parts.append(entry.role_in_story or "")
+    elif isinstance(entry, Quote):
         parts += [entry.line, entry.context]
     elif isinstance(entry, Dialogue):
         parts += [entry.context, *(line.line for line in entry.lines)]

@@ -100,6 +100,24 @@ def test_full_text_finds_words_in_summaries(index: SearchIndex) -> None:
     assert hits[0].how == "text"
 
 
+def test_full_text_covers_a_characters_part_in_the_story() -> None:
+    index = SearchIndex(
+        [
+            ENTRY_ADAPTER.validate_python(
+                {
+                    "id": "dimitri",
+                    "kind": "character",
+                    "name": "Dimitri",
+                    "summary": "A member of the company.",
+                    "role_in_story": "Lermontov's assistant",
+                    "sources": SOURCE,
+                }
+            )
+        ]
+    )
+    assert [h.entry.id for h in index.search("assistant")] == ["dimitri"]
+
+
 def test_kinds_filter_results(index: SearchIndex) -> None:
     assert [h.entry.kind for h in index.search("massine", kinds=["character"])] == []
     assert index.search("massine", kinds=["person"])[0].entry.id == "leonide-massine"
