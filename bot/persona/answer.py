@@ -577,6 +577,11 @@ class _Route:
         if scene is None and self.q.position == "end":
             return self.on_ending()
         words = [w for w in self.q.words if w not in STOP and w not in HAPPEN_WORDS]
+        if scene is None and not words and not self.subjects.mentions:
+            # "What's the plot?" names nothing: the story of the work in hand, else the film.
+            whole = self.work()
+            if whole is not None:
+                return Found(compose.about(whole, self.book), (whole,), 0.85 * self.sure)
         if scene is None and (self.subjects.unknown or work is None):
             scene = self._search_scene(words, kinds)
         if scene is None:

@@ -75,7 +75,8 @@ DEBATE_WORDS = frozenset(
 SCENE_NOUNS = frozenset("bit bits sequence moment performance".split())
 """Words for a stretch of the story ("the cellophane bit", "the Swan Lake performance")."""
 HAPPEN_WORDS = SCENE_NOUNS | frozenset(
-    "happen happens happened happening scene scenes plot story synopsis summary".split()
+    "happen happens happened happening scene scenes plot story synopsis summary summarise "
+    "summarize overview premise gist".split()
 )
 TELL_WORDS = frozenset("tell tells told".split())
 """Of a character ("what does Lermontov tell the audience"): a request for a line, not a summary."""

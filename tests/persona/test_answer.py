@@ -116,6 +116,13 @@ def test_a_remark_after_a_crew_question_does_not_change_it(book: Lorebook) -> No
     assert reply.confidence >= 0.8
 
 
+def test_a_plot_question_that_names_nothing_is_about_the_film(book: Lorebook) -> None:
+    for text in ("what's the story", "whats the plot", "summarise the movie"):
+        reply = ask(book, text)
+        assert reply.sources[:1] == ["film"], text
+        assert reply.confidence >= 0.8
+
+
 def test_dialogue_line_gets_the_next_line(book: Lorebook) -> None:
     reply = ask(book, "why do u want to sing")
     assert "Why do you want to breathe?" in reply.answer
