@@ -72,6 +72,7 @@ from bot.persona.resolve import (
     relation_of,
     stem,
     stems_of,
+    with_concepts,
     work_of_form,
 )
 
@@ -789,7 +790,7 @@ class _Route:
         hold ("who did Moira Shearer marry"), and the subject's summary would not answer it.
         """
         unknown = self.subjects.unknown
-        hits = self.book.search(" ".join(unknown), ANSWERABLE, limit=3)
+        hits = self.book.search(" ".join(with_concepts(unknown)), ANSWERABLE, limit=3)
         keywords = [*unknown, *(w for e in entries for w in fold(e.name).split())]
         passage = best_passage([*entries, *(h.entry for h in hits)], keywords)
         if passage is None or passage[2] < 2:

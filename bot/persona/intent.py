@@ -372,6 +372,8 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
     roles = _roles(words)
     if roles and "when" in present:
         return "when", None
+    if roles and "where" in present:
+        return "about", None
     if roles and (asks or len(words) <= 3):
         return "crew", min(roles, key=ROLE_PRIORITY.index)
     if present & WHEN_WORDS and not present & (HAPPEN_WORDS - SCENE_NOUNS):

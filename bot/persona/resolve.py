@@ -62,6 +62,8 @@ CONCEPTS = _groups(
     "flop flopped failure failed fail closed troubled hostile losing",
     "restore restoring restored restoration repair repaired damage damaged mould",
     "turn turns transform transforms become becomes",
+    "color colour colors colours colored coloured technicolor",
+    "filmed shot shooting location locations",
 )
 """Words a question and the lore use for the same idea ("based on" / "modelled on")."""
 
@@ -393,6 +395,17 @@ def named_after(book: Lorebook, word: str) -> Entry | None:
         if any(fuzz.ratio(word, n) >= NAMED_CUTOFF for n in _name_words(hit.entry)):
             return hit.entry
     return None
+
+
+def with_concepts(words: Iterable[str]) -> list[str]:
+    """`words` and every word sharing an idea with one of them, for searching the lore's prose
+    ("filmed" finds "shot on location")."""
+    found = list(dict.fromkeys(words))
+    stems = {stem(w) for w in found}
+    for group in CONCEPTS:
+        if stems & {stem(w) for w in group}:
+            found += sorted(group - set(found))
+    return found
 
 
 def concept_stems(words: Iterable[str]) -> frozenset[str]:

@@ -116,3 +116,8 @@ def test_motif_words_ask_about_their_subject_without_naming_it(lorebook: Loreboo
     assert find_subjects(lorebook, question.subject).unknown == ("newspaper",)
     assert parse("what is the significance of the balcony").intent == "about"
     assert parse("what does the cellophane symbolise").intent == "about"
+
+
+def test_where_a_crew_verb_happened_is_not_a_crew_question() -> None:
+    assert parse("where was it filmed").intent == "about"
+    assert parse("who filmed it").intent == "crew"

@@ -15,6 +15,7 @@ from bot.persona.resolve import (
     related,
     relation_of,
     stem,
+    with_concepts,
 )
 
 
@@ -130,3 +131,9 @@ def test_related_needs_the_relation_next_to_the_owner_s_name(lorebook: Lorebook)
     wife = related(lorebook, julian, relation_of(["wife"]) or frozenset())
     assert wife is not None and wife[:2] == (vicky, julian)
     assert related(lorebook, vicky, relation_of(["fiance"]) or frozenset()) is None
+
+
+def test_with_concepts_adds_the_words_of_an_idea() -> None:
+    assert with_concepts(["filmed"])[:1] == ["filmed"]
+    assert {"shot", "location"} <= set(with_concepts(["filmed"]))
+    assert with_concepts(["carnival"]) == ["carnival"]
