@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import Settings
+from bot.config import Settings, SettingsProblem
 from bot.console import add_arguments as add_console_arguments
 from bot.console import console_main
 from bot.lore.export import dump_lore
@@ -113,7 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = Settings.load()
+    except SettingsProblem as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     result: int = args.handler(args, settings)
     return result
 

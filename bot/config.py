@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 # Discord bot tokens are three base64url parts separated by dots.
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -18,7 +18,10 @@ TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]
 class Settings(BaseSettings):
     """Every setting the bot reads; `.env.example` documents each one."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_file_encoding="utf-8")
+    # Empty values (as in a fresh copy of .env.example) mean "not set", not "invalid".
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", env_file_encoding="utf-8", env_ignore_empty=True
+    )
 
     discord_token: SecretStr | None = None
     dev_guild_id: int | None = None
@@ -45,6 +48,14 @@ class Settings(BaseSettings):
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @classmethod
+    def load(cls) -> Settings:
+        """Settings from the environment and `.env`; `SettingsProblem` names what is wrong."""
+        try:
+            return cls()
+        except (ValidationError, SettingsError) as error:
+            raise SettingsProblem(_describe(error)) from None
+
     def token_problem(self) -> str | None:
         """Why the token cannot be used, in words that never repeat the token itself."""
         if self.discord_token is None:
@@ -58,3 +69,23 @@ class Settings(BaseSettings):
                 "(expected three dot-separated parts; copy it again from the Developer Portal)"
             )
         return None
+
+
+class SettingsProblem(Exception):
+    """A setting that cannot be used; the message names it and never repeats its value."""
+
+
+def _describe(error: ValidationError | SettingsError) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+        )
+    field = re.search(r'field "(\w+)"', str(error))
+    name = field.group(1).upper() if field else "a setting"
+    return f"{name}: cannot be read (expected {_EXPECTED.get(name, 'a valid value')})"
+
+
+_EXPECTED = {
+    "OWNER_IDS": "a comma-separated list of user ids",
+    "SHARD_IDS": "a comma-separated list of shard numbers",
+}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import SecretStr
 
-from bot.config import Settings
+from bot.config import Settings, SettingsProblem
+from tests.conftest import REPO
 
 SHAPED = "MTIzNDU2Nzg5MDEyMzQ1Njc4.AbCdEf.shaped-like-a-token-but-not-one"
 
@@ -47,3 +50,30 @@ def test_the_token_stays_out_of_reprs() -> None:
     settings = Settings(_env_file=None, discord_token=SecretStr(SHAPED))
     assert SHAPED not in repr(settings)
     assert SHAPED not in str(settings.model_dump())
+
+
+def test_a_fresh_copy_of_env_example_loads_as_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text((REPO / ".env.example").read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    settings = Settings.load()
+    assert settings.discord_token is None
+    assert settings.dev_guild_id is None
+    assert settings.owner_ids == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "named"),
+    [("DEV_GUILD_ID=notanumber", "DEV_GUILD_ID"), ("OWNER_IDS=abc", "OWNER_IDS")],
+)
+def test_an_unusable_setting_is_named_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, named: str
+) -> None:
+    (tmp_path / ".env").write_text(f"DISCORD_TOKEN={SHAPED}\n{line}\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SettingsProblem) as caught:
+        Settings.load()
+    assert str(caught.value).startswith(f"{named}: ")
+    assert SHAPED not in str(caught.value)
+    assert (tmp_path / ".env").read_text() == f"DISCORD_TOKEN={SHAPED}\n{line}\n"
