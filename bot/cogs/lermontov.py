@@ -29,6 +29,7 @@ from bot.render.screens import spoken
 log = logging.getLogger(__name__)
 
 COOLDOWN = 30.0
+COOLDOWN_MEMORY = 10_000
 ANSWER_TIMEOUT = 60.0
 ANSWER_MAX = 300
 
@@ -105,7 +106,7 @@ class Lermontov(commands.Cog):
             await say(interaction, "busy")
             return
         self._busy.add(channel)
-        self._last_use[user] = self.clock()
+        self._remember_use(user)
         try:
             if play:
                 await self._audition(interaction, book, dialogue)
@@ -113,6 +114,14 @@ class Lermontov(commands.Cog):
                 await self._replay(interaction, book, dialogue)
         finally:
             self._busy.discard(channel)
+
+    def _remember_use(self, user: int) -> None:
+        """Note the user's replay; forget users whose cooldown has passed, so a bot in many
+        servers does not keep every user it ever saw."""
+        now = self.clock()
+        if len(self._last_use) >= COOLDOWN_MEMORY:
+            self._last_use = {u: t for u, t in self._last_use.items() if now - t < self.cooldown}
+        self._last_use[user] = now
 
     async def _typing(self, interaction: discord.Interaction[Any]) -> None:
         channel = interaction.channel

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -60,6 +61,15 @@ async def test_a_user_waits_out_the_cooldown(harness, cog, lorebook):
     cog.clock.now += cog.cooldown
     later = await harness.command("lermontov")
     assert len(later.of("followup")) == len(lorebook.dialogue(AUDITION).lines)
+
+
+def test_cooldowns_forget_users_whose_wait_is_over(cog, monkeypatch):
+    monkeypatch.setattr(sys.modules[type(cog).__module__], "COOLDOWN_MEMORY", 3)
+    for user in (1, 2, 3):
+        cog._remember_use(user)
+    cog.clock.now += cog.cooldown
+    cog._remember_use(4)
+    assert set(cog._last_use) == {4}
 
 
 def voiced(book, purpose, name="Vicky"):
