@@ -244,14 +244,6 @@ Entry = Annotated[
 ENTRY_ADAPTER: TypeAdapter[Entry] = TypeAdapter(Entry)
 
 
-class LoreFile(_Strict):
-    """The top level of a `lore/*.yaml` file."""
-
-    entries: tuple[dict[str, Any], ...] = Field(
-        description="Lore entries; each is validated against one of the entry kinds."
-    )
-
-
 def lore_json_schema() -> dict[str, Any]:
     """The JSON Schema of a lore file, for editors and for `python -m bot lore schema`."""
     entry_schema = ENTRY_ADAPTER.json_schema()

@@ -78,11 +78,10 @@ class Page:
 
 @dataclass(frozen=True)
 class Screen:
+    """One answer's pages; `key` (an entry id or a sequence) is what a pager's custom id keeps."""
+
     key: str
     pages: tuple[Page, ...]
-
-    def page(self, number: int) -> Page:
-        return self.pages[max(0, min(number, len(self.pages) - 1))]
 
 
 @dataclass
