@@ -20,13 +20,12 @@ import discord
 from discord.ext import commands
 
 from bot.app import RedShoesBot
+from bot.cogs.navigation import NONE
 from bot.persona.answer import Answerer
 from bot.persona.lines import persona_line
-from bot.render.limits import clip
+from bot.render.limits import CONTENT, clip
 
 log = logging.getLogger(__name__)
-
-CONTENT_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -171,9 +170,9 @@ class Chat(commands.Cog):
 
     async def _send(self, message: discord.Message, text: str) -> None:
         await message.reply(
-            clip(text, CONTENT_MAX),
+            clip(text, CONTENT),
             mention_author=False,
-            allowed_mentions=discord.AllowedMentions.none(),
+            allowed_mentions=NONE,
         )
 
 

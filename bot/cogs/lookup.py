@@ -82,6 +82,16 @@ async def show_named(
         await show(interaction, entry_screen(book, entry))
 
 
+async def show_part(
+    interaction: discord.Interaction[Any], scene: str | None, kind: Kind, sequence: str
+) -> None:
+    """One scene when it is named, else the whole sequence it belongs to, in order."""
+    if scene:
+        await show_named(interaction, scene, [kind])
+    else:
+        await show(interaction, sequence_screen(await book_of(interaction), sequence))
+
+
 async def show_work(interaction: discord.Interaction[Any], form: str) -> None:
     """The first work of a form (the film, the fairy tale), as the lore orders them."""
     book = await book_of(interaction)
@@ -132,19 +142,13 @@ class Lookup(commands.Cog):
     @app_commands.describe(scene="One scene of the ballet (leave empty for the whole sequence)")
     @app_commands.autocomplete(scene=completer("ballet_scene"))
     async def ballet(self, interaction: discord.Interaction[Any], scene: str | None = None) -> None:
-        if scene:
-            await show_named(interaction, scene, ["ballet_scene"])
-        else:
-            await show(interaction, sequence_screen(await book_of(interaction), "seq.ballet"))
+        await show_part(interaction, scene, "ballet_scene", "seq.ballet")
 
     @app_commands.command(description="The film's story, scene by scene, through the ending.")
     @app_commands.describe(scene="One scene of the story (leave empty for all of it)")
     @app_commands.autocomplete(scene=completer("scene"))
     async def story(self, interaction: discord.Interaction[Any], scene: str | None = None) -> None:
-        if scene:
-            await show_named(interaction, scene, ["scene"])
-        else:
-            await show(interaction, sequence_screen(await book_of(interaction), "seq.story"))
+        await show_part(interaction, scene, "scene", "seq.story")
 
     @app_commands.command(description="A line from the film: matching your search, or at random.")
     @app_commands.describe(character="Who says it", search="Words from the line")

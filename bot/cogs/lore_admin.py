@@ -20,6 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RedShoesBot, reply
+from bot.cogs.navigation import NONE
 from bot.lore.editing import EditRefused, LoreEditor
 from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.forms import blank_form, entry_form, entry_from_form, form_fields
@@ -29,10 +30,9 @@ from bot.lore.transfer import ImportPlan, size_problem
 from bot.lore.watch import reload_lore, watch_lore
 from bot.persona.lines import persona_line
 from bot.render import lore_admin as render
-from bot.render.limits import CHOICE_NAME, CHOICES, MODAL_TITLE, clip
+from bot.render.limits import CHOICE_NAME, CHOICES, CONTENT, MODAL_TITLE, clip
 
 log = logging.getLogger(__name__)
-NONE = discord.AllowedMentions.none()
 VIEW_TIMEOUT = 600.0
 
 AttachmentReader = Callable[[discord.Attachment], Awaitable[bytes]]
@@ -81,7 +81,9 @@ class LoreAdmin(commands.Cog):
 
     async def _refuse(self, interaction: discord.Interaction[Any], purpose: Any, text: str) -> None:
         book = await self.bot.library.book_for(interaction.guild_id)
-        await reply(interaction, clip(f"{persona_line(book, purpose, self.bot.rng)} {text}", 2000))
+        await reply(
+            interaction, clip(f"{persona_line(book, purpose, self.bot.rng)} {text}", CONTENT)
+        )
 
     async def allowed(self, interaction: discord.Interaction[Any]) -> bool:
         """Manage Server or the configured moderator role, in a server; else refuse and say why."""

@@ -17,7 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RedShoesBot, reply
-from bot.cogs.navigation import bot_of, guarded
+from bot.cogs.navigation import NONE, bot_of, guarded
 from bot.lore.store.scores import SqliteScoreStore
 from bot.lore.store.sqlite import DB_NAME
 from bot.persona.lines import persona_line
@@ -38,7 +38,6 @@ from bot.persona.quiz import (
 from bot.render import quiz as render
 
 log = logging.getLogger(__name__)
-NONE = discord.AllowedMentions.none()
 
 
 class FollowupHost:
