@@ -1,9 +1,11 @@
-"""The discord.py bot: loads the lore and the cogs, syncs commands only when they changed.
+"""The discord.py bot: owns the server store, loads the lore and the cogs, syncs commands only
+when they changed.
 
 `RedShoesBot` is a `commands.Bot` used for its extension and cog machinery; every command is a
 slash command, so no privileged intent is asked for (mentions, replies and DMs still arrive with
-their text). With `SHARD_COUNT`/`SHARD_IDS` set, the sharded variant lets several processes
-share the servers.
+their text). The bot, not a cog, opens the guild store and closes it last, because several cogs
+and the lore library share it. With `SHARD_COUNT`/`SHARD_IDS` set, the sharded variant lets
+several processes share the servers.
 """
 
 from __future__ import annotations
@@ -74,7 +76,8 @@ class RedShoesTree(app_commands.CommandTree[Any]):
 
 
 class RedShoesBot(commands.Bot):
-    """The bot: lore at `bot.library`, cogs from `EXTENSIONS`, one error handler."""
+    """The bot: lore at `bot.library`, the server store at `bot.guild_store` (opened by
+    `prepare()`, closed by `close()`), cogs from `EXTENSIONS`, one error handler."""
 
     tree: RedShoesTree
     library: LoreLibrary

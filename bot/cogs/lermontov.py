@@ -185,7 +185,7 @@ class Lermontov(commands.Cog):
             await interaction.followup.send(spoken(asker, timeout), allowed_mentions=NONE)
         finally:
             view.stop()
-            await interaction.edit_original_response(view=None)
+            await interaction.edit_original_response(view=None, allowed_mentions=NONE)
 
 
 async def setup(bot: commands.Bot) -> None:

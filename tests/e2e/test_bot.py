@@ -1,8 +1,8 @@
 """Our bot, end to end: the unmodified discord.py client against the local Discord stand-in.
 
-The bot is built as `bot/app.py` builds it (its class, its settings, its setup_hook loading the
-shipped lore and cogs and syncing the tree); the only difference from production is where
-discord.py's two base URLs point (see tests/e2e/fake_discord.py) and a short
+The bot is built as `bot/app.py` builds it (its class, its settings, its setup_hook opening the
+server store, loading the shipped lore and cogs and syncing the tree); the only difference from
+production is where discord.py's two base URLs point (see tests/e2e/fake_discord.py) and a short
 `guild_ready_timeout`, a plain discord.py option the app passes through.
 Every request body the bot sends is checked against Discord's OpenAPI description by the
 `fake_discord` fixture.
