@@ -1,1 +1,4 @@
-"""Pure-Python lore layer: schema, loader, search. Never imports discord."""
+"""Pure-Python lore layer: schema, loader, search, servers' overlays and their store.
+
+It never imports discord, so the offline console, `python -m bot ask` and the tests use it as is.
+"""

@@ -260,6 +260,7 @@ def _built_once(book: Lorebook, key: str, build: Callable[[], Screen]) -> Screen
 
 
 def entry_screen(book: Lorebook, entry: Entry) -> Screen:
+    """An entry's pages, built on the first look at it in this book and reused after."""
     return _built_once(book, entry.id, lambda: _entry_screen(book, entry))
 
 
