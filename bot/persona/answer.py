@@ -35,6 +35,7 @@ from bot.lore.text import fold
 from bot.persona import compose
 from bot.persona.intent import (
     ABOUT_WORDS,
+    AWARD_WORDS,
     DEBATE_WORDS,
     END_WORDS,
     HAPPEN_WORDS,
@@ -102,6 +103,7 @@ SMALL_TALK: dict[Intent, PersonaPurpose] = {
     "greeting": "greeting",
     "thanks": "thanks",
     "sign_off": "sign_off",
+    "rude": "deflection",
 }
 PEOPLE: tuple[Kind, ...] = ("character", "person")
 SCENES: tuple[Kind, ...] = ("scene", "ballet_scene")
@@ -532,7 +534,19 @@ class _Route:
         work = self.work()
         if work is None or not work.awards:
             return None
+        if "who" in self.q.words and not self._names_a_category(work):
+            return None  # "who won best actress that year": not an award this work holds
         return Found(compose.awards(work), (work,), 0.9 * self.sure)
+
+    def _names_a_category(self, work: Work) -> bool:
+        """Whether "who won ..." names one of the work's own award categories."""
+        asked = [
+            w
+            for w in self.q.words
+            if w not in STOP and w not in WH and w not in AWARD_WORDS and w not in WHEN_WORDS
+        ]
+        categories = " ".join(f"{a.award} {a.category}" for a in work.awards)
+        return not asked or covered(asked, categories) > 0
 
     def _story(self) -> tuple[Kind, Work | None]:
         """Which story a scene question is about: the ballet's, the tale's, or the film's."""

@@ -20,6 +20,7 @@ Intent = Literal[
     "greeting",
     "thanks",
     "sign_off",
+    "rude",
     "played",
     "crew",
     "when",
@@ -45,6 +46,10 @@ GREET_WORDS = frozenset(
 GREET_FILLER = frozenset(
     "good there mr mister sir monsieur boris lermontov how are you doing dear all everyone "
     "again today tonight is it going".split()
+)
+RUDE_WORDS = frozenset(
+    "stupid idiot idiotic dumb terrible awful boring bore hate sucks suck shut useless rubbish "
+    "trash lame cringe pathetic annoying worst garbage".split()
 )
 THANK_WORDS = frozenset("thanks thank thx ty merci cheers appreciate appreciated".split())
 PLAY_VERBS = frozenset("played plays play playing portrayed portrays portray acted".split())
@@ -238,6 +243,8 @@ REAL_WORDS = frozenset("meant intended party".split())
 QUESTION_WORDS = _KEYWORD_SET | STOP | ABOUT_WORDS
 """Words that carry the question rather than its subject."""
 
+_STRETCHED = re.compile(r"([a-z])\1{2,}")
+_KNOWN_WORDS = QUESTION_WORDS | GREET_WORDS | GREET_FILLER | THANK_WORDS | SIGN_OFF_WORDS
 _MENTION = re.compile(r"<@[!&]?\d+>|^\s*@\S+")
 _ADDRESS = re.compile(
     r"^\s*(?:mr\.?\s+|boris\s+)?lermontov\s*[,:!]|[,;]\s*(?:mr\.?\s+|boris\s+)?lermontov\W*$",
@@ -275,10 +282,11 @@ class Question:
 
 
 def normalise(text: str) -> tuple[str, ...]:
-    """Fold, expand shorthand ("u", "whos", "wanna") and correct near-misses of keywords."""
+    """Fold, expand shorthand ("u", "whos", "wanna") and correct near-misses of keywords.
+    Letters stretched for feeling ("hiii", "sooo") are brought back to their word."""
     folded = fold(_ADDRESS.sub(" ", _MENTION.sub(" ", text)))
     words: list[str] = []
-    for word in folded.split():
+    for word in map(_unstretched, folded.split()):
         words.extend(SHORTHAND.get(word, _DECADE.sub(r"19\1s", word)).split())
     if len(words) >= 2 and words[1] == "s" and words[0] in WH:
         words[1] = "is"
@@ -295,6 +303,14 @@ def _you_means_lermontov(words: list[str]) -> list[str]:
         if words[i] in SELF_WORDS and before in CASTING_WORDS and words[i - 2 : i - 1] != ["how"]:
             out[i] = "lermontov"
     return out
+
+
+def _unstretched(word: str) -> str:
+    """ "goood" is "good" and "hiii" is "hi": a doubled letter if that makes a known word."""
+    if not _STRETCHED.search(word):
+        return word
+    doubled = _STRETCHED.sub(r"\1\1", word)
+    return doubled if doubled in _KNOWN_WORDS else _STRETCHED.sub(r"\1", word)
 
 
 def _drop_vocative(words: list[str]) -> list[str]:
@@ -343,6 +359,8 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
         return "greeting", None
     if present & THANK_WORDS and not asks:
         return "thanks", None
+    if present & RUDE_WORDS and not asks:
+        return "rude", None
     if present & GREET_WORDS and present <= GREET_WORDS | GREET_FILLER:
         return "greeting", None
     if {"how", "are", "you"} <= present and present <= GREET_WORDS | GREET_FILLER:

@@ -57,6 +57,7 @@ CONCEPTS = _groups(
     "different difference differ differs change changes unlike instead keeps",
     "long length minutes runtime duration runs hour",
     "marry married marries marriage wedding engaged engagement",
+    "related relation relative relatives family aunt niece nephew uncle cousin mother father",
     "originally original first meant intended vehicle",
     "britain british uk england english london",
     "flop flopped failure failed fail closed troubled hostile losing",

@@ -123,6 +123,12 @@ def test_a_plot_question_that_names_nothing_is_about_the_film(book: Lorebook) ->
         assert reply.confidence >= 0.8
 
 
+def test_who_won_an_award_the_work_does_not_hold_is_declined(book: Lorebook) -> None:
+    declined = ask(book, "who won best actress at the oscars that year")
+    assert (declined.sources, declined.confidence) == ([], 0.1)
+    assert "Best Thing" in ask(book, "who won the award for best thing").answer
+
+
 def test_dialogue_line_gets_the_next_line(book: Lorebook) -> None:
     reply = ask(book, "why do u want to sing")
     assert "Why do you want to breathe?" in reply.answer

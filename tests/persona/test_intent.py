@@ -121,3 +121,18 @@ def test_motif_words_ask_about_their_subject_without_naming_it(lorebook: Loreboo
 def test_where_a_crew_verb_happened_is_not_a_crew_question() -> None:
     assert parse("where was it filmed").intent == "about"
     assert parse("who filmed it").intent == "crew"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hiii boris 👋", "greeting"),
+        ("goood evening", "greeting"),
+        ("thaaanks", "thanks"),
+        ("ur a terrible impresario", "rude"),
+        ("this bot sucks", "rude"),
+        ("why is the ballet so boring", "about"),
+    ],
+)
+def test_stretched_words_and_rudeness(text: str, intent: str) -> None:
+    assert parse(text).intent == intent
