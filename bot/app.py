@@ -211,7 +211,7 @@ def run_bot(settings: Settings) -> int:
         log.error("cannot start: %s", problem)
         return 1
     assert settings.discord_token is not None
-    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level.upper()))
+    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
     # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     bot = create_bot(settings)

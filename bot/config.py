@@ -11,6 +11,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
 # Discord bot tokens are three base64url parts separated by dots.
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
 
@@ -42,6 +44,14 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return (value,)
         return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_level(cls, value: object) -> object:
+        level = str(value).strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
+        return level
 
     @field_validator("discord_token", mode="before")
     @classmethod
@@ -78,11 +88,16 @@ class SettingsProblem(Exception):
 def _describe(error: ValidationError | SettingsError) -> str:
     if isinstance(error, ValidationError):
         return "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in error.errors()
+            f"{'.'.join(str(p) for p in e['loc']).upper()}: {_reason(e['msg'])}"
+            for e in error.errors()
         )
     field = re.search(r'field "(\w+)"', str(error))
     name = field.group(1).upper() if field else "a setting"
     return f"{name}: cannot be read (expected {_EXPECTED.get(name, 'a valid value')})"
+
+
+def _reason(message: str) -> str:
+    return message.removeprefix("Value error, ")
 
 
 _EXPECTED = {

@@ -77,3 +77,14 @@ def test_an_unusable_setting_is_named_without_a_traceback(
     assert str(caught.value).startswith(f"{named}: ")
     assert SHAPED not in str(caught.value)
     assert (tmp_path / ".env").read_text() == f"DISCORD_TOKEN={SHAPED}\n{line}\n"
+
+
+def test_log_level_is_checked_and_normalised(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert Settings.load().log_level == "DEBUG"
+    monkeypatch.setenv("LOG_LEVEL", "VERBOSE")
+    with pytest.raises(SettingsProblem, match="LOG_LEVEL: must be one of DEBUG, INFO"):
+        Settings.load()
