@@ -89,6 +89,9 @@ class RedShoesBot(commands.Bot):
             tree_cls=RedShoesTree,
             help_command=None,
             allowed_mentions=discord.AllowedMentions.none(),
+            # Nothing reads the message cache: replies carry the message they answer, and every
+            # button and form arrives as an interaction. Not keeping 1,000 messages saves memory.
+            max_messages=None,
             **extra,
         )
         self.settings = settings
