@@ -239,7 +239,10 @@ async def run_console(
 
     Files the bot sends are saved into `folder`.
     """
-    async with Harness.running(create_bot(settings), actor) as harness:
+    bot = create_bot(settings)
+    if not settings.owner_ids:
+        bot.owner_id = actor.user_id  # whoever runs the console runs the bot, and so owns it
+    async with Harness.running(bot, actor) as harness:
         console = Console(harness, out, as_json, folder)
         if command is not None:
             pending = console.dispatch(command)

@@ -256,9 +256,15 @@ class LoreAdmin(commands.Cog):
 
         await self.run(interaction, act)
 
+    async def _is_owner(self, user: discord.abc.User) -> bool:
+        """OWNER_IDS when set; otherwise the application's owner (or team) as Discord reports it."""
+        if self.bot.settings.owner_ids:
+            return user.id in self.bot.settings.owner_ids
+        return await self.bot.is_owner(user)
+
     @lore.command(name="reload", description="Re-read the shipped lore files now (bot owner)")
     async def reload(self, interaction: discord.Interaction[Any]) -> None:
-        if interaction.user.id not in self.bot.settings.owner_ids:
+        if not await self._is_owner(interaction.user):
             await self._refuse(interaction, "forbidden", "Only the bot's owner reloads the lore.")
             return
         await interaction.response.defer(ephemeral=True, thinking=True)

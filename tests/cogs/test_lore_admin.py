@@ -17,6 +17,7 @@ from bot.lore.store.base import GuildConfig
 from bot.lore.store.sqlite import DB_NAME
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
+from tests.conftest import LORE_DIR
 from tests.lore.test_store import snapshot
 
 OWNER = 4242
@@ -200,3 +201,18 @@ async def test_export_sends_a_yaml_file(harness: Harness) -> None:
 async def test_reload_is_for_the_owner(harness: Harness) -> None:
     refused = await harness.command("lore reload")
     assert "Only the bot's owner" in text(refused)
+
+
+async def test_without_owner_ids_the_application_owner_reloads(
+    tmp_path: Path, lorebook: Lorebook
+) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path, lore_dir=LORE_DIR)
+    bot = create_bot(settings, lorebook)
+    bot.owner_id = OWNER  # what discord.py learns from the application's info
+    async with Harness.running(bot, MODERATOR) as running:
+        refused = await running.command("lore reload")
+        assert "Only the bot's owner" in text(refused)
+        assert running.bot.library.shipped is lorebook
+        owner = Actor(user_id=OWNER, guild_id=2001, moderator=True)
+        done = await running.command("lore reload", actor=owner)
+        assert text(done).startswith("Reloaded: ")
