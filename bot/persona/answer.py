@@ -675,17 +675,14 @@ class _Route:
         if not quotes or (not speakers and not content):
             return None
         wanted = [concept_stems([w]) for w in content]
-        scores = []
-        for q in quotes:
-            said = stems_of(f"{q.line} {q.context} {q.name} {' '.join(q.aliases)}")
-            scores.append((sum(bool(c & said) for c in wanted), sum(len(c & said) for c in wanted)))
+        scores = [_quote_score(q, wanted) for q in quotes]
         best = max(scores)
         if not speakers and best[0] == 0:
             return None
         candidates = [q for q, n in zip(quotes, scores, strict=True) if n == best]
         chosen = self._at_position(candidates) or self.rng.choice(candidates)
         speaker = self.book.get(chosen.speaker)
-        sure = 0.85 if best[0] or not content else LOOSE
+        sure = 0.85 if best[0] == len(wanted) else PASSAGE if best[0] * 2 >= len(wanted) else LOOSE
         return Found(compose.quote(chosen, speaker), (chosen,), sure, _entries(speaker))
 
     def _speakers(self, entry: Entry) -> set[str]:
@@ -818,6 +815,18 @@ def _prompts(book: Lorebook) -> Iterator[tuple[Dialogue, int, str]]:
         if isinstance(entry, Dialogue):
             for n, line in enumerate(entry.lines[:-1]):
                 yield entry, n, line.line
+
+
+def _quote_score(quote: Quote, wanted: Sequence[frozenset[str]]) -> tuple[int, int, int]:
+    """How well a quote holds the asked ideas: in all its text (its summary says what it is
+    about: "dancers who fall in love"), then in its own line and context, then by stems."""
+    own = stems_of(f"{quote.line} {quote.context} {quote.name} {' '.join(quote.aliases)}")
+    said = own | stems_of(quote.summary)
+    return (
+        sum(bool(c & said) for c in wanted),
+        sum(bool(c & own) for c in wanted),
+        sum(len(c & said) for c in wanted),
+    )
 
 
 def _spoken_by(entry: Entry) -> set[str]:

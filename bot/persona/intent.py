@@ -161,7 +161,7 @@ STOP = frozenset(
     "mr mrs miss sir dear anyone someone anything something one all kind "
     "best most other else whole production art original part parts role roles character "
     "characters after before next previous following then version versions need needs needed "
-    "look looks thing stuff "
+    "look looks thing stuff wait too wow whoa omg huh seriously actually "
     "who whom whose what which when where why how "
     "man men guy guys person people woman women lady bloke chap dude fella".split()
 )

@@ -65,8 +65,14 @@ CONCEPTS = _groups(
     "turn turns transform transforms become becomes",
     "color colour colors colours colored coloured technicolor",
     "filmed shot shooting location locations",
+    "dance dances danced dancing dancer dancers",
+    "fire fired fires sack sacked sacks dismiss dismissed dismisses rid forces forced expel "
+    "expelled",
 )
 """Words a question and the lore use for the same idea ("based on" / "modelled on")."""
+
+TOLD_KINDS: frozenset[Kind] = frozenset({"scene", "ballet_scene"})
+"""Kinds whose prose tells an event as it happens, rather than summing it up."""
 
 RELATIONS = _groups(
     "husband hubby wife spouse married marries marry",
@@ -339,35 +345,54 @@ def covered(words: Iterable[str], text: str) -> int:
 
 
 def best_passage(
-    entries: Iterable[Entry], keywords: Iterable[str], limit: int = 2, ideas: bool = False
+    entries: Iterable[Entry],
+    keywords: Iterable[str],
+    limit: int = 2,
+    ideas: bool = False,
+    names: Iterable[frozenset[str]] = (),
+    hints: Iterable[str] = (),
 ) -> tuple[Entry, list[str], int] | None:
     """The entry and its sentences that share the most keyword stems with the question.
 
     With `ideas`, each keyword stands for its whole idea (`CONCEPTS`) and a sentence scores by
     how many of the keywords it holds, then by how many stems: one broad idea ("restore",
-    "repair", "mould") must not outweigh two asked words ("restored" and "premiere").
+    "repair", "mould") must not outweigh two asked words ("restored" and "premiere"). An entry
+    whose passage (its best `limit` sentences) holds more of the `keywords` comes first
+    (`hints` only rank sentences). On a tie the sentence naming more of the people in `names`
+    (each a set of name words; an entry's own sentences name it) wins, so "fire" in a title
+    does not answer "why did Lermontov fire Julian"; then a scene, which tells the event that
+    a person's summary only retells ("forces him out").
     """
-    words = list(dict.fromkeys(keywords))
+    words = list(dict.fromkeys([*keywords, *hints]))
+    asked = len(set(keywords))
     groups = [concept_stems([w]) if ideas else frozenset({stem(w)}) for w in words]
     if not groups:
         return None
     wanted = frozenset().union(*groups)
-    best: tuple[Entry, list[str], tuple[int, int]] | None = None
+    named = [frozenset(stem(n) for n in group) for group in names]
+    best: tuple[Entry, list[str], tuple[int, int, int, int, bool]] | None = None
     for entry in entries:
         heard = _heard(entry)
+        itself = stems_of(entry.name)
         scored = []
         for n, sentence in enumerate(sentences(entry)):
             said = stems_of(sentence) | heard
-            held = (sum(bool(g & said) for g in groups), len(wanted & said))
+            held = (
+                sum(bool(g & said) for g in groups),
+                len(wanted & said),
+                sum(bool(who & (said | itself)) for who in named),
+            )
             if held[0]:
                 scored.append((held, n, sentence))
         if not scored:
             continue
-        top = sorted(scored, key=lambda row: ((-row[0][0], -row[0][1]), row[1]))[:limit]
-        score = top[0][0]
+        top = sorted(scored, key=lambda row: (tuple(-n for n in row[0]), row[1]))[:limit]
+        passage = [s for _, _, s in sorted(top, key=lambda row: row[1])]
+        joint = stems_of(" ".join(passage)) | heard
+        score = (sum(bool(g & joint) for g in groups[:asked]), *top[0][0], entry.kind in TOLD_KINDS)
         if best is None or score > best[2]:
-            best = (entry, [s for _, _, s in sorted(top, key=lambda row: row[1])], score)
-    return (best[0], best[1], best[2][0]) if best else None
+            best = (entry, passage, score)
+    return (best[0], best[1], best[2][1]) if best else None
 
 
 def describe_search(
@@ -455,7 +480,9 @@ def detail(
     """
     words = list(words)
     pool = list({e.id: e for entry in entries for e in linked(book, entry)}.values())
-    passage = best_passage(pool, [*words, *hints], limit=limit, ideas=True)
+    people = (e for e in entries if isinstance(e, Character | Person))
+    names = [_given_names(entry) for entry in people]
+    passage = best_passage(pool, words, limit=limit, ideas=True, names=names, hints=hints)
     if passage is None:
         return None
     entry, said, _ = passage

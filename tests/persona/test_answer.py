@@ -503,3 +503,16 @@ def test_a_line_retold_in_other_words_gets_its_reply(book: Lorebook) -> None:
 def test_a_reply_word_alone_or_by_the_wrong_speaker_is_not_a_retold_line(book: Lorebook) -> None:
     assert "breathe" not in ask(book, "what does odile answer when asked why she sings").answer
     assert "breathe" not in ask(book, "why did ada come back to sing").answer
+
+
+def test_a_quote_asked_by_topic_is_the_one_holding_most_of_the_topic(lorebook: Lorebook) -> None:
+    """Its summary says what a line is about; a line sharing one word is only a guess."""
+    reply = answer(lorebook, "what did u say about dancers falling in love")
+    assert reply.sources == ["q-doubtful-comforts"] and reply.confidence >= 0.8
+    partial = answer(lorebook, "what did you say about love and football")
+    assert partial.confidence < 0.8
+
+
+def test_getting_rid_of_someone_finds_the_scene_it_happens_in(lorebook: Lorebook) -> None:
+    for question in ("boris why did u get rid of julian", "why did lermontov fire julian"):
+        assert answer(lorebook, question).sources == ["scene-jealousy"]

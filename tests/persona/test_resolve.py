@@ -137,3 +137,38 @@ def test_with_concepts_adds_the_words_of_an_idea() -> None:
     assert with_concepts(["filmed"])[:1] == ["filmed"]
     assert {"shot", "location"} <= set(with_concepts(["filmed"]))
     assert with_concepts(["carnival"]) == ["carnival"]
+
+
+def test_a_tied_passage_goes_to_the_one_naming_the_asked_people_then_to_a_scene() -> None:
+    def make(**fields: object) -> Entry:
+        return ENTRY_ADAPTER.validate_python({"sources": [{"title": "t"}], **fields})
+
+    boss = make(id="boss", kind="character", name="Boss Man", summary="He runs the company.")
+    kid = make(id="kid", kind="character", name="Kid Blue", summary="Boss forces him out.")
+    title = make(
+        id="opening",
+        kind="scene",
+        order=1,
+        name="Heart of Fire",
+        characters=["boss"],
+        summary="Fire!",
+    )
+    quarrel = make(
+        id="quarrel",
+        kind="scene",
+        order=2,
+        name="The quarrel",
+        characters=["boss", "kid"],
+        summary="Boss forces Kid out of the company. Kid leaves.",
+    )
+    book = Lorebook([boss, kid, title, quarrel])
+    found = detail(book, [boss, kid], ["fire"])
+    assert found is not None and found[0].id == "quarrel"
+    leaving = best_passage([kid, quarrel], ["leaves", "company"], ideas=True)
+    assert leaving is not None and leaving[0].id == "quarrel"
+
+
+def test_getting_rid_of_someone_is_one_idea_and_dancers_dance() -> None:
+    assert covered(["sacked"], "Lermontov forces him out.") == 1
+    assert covered(["rid"], "He dismisses Julian.") == 1
+    assert covered(["dancers"], "She loves to dance.") == 1
