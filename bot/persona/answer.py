@@ -69,6 +69,7 @@ from bot.persona.resolve import (
     find_subjects,
     linked,
     named_after,
+    naming,
     related,
     relation_of,
     stem,
@@ -95,6 +96,11 @@ word ("life", "weather") in a sentence is a coincidence, not an answer."""
 
 RARE_WORD = 5
 """A single unknown word this long may still be the name of a trivia or quote entry."""
+
+CONNECTION_WORDS = frozenset(
+    "related relation relationship connected connection linked know knows knew".split()
+)
+"""Words asking only how two named people stand to each other, not about either one."""
 
 QUOTE_FRAME = STOP | SAY_WORDS | TELL_WORDS | ABOUT_WORDS | START_WORDS | END_WORDS
 """Words that frame a request for a line rather than say what the line is about."""
@@ -550,7 +556,8 @@ class _Route:
 
     def _story(self) -> tuple[Kind, Work | None]:
         """Which story a scene question is about: the ballet's, the tale's, or the film's."""
-        work = self.subject(("work",))
+        surest = self.subjects.surest(("work",))
+        work = surest.entry if surest else self.subject(("work",))
         if isinstance(work, Work) and work.form == "ballet":
             return "ballet_scene", work
         if isinstance(work, Work) and work.form != "film":
@@ -562,9 +569,14 @@ class _Route:
         return scenes or list(self.book.of_kind(kind)[-1:])
 
     def on_ending(self) -> Found | None:
+        """The story's last scenes; asked what happens there ("who takes the shoes off"), the
+        late scene holding the question's own words."""
         kind, work = self._story()
         if work is not None and kind == "scene":
             return Found(compose.about(work, self.book), (work,), 0.7)
+        told = self._scene_with((kind,), every=False) if self.subjects.unknown else None
+        if told is not None:
+            return Found(compose.about(told, self.book), (told,), SCENE * self.sure)
         scenes = self.ending_scenes(kind)
         if not scenes:
             return None
@@ -718,6 +730,8 @@ class _Route:
         if not entries:
             return self._unnamed()
         asked = self._asked(entries)
+        if asked and set(asked) <= CONNECTION_WORDS:
+            return self._between(self.subjects.of_kinds(PEOPLE))
         if not asked:
             target = entries[0]
             sure = 0.85 if self.subjects.mentions else 0.7
@@ -745,6 +759,19 @@ class _Route:
         character, said_in, said = found
         text = compose.relative(character, said_in, said)
         return Found(text, (character, said_in), DIRECT * self.sure, (character,))
+
+    def _between(self, people: Sequence[Entry]) -> Found | None:
+        """ "How is Julian related to Vicky": the sentence of one's own text that names the
+        other; two people the lore never puts together are not guessed at."""
+        if len(people) < 2:
+            return None
+        first, second = people[:2]
+        for one, other in ((first, second), (second, first)):
+            said = naming(one, other)
+            if said is not None:
+                text = compose.passage(one, [said])
+                return Found(text, (one,), PASSAGE * self.sure, (one, other))
+        return None
 
     def _implied(self) -> list[Entry]:
         """What a pronoun means: the last answer's subject, or for "it" with none, the film."""

@@ -71,6 +71,9 @@ CONCEPTS = _groups(
 )
 """Words a question and the lore use for the same idea ("based on" / "modelled on")."""
 
+_QUALIFIER = re.compile(r"\([^)]*\)")
+"""A bracketed qualifier in a name: "The Shoemaker (Ballet of the Red Shoes)"."""
+
 TOLD_KINDS: frozenset[Kind] = frozenset({"scene", "ballet_scene"})
 """Kinds whose prose tells an event as it happens, rather than summing it up."""
 
@@ -127,6 +130,13 @@ class Subjects:
     def first(self, kinds: Iterable[Kind]) -> Mention | None:
         allowed = set(kinds)
         return next((m for m in self.mentions if m.entry.kind in allowed), None)
+
+    def surest(self, kinds: Iterable[Kind]) -> Mention | None:
+        """The mention of these kinds matched most exactly (the first of equals): "the shoes
+        off the girl at the end of the ballet" names the ballet outright, the film only loosely."""
+        allowed = set(kinds)
+        found = [m for m in self.mentions if m.entry.kind in allowed]
+        return max(found, key=lambda m: m.score, default=None)
 
     def of_kinds(self, kinds: Iterable[Kind]) -> list[Entry]:
         allowed = set(kinds)
@@ -538,6 +548,13 @@ def related(
     return best[1:] if best else None
 
 
+def naming(entry: Entry, other: Entry) -> str | None:
+    """The first sentence of an entry's own text that names the other by a name they go by:
+    how the lore says the two stand to each other ("writes the score and marries Vicky")."""
+    names = _given_names(other)
+    return next((s for s in sentences(entry) if names & set(fold(s).split())), None)
+
+
 def _character_named(book: Lorebook, name: str, owner: Entry) -> Character | None:
     if name in QUESTION_WORDS:
         return None
@@ -546,7 +563,12 @@ def _character_named(book: Lorebook, name: str, owner: Entry) -> Character | Non
 
 
 def _given_names(entry: Entry) -> frozenset[str]:
-    return frozenset(w for w in _name_words(entry) if w not in QUESTION_WORDS and len(w) > 2)
+    """The words someone is called by: their name without its bracketed qualifier, and
+    one-word aliases ("Livy"). A qualifier ("(Ballet of the Red Shoes)") or a longer alias
+    borrows words that name other things in any sentence."""
+    names = [_QUALIFIER.sub(" ", entry.name), *(a for a in entry.aliases if len(a.split()) == 1)]
+    words = {w for name in names for w in fold(name).split()}
+    return frozenset(w for w in words if w not in QUESTION_WORDS and len(w) > 2)
 
 
 def _gap(sentence: str, relation: frozenset[str], names: frozenset[str]) -> int | None:

@@ -8,6 +8,8 @@ general.yaml holds questions written for the kinds of question a blind evaluatio
 (crew verbs, facts in an entry's prose, scenes by a word of their own, quotes by subject,
 absent facts that must be declined). relations.yaml holds people named by a relation to
 someone ("Vicky's husband"), the audition exchange asked in other words, and a scene's objects.
+round3.yaml holds near misses (an entry sharing words but not answering), false declines and
+declines that must stay honest.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ QA = Path(__file__).with_name("qa.yaml")
 HELD_OUT = Path(__file__).with_name("heldout.yaml")
 GENERAL = Path(__file__).with_name("general.yaml")
 RELATIONS = Path(__file__).with_name("relations.yaml")
+ROUND3 = Path(__file__).with_name("round3.yaml")
 THRESHOLD = 0.90
 
 
@@ -88,7 +91,9 @@ def test_qa_has_enough_questions() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", [QA, HELD_OUT, GENERAL, RELATIONS], ids=["qa", "heldout", "general", "relations"]
+    "path",
+    [QA, HELD_OUT, GENERAL, RELATIONS, ROUND3],
+    ids=["qa", "heldout", "general", "relations", "round3"],
 )
 def test_qa_accuracy(lorebook: Lorebook, path: Path) -> None:
     total, failures = run_eval(lorebook, path)

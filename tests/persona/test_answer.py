@@ -516,3 +516,24 @@ def test_a_quote_asked_by_topic_is_the_one_holding_most_of_the_topic(lorebook: L
 def test_getting_rid_of_someone_finds_the_scene_it_happens_in(lorebook: Lorebook) -> None:
     for question in ("boris why did u get rid of julian", "why did lermontov fire julian"):
         assert answer(lorebook, question).sources == ["scene-jealousy"]
+
+
+def test_a_scene_question_about_the_end_of_the_ballet_gets_the_ballet_scene_it_asks(
+    lorebook: Lorebook,
+) -> None:
+    reply = answer(lorebook, "who takes the shoes off the girl at the end of the ballet")
+    assert reply.sources == ["ballet-priest-removes-shoes"]
+
+
+def test_how_two_people_are_related_is_a_sentence_naming_both_or_nothing(
+    lorebook: Lorebook,
+) -> None:
+    reply = answer(lorebook, "how is julian related to vicky")
+    assert reply.sources == ["julian-craster"] and "Vicky" in reply.answer
+    declined = answer(lorebook, "how is george related to livy")
+    assert declined.sources == [] and declined.confidence <= 0.2
+
+
+def test_a_filler_word_does_not_turn_a_named_work_into_a_decline(lorebook: Lorebook) -> None:
+    reply = answer(lorebook, "wait there was a broadway musical of this??")
+    assert reply.sources == ["red-shoes-broadway-musical-1993"]

@@ -172,3 +172,9 @@ def test_getting_rid_of_someone_is_one_idea_and_dancers_dance() -> None:
     assert covered(["sacked"], "Lermontov forces him out.") == 1
     assert covered(["rid"], "He dismisses Julian.") == 1
     assert covered(["dancers"], "She loves to dance.") == 1
+
+
+def test_a_relation_is_not_read_off_the_words_of_a_name_s_qualifier(lorebook: Lorebook) -> None:
+    shoemaker = lorebook.get("ballet-the-shoemaker")
+    assert shoemaker is not None
+    assert related(lorebook, shoemaker, relation_of(["wife"]) or frozenset()) is None
