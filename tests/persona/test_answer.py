@@ -12,6 +12,7 @@ from bot.__main__ import main
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import ENTRY_ADAPTER
 from bot.persona.answer import Answerer, Reply, answer
+from bot.persona.lines import FALLBACKS
 from bot.persona.memory import ConversationMemory
 
 SOURCE = [{"title": "test"}]
@@ -121,6 +122,12 @@ def test_a_plot_question_that_names_nothing_is_about_the_film(book: Lorebook) ->
         reply = ask(book, text)
         assert reply.sources[:1] == ["film"], text
         assert reply.confidence >= 0.8
+
+
+def test_rudeness_is_deflected_without_claiming_to_know(book: Lorebook) -> None:
+    reply = ask(book, "you're useless")
+    assert (reply.sources, reply.confidence) == ([], 0.1)
+    assert reply.answer in {*book.persona("deflection"), FALLBACKS["deflection"]}
 
 
 def test_who_won_an_award_the_work_does_not_hold_is_declined(book: Lorebook) -> None:
