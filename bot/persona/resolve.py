@@ -194,8 +194,30 @@ def find_subjects(book: Lorebook, words: Sequence[str]) -> Subjects:
         for i, w in enumerate(words)
         if not used[i] and w not in QUESTION_WORDS and not w.isdigit()
     )
+    mentions = _named_over_plain(words, mentions)
     mentions.sort(key=lambda m: m.at)
     return Subjects(tuple(mentions), unknown)
+
+
+def _named_over_plain(words: Sequence[str], mentions: list[Mention]) -> list[Mention]:
+    """ "A ballet by Matthew Bourne": the plain word "ballet" describes the work named beside
+    it (a stage ballet), so it does not also mean the film's own ballet."""
+    named_forms = [
+        m.entry.form
+        for m in mentions
+        if isinstance(m.entry, Work) and words[m.at] not in WORK_WORDS
+    ]
+    return [
+        m
+        for m in mentions
+        if not (
+            isinstance(m.entry, Work)
+            and words[m.at] in WORK_WORDS
+            and any(
+                WORK_WORDS[words[m.at]] in form and form != m.entry.form for form in named_forms
+            )
+        )
+    ]
 
 
 def _first_per_entry(mentions: Iterable[Mention]) -> list[Mention]:

@@ -178,3 +178,11 @@ def test_a_relation_is_not_read_off_the_words_of_a_name_s_qualifier(lorebook: Lo
     shoemaker = lorebook.get("ballet-the-shoemaker")
     assert shoemaker is not None
     assert related(lorebook, shoemaker, relation_of(["wife"]) or frozenset()) is None
+
+
+def test_a_plain_work_word_beside_a_named_work_describes_it(lorebook: Lorebook) -> None:
+    assert ids(lorebook, "a ballet by matthew bourne") == ["matthew-bourne-red-shoes-2016"]
+    assert ids(lorebook, "the ballet in the film") == [
+        "ballet-of-the-red-shoes",
+        "the-red-shoes-film",
+    ]
