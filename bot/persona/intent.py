@@ -288,8 +288,10 @@ def normalise(text: str) -> tuple[str, ...]:
     words: list[str] = []
     for word in map(_unstretched, folded.split()):
         words.extend(SHORTHAND.get(word, _DECADE.sub(r"19\1s", word)).split())
-    if len(words) >= 2 and words[1] == "s" and words[0] in WH:
-        words[1] = "is"
+    words = [
+        "is" if word == "s" and i > 0 and words[i - 1] in WH else word
+        for i, word in enumerate(words)
+    ]
     words = _you_means_lermontov(_drop_vocative(words))
     return tuple(_correct(w) for w in words)
 
@@ -311,6 +313,23 @@ def _unstretched(word: str) -> str:
         return word
     doubled = _STRETCHED.sub(r"\1\1", word)
     return doubled if doubled in _KNOWN_WORDS else _STRETCHED.sub(r"\1", word)
+
+
+SMALL_TALK_PHRASES = frozenset(
+    {
+        ("how", "is", "it", "going"),
+        ("how", "are", "things"),
+        ("what", "is", "up"),
+        ("how", "do", "you", "do"),
+        ("how", "have", "you", "been"),
+    }
+)
+
+
+def _small_talk(words: tuple[str, ...]) -> bool:
+    """ "Hey Boris, how's it going?": a greeting phrase, with or without a hello and a name."""
+    rest = tuple(w for w in words if w not in GREET_WORDS and w not in {"boris", "lermontov", "mr"})
+    return rest in SMALL_TALK_PHRASES
 
 
 def _drop_vocative(words: list[str]) -> list[str]:
@@ -364,6 +383,8 @@ def _intent(words: tuple[str, ...], present: set[str]) -> tuple[Intent, str | No
     if present & GREET_WORDS and present <= GREET_WORDS | GREET_FILLER:
         return "greeting", None
     if {"how", "are", "you"} <= present and present <= GREET_WORDS | GREET_FILLER:
+        return "greeting", None
+    if _small_talk(words):
         return "greeting", None
     if present & SIGN_OFF_WORDS and not asks:
         return "sign_off", None

@@ -136,3 +136,16 @@ def test_where_a_crew_verb_happened_is_not_a_crew_question() -> None:
 )
 def test_stretched_words_and_rudeness(text: str, intent: str) -> None:
     assert parse(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hey boris 👋 how's it going", "greeting"),
+        ("what's up", "greeting"),
+        ("whats up with the ending", "ending"),
+        ("how is it going to end", "ending"),
+    ],
+)
+def test_small_talk_phrases_are_greetings_only_on_their_own(text: str, intent: str) -> None:
+    assert parse(text).intent == intent
