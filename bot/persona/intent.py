@@ -180,9 +180,8 @@ VOCATIVES = (("mr", "lermontov"), ("boris", "lermontov"), ("lermontov",), ("bori
 """How people address the bot; dropped from the front of a question ("lermontov, who is...")."""
 
 SELF_WORDS = frozenset({"you", "yourself"})
-CASTING_WORDS = frozenset(
-    "played play plays playing portrayed portrays portray acted are were inspired based".split()
-)
+CASTING_WORDS = PLAY_VERBS | {"are", "were", "inspired", "based"}
+"""Words after which a "you" is the character the bot plays ("who played you")."""
 PRONOUNS = frozenset("he she him her his hers they them their it its this that".split())
 FOLLOW_UP_OPENERS = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "about"))
 

@@ -468,12 +468,7 @@ def with_concepts(words: Iterable[str]) -> list[str]:
 
 def concept_stems(words: Iterable[str]) -> frozenset[str]:
     """The stems of `words` and of every word sharing an idea with one of them."""
-    stems = {stem(w) for w in words}
-    for group in CONCEPTS:
-        group_stems = {stem(w) for w in group}
-        if stems & group_stems:
-            stems |= group_stems
-    return frozenset(stems)
+    return frozenset(stem(w) for w in with_concepts(words))
 
 
 def linked(book: Lorebook, entry: Entry) -> list[Entry]:
