@@ -21,6 +21,7 @@ from bot.lore.model import (
     Persona,
     PersonaPurpose,
     Scene,
+    kind_of,
 )
 from bot.lore.search import Hit, SearchIndex
 
@@ -72,8 +73,11 @@ class Lorebook:
         return self._by_kind.get(kind, ())
 
     def of_type(self, cls: type[E]) -> tuple[E, ...]:
-        """Entries of one model class, typed for the caller."""
-        return tuple(e for e in self._entries if isinstance(e, cls))
+        """Entries of one model class, typed for the caller; read from the kind index when the
+        class is one kind of entry, so the chat's per-question calls do not scan every entry."""
+        kind = kind_of(cls)
+        pool = self._entries if kind is None else self._by_kind.get(kind, ())
+        return tuple(e for e in pool if isinstance(e, cls))
 
     def played_by(self, person_id: str) -> tuple[Character, ...]:
         """The characters a person played: the reverse of `Character.played_by`."""

@@ -7,7 +7,7 @@ Models are frozen: a loaded `Lorebook` must never change under a running command
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
@@ -242,6 +242,13 @@ Entry = Annotated[
     Field(discriminator="kind"),
 ]
 ENTRY_ADAPTER: TypeAdapter[Entry] = TypeAdapter(Entry)
+
+
+def kind_of(cls: type) -> Kind | None:
+    """The `kind` a model class stands for (`Work` → "work"), None for other classes."""
+    field = getattr(cls, "model_fields", {}).get("kind")
+    kinds = get_args(field.annotation) if field is not None else ()
+    return kinds[0] if len(kinds) == 1 else None
 
 
 def lore_json_schema() -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import BalletScene, Scene
+from bot.lore.model import BalletScene, Character, EntryBase, Scene, Trivia, Work, kind_of
 
 
 def test_scenes_come_in_story_order(lorebook: Lorebook) -> None:
@@ -39,3 +39,16 @@ def test_ids_and_length(lorebook: Lorebook) -> None:
         is lorebook.entries[[e.id for e in lorebook.entries].index("vicky-page")]
     )
     assert len(lorebook) == len(lorebook.entries)
+
+
+def test_of_type_matches_a_scan_of_every_entry(lorebook: Lorebook) -> None:
+    for cls in (Work, Character, Scene, BalletScene, Trivia, EntryBase):
+        assert lorebook.of_type(cls) == tuple(e for e in lorebook.entries if isinstance(e, cls))
+
+
+def test_kind_of_names_the_kind_a_class_stands_for() -> None:
+    assert (kind_of(Work), kind_of(BalletScene), kind_of(EntryBase)) == (
+        "work",
+        "ballet_scene",
+        None,
+    )
