@@ -224,17 +224,36 @@ PersonaPurpose = Literal[
     "timeout",
     "verdict",
     "approval",
+    "opinion",
 ]
 
 
 class Persona(EntryBase):
-    """Lines in Lermontov's voice for one purpose; the bot picks one at random."""
+    """Lines in Lermontov's voice for one purpose; the bot picks one at random.
+
+    An `opinion` is what he would say when a member asks him about something: `about` names the
+    entries it concerns (a character, a scene, a work) and `topics` the themes it answers to
+    ("ambition", "love"), so that questions put to him find his own words rather than a synopsis.
+    """
 
     kind: Literal["persona"]
     purpose: PersonaPurpose
     lines: tuple[Annotated[Text, Field(min_length=1, max_length=LINE_MAX)], ...] = Field(
         min_length=1
     )
+    about: tuple[EntryId, ...] = ()
+    topics: tuple[Annotated[Text, Field(min_length=1, max_length=40)], ...] = ()
+
+    @model_validator(mode="after")
+    def _opinion_has_a_subject(self) -> Persona:
+        if self.purpose == "opinion" and not (self.about or self.topics):
+            raise ValueError("an `opinion` names what it is about in `about` (ids) or `topics`")
+        return self
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        refs = super().references()
+        refs += [(("about", i), ref) for i, ref in enumerate(self.about)]
+        return refs
 
 
 Entry = Annotated[
