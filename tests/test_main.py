@@ -52,3 +52,13 @@ def test_lore_export_prints_loadable_yaml(tmp_path: Path) -> None:
     assert result.returncode == 0
     (tmp_path / "all.yaml").write_text(result.stdout, encoding="utf-8")
     assert run_cli("lore", "check", str(tmp_path)).returncode == 0
+
+
+def test_lore_check_reports_recursion_as_a_line_not_a_traceback(write_lore: WriteLore) -> None:
+    folder = write_lore("loop.yaml", "entries: &a [*a]\n")
+    result = run_cli("lore", "check", str(folder))
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"{folder / 'loop.yaml'}:1:10: an alias here refers to a value that contains it\n"
+    )
+    assert "Traceback" not in result.stderr

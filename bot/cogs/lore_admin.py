@@ -26,8 +26,9 @@ from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.forms import blank_form, entry_form, entry_from_form, form_fields
 from bot.lore.model import Kind
 from bot.lore.store.base import GuildConfig, GuildStore, StoreError
-from bot.lore.transfer import ImportPlan, size_problem
+from bot.lore.transfer import ImportPlan
 from bot.lore.watch import reload_lore, watch_lore
+from bot.lore.yaml_source import size_problem
 from bot.persona.lines import persona_line
 from bot.render import lore_admin as render
 from bot.render.limits import CHOICE_NAME, CHOICES, CONTENT, MODAL_TITLE, clip

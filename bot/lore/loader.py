@@ -18,7 +18,7 @@ from bot.lore.bulk import collector_paused
 from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import ENTRY_ADAPTER, KINDS, BalletScene, Entry, Scene
-from bot.lore.yaml_source import ParsedYaml, Path_, parse_yaml
+from bot.lore.yaml_source import ParsedYaml, Path_, parse_yaml, read_lore_bytes
 
 # Which kind of entry each reference field must point at; `related` may point at any kind.
 REFERENCE_KINDS: dict[str, str] = {
@@ -166,8 +166,10 @@ def read_lore(directory: Path) -> tuple[list[LocatedEntry], list[LoreProblem]]:
         return [], [LoreProblem(str(directory), 1, 1, "no lore files (*.yaml) in this folder")]
     with collector_paused():
         for path in files:
-            entries, file_problems = parse_lore_file(str(path), path.read_bytes())
-            located += entries
+            data, file_problems = read_lore_bytes(path)
+            if data is not None:
+                entries, file_problems = parse_lore_file(str(path), data)
+                located += entries
             problems += file_problems
         problems += check_collection(located)
     return located, sorted(problems)

@@ -17,16 +17,7 @@ from bot.lore.loader import check_collection, parse_lore_file
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry
 from bot.lore.store.base import EntryState
-from bot.lore.yaml_source import MAX_FILE_BYTES
-
-
-def size_problem(display: str, declared_size: int) -> LoreProblem | None:
-    """Why an upload of this declared size is refused without downloading it, if it is."""
-    if declared_size > MAX_FILE_BYTES:
-        mib = declared_size / (1024 * 1024)
-        limit = MAX_FILE_BYTES // 1024
-        return LoreProblem(display, 1, 1, f"file is {mib:.1f} MiB; the limit is {limit} KiB")
-    return None
+from bot.lore.yaml_source import size_problem
 
 
 @dataclass(frozen=True)

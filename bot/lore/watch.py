@@ -5,7 +5,9 @@ The operator edits `lore/*.yaml` while the bot runs. A save often arrives as sev
 is read in a worker thread (it is file I/O and validation) and the swap happens on the event
 loop in one reference assignment, so no command ever sees half a reload. Invalid lore never
 replaces valid lore: every problem is logged and handed to `on_problems` (the bot posts them to
-the operator's log channel).
+the operator's log channel). The watcher outlives anything a reload meets: an unexpected error
+is logged with its traceback and the next change is read as usual, since a watcher that died
+silently would leave the operator editing files nobody reads.
 """
 
 from __future__ import annotations
@@ -65,9 +67,11 @@ async def watch_lore(
     async for _changes in awatch(
         directory, watch_filter=_is_lore_file, debounce=debounce_ms, stop_event=stop_event
     ):
-        problems = await reload_lore(directory, library)
-        if problems and on_problems is not None:
-            try:
+        try:
+            problems = await reload_lore(directory, library)
+            if problems and on_problems is not None:
                 await on_problems(problems)
-            except Exception:
-                log.exception("could not report lore problems")
+        except Exception:
+            log.exception(
+                "lore reload failed unexpectedly; keeping the previous lore, still watching"
+            )

@@ -4,12 +4,16 @@ PyYAML alone is not enough for lore: it silently keeps the last of two duplicate
 where each value came from (so schema errors could not name a line), and happily expands alias
 bombs. Here we compose the YAML into nodes with the safe loader, then build plain Python values
 ourselves: duplicate keys are reported, positions are recorded per path, and the number of
-values built is capped so an alias bomb is refused in milliseconds.
+values built is capped so an alias bomb is refused in milliseconds. Nesting is capped too, and an
+alias that refers to a value containing it is refused, so no document can exhaust Python's
+recursion limit: every way a file can be hostile ends as a `path:line:col` problem.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -31,6 +35,8 @@ _CORE_TAGS = frozenset(
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_VALUES = 200_000
+MAX_DEPTH = 32
+"""Lore nests six levels at most (entries, an entry, credits, a credit, ...); 32 is generous."""
 
 Path_ = tuple[str | int, ...]
 
@@ -76,6 +82,7 @@ class _Builder:
         self.count = 0
         self.parsed = ParsedYaml(value=None)
         self.constructor = yaml.constructor.SafeConstructor()
+        self.open: set[int] = set()
 
     def problem(self, mark: yaml.Mark, message: str) -> None:
         self.problems.append(LoreProblem(self.display, mark.line + 1, mark.column + 1, message))
@@ -83,19 +90,32 @@ class _Builder:
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
-            raise _TooLarge(node.start_mark)
+            limit = f"document expands to more than {MAX_VALUES} values (alias bomb?); refused"
+            raise _Refused(node.start_mark, limit)
+        if len(path) > MAX_DEPTH:
+            raise _Refused(node.start_mark, f"nested more than {MAX_DEPTH} levels deep; refused")
         self.parsed.marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if node.tag not in _CORE_TAGS:
             self.problem(node.start_mark, f"tag {node.tag!r} is not allowed in lore files")
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if isinstance(node, yaml.CollectionNode):
+            return self._collection(node, path)
         assert isinstance(node, yaml.ScalarNode)
         if node.tag == _STR_TAG:
             return node.value
         return self.constructor.construct_object(node, deep=True)
+
+    def _collection(self, node: yaml.CollectionNode, path: Path_) -> Any:
+        """A mapping or sequence; one that contains itself (through an alias) is refused."""
+        if id(node) in self.open:
+            raise _Refused(node.start_mark, "an alias here refers to a value that contains it")
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        finally:
+            self.open.discard(id(node))
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -120,9 +140,38 @@ class _Builder:
         return result
 
 
-class _TooLarge(Exception):
-    def __init__(self, mark: yaml.Mark) -> None:
+class _Refused(Exception):
+    """A document refused as a whole (too many values, too deep, self-referencing)."""
+
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        super().__init__(message)
         self.mark = mark
+        self.message = message
+
+
+def size_problem(display: str, size: int) -> LoreProblem | None:
+    """Why a file of `size` bytes is refused before a byte of it is read, if it is."""
+    if size > MAX_FILE_BYTES:
+        mib = size / (1024 * 1024)
+        limit = MAX_FILE_BYTES // 1024
+        return LoreProblem(display, 1, 1, f"file is {mib:.1f} MiB; the limit is {limit} KiB")
+    return None
+
+
+def read_lore_bytes(path: Path) -> tuple[bytes | None, list[LoreProblem]]:
+    """A lore file's bytes, or why not. The size is checked before reading, and no more than the
+    limit is ever read (a file growing meanwhile is caught too), so a 2 GB file costs a stat."""
+    display = str(path)
+    try:
+        with path.open("rb") as handle:
+            problem = size_problem(display, os.fstat(handle.fileno()).st_size)
+            if problem is not None:
+                return None, [problem]
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return None, [LoreProblem(display, 1, 1, f"cannot be read ({error.strerror})")]
+    problem = size_problem(display, len(data))
+    return (None, [problem]) if problem is not None else (data, [])
 
 
 def _tab_problems(display: str, text: str) -> list[LoreProblem]:
@@ -153,9 +202,9 @@ def parse_yaml(display: str, data: bytes) -> tuple[ParsedYaml | None, list[LoreP
     `display` is the path printed in problems. Nothing here can run code: only the safe loader's
     composer is used, and every tag outside the YAML core schema is an error.
     """
-    if len(data) > MAX_FILE_BYTES:
-        limit = MAX_FILE_BYTES // 1024
-        return None, [LoreProblem(display, 1, 1, f"file is larger than the {limit} KiB limit")]
+    too_big = size_problem(display, len(data))
+    if too_big is not None:
+        return None, [too_big]
     text, problems = _decode(display, data)
     if text is None:
         return None, problems
@@ -164,6 +213,8 @@ def parse_yaml(display: str, data: bytes) -> tuple[ParsedYaml | None, list[LoreP
         return None, problems
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # libyaml caps nesting itself; the pure-Python fallback does not
+        return None, [LoreProblem(display, 1, 1, f"nested too deep (the limit is {MAX_DEPTH})")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -176,9 +227,8 @@ def parse_yaml(display: str, data: bytes) -> tuple[ParsedYaml | None, list[LoreP
     builder = _Builder(display)
     try:
         builder.parsed.value = builder.build(node, ())
-    except _TooLarge as exc:
-        message = f"document expands to more than {MAX_VALUES} values (alias bomb?); refused"
-        builder.problem(exc.mark, message)
+    except _Refused as exc:
+        builder.problem(exc.mark, exc.message)
         return None, builder.problems
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark

@@ -216,3 +216,39 @@ async def test_without_owner_ids_the_application_owner_reloads(
         owner = Actor(user_id=OWNER, guild_id=2001, moderator=True)
         done = await running.command("lore reload", actor=owner)
         assert text(done).startswith("Reloaded: ")
+
+
+async def test_recursive_yaml_is_refused_with_its_line_in_import_and_form(
+    harness: Harness, db_path: Path
+) -> None:
+    cog: Any = harness.bot.get_cog("LoreAdmin")
+
+    async def hostile(attachment: discord.Attachment) -> bytes:
+        return b"entries: &a [*a]\n"
+
+    cog.read_attachment = hostile
+    before = snapshot(db_path)
+    refused = await harness.run(attachment_payload(harness, "loop.yaml", 20))
+    assert "`loop.yaml:1:10: an alias here refers to a value that contains it`" in text(refused)
+    opened = await harness.command("lore add", kind="trivia")
+    deep = "topic: " + "[" * 600 + "]" * 600
+    refused = await submit_form(harness, opened, {**TRIVIA, "details": deep})
+    assert "`details:1:" in text(refused)
+    assert "levels deep; refused" in text(refused)
+    assert snapshot(db_path) == before
+    assert "t-local" not in await harness.bot.library.book_for(2001)
+
+
+async def test_reload_refuses_recursive_lore_with_its_line(
+    tmp_path: Path, lorebook: Lorebook
+) -> None:
+    folder = tmp_path / "lore"
+    folder.mkdir()
+    (folder / "loop.yaml").write_text("entries: &a [*a]\n")
+    settings = Settings(_env_file=None, data_dir=tmp_path, lore_dir=folder, owner_ids=(OWNER,))
+    bot = create_bot(settings, lorebook)
+    async with Harness.running(bot, Actor(user_id=OWNER, guild_id=2001)) as running:
+        refused = await running.command("lore reload")
+        assert "Refused; the previous lore stays:" in text(refused)
+        assert f"`{folder / 'loop.yaml'}:1:10: an alias here refers to" in text(refused)
+        assert running.bot.library.shipped is lorebook

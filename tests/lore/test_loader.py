@@ -185,3 +185,27 @@ def test_parse_lore_file_validates_uploaded_bytes() -> None:
         "missing required field 'line'",
     }
     assert {p.path for p in problems} == {"upload.yaml"}
+
+
+def test_a_huge_file_is_named_and_the_rest_still_checked(write_lore: WriteLore) -> None:
+    folder = write_lore("a.yaml", HEADER + PERSON + CHARACTER.replace("moira-shearer", "nobody"))
+    with (folder / "huge.yaml").open("wb") as handle:
+        handle.truncate(2 * 1024 * 1024 * 1024)  # 2 GB, sparse: never read
+    assert messages(folder) == [
+        "a.yaml:14:16: played_by: unknown id 'nobody'",
+        "huge.yaml:1:1: file is 2048.0 MiB; the limit is 1024 KiB",
+    ]
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["entries: &a [*a]\n", "entries: " + "[" * 600 + "]" * 600 + "\n"],
+    ids=["self-alias", "deep"],
+)
+def test_recursion_is_a_located_problem_not_a_crash(write_lore: WriteLore, hostile: str) -> None:
+    folder = write_lore("a.yaml", hostile)
+    [problem] = messages(folder)
+    assert problem.startswith("a.yaml:1:")
+    assert "refers to a value that contains it" in problem or "levels deep" in problem
+    with pytest.raises(LoreError):
+        load_lore(folder)

@@ -111,3 +111,42 @@ async def test_reload_on_demand(folder: Path, library: LoreLibrary) -> None:
     problems = await reload_lore(folder, library)
     assert [p.path for p in problems] == [str(folder / "more.yaml")]
     assert library.shipped is old
+
+
+async def test_the_watcher_survives_recursion_and_reloads_afterwards(
+    folder: Path, library: LoreLibrary, watcher: Watcher
+) -> None:
+    old = library.shipped
+    await write_until(folder / "people.yaml", "entries: &a [*a]\n", lambda: bool(watcher.reported))
+    assert library.shipped is old
+    assert [str(p) for p in watcher.reported[0]] == [
+        f"{folder / 'people.yaml'}:1:10: an alias here refers to a value that contains it"
+    ]
+    text = HEADER + person("moira-shearer", "Moira Shearer") + person("leonide-massine", "Massine")
+    await write_until(folder / "people.yaml", text, lambda: "leonide-massine" in library.shipped)
+
+
+async def test_the_watcher_survives_an_unexpected_error(
+    folder: Path,
+    library: LoreLibrary,
+    watcher: Watcher,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    failures = []
+
+    def broken(directory: Path) -> object:
+        failures.append(directory)
+        raise RuntimeError("something nobody foresaw")
+
+    old = library.shipped
+    with monkeypatch.context() as patched, caplog.at_level(logging.ERROR):
+        patched.setattr("bot.lore.watch._read", broken)
+        await write_until(
+            folder / "people.yaml", HEADER + person("a-b", "A"), lambda: bool(failures)
+        )
+    assert library.shipped is old
+    assert "something nobody foresaw" in caplog.text
+    assert "still watching" in caplog.text
+    text = HEADER + person("moira-shearer", "Moira Shearer") + person("leonide-massine", "Massine")
+    await write_until(folder / "people.yaml", text, lambda: "leonide-massine" in library.shipped)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+import tracemalloc
+from pathlib import Path
 
-from bot.lore.yaml_source import MAX_FILE_BYTES, parse_yaml
+from bot.lore.yaml_source import MAX_DEPTH, MAX_FILE_BYTES, parse_yaml, read_lore_bytes
 
 BOMB = b"""a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
 b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
@@ -69,7 +71,7 @@ def test_python_tags_are_refused_not_run() -> None:
 def test_files_over_the_size_limit_are_refused_unread() -> None:
     parsed, problems = parse_yaml("f.yaml", b"a: " + b"x" * MAX_FILE_BYTES)
     assert parsed is None
-    assert [str(p) for p in problems] == ["f.yaml:1:1: file is larger than the 1024 KiB limit"]
+    assert [str(p) for p in problems] == ["f.yaml:1:1: file is 1.0 MiB; the limit is 1024 KiB"]
 
 
 def test_alias_bomb_is_refused_within_a_second() -> None:
@@ -87,3 +89,44 @@ def test_empty_document_is_none() -> None:
     assert problems == []
     assert parsed is not None
     assert parsed.value is None
+
+
+def test_a_self_referencing_alias_is_refused_with_its_line() -> None:
+    parsed, problems = parse_yaml("f.yaml", b"a: 1\nentries: &a [*a]\n")
+    assert parsed is None
+    assert [str(p) for p in problems] == [
+        "f.yaml:2:10: an alias here refers to a value that contains it"
+    ]
+
+
+def test_deep_nesting_is_refused_with_its_line() -> None:
+    flow = b"entries: " + b"[" * 600 + b"]" * 600 + b"\n"
+    block = ("entries:\n" + "".join("  " * i + "- \n" for i in range(1, 600))).encode()
+    for data in (flow, block):
+        parsed, problems = parse_yaml("f.yaml", data)
+        assert parsed is None
+        assert len(problems) == 1
+        assert problems[0].message == f"nested more than {MAX_DEPTH} levels deep; refused"
+        assert problems[0].line >= 1
+
+
+def test_a_huge_file_is_refused_by_its_size_without_being_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:  # sparse: 64 MiB long, no disk used
+        handle.truncate(64 * 1024 * 1024)
+    tracemalloc.start()
+    try:
+        data, problems = read_lore_bytes(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert data is None
+    assert [str(p) for p in problems] == [f"{path}:1:1: file is 64.0 MiB; the limit is 1024 KiB"]
+    assert peak < 1024 * 1024
+    assert path.stat().st_size == 64 * 1024 * 1024
+
+
+def test_a_file_that_cannot_be_read_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    data, problems = read_lore_bytes(tmp_path / "gone.yaml")
+    assert data is None
+    assert [p.message for p in problems] == ["cannot be read (No such file or directory)"]
