@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -40,7 +40,11 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: object) -> object:
         """Accept `1,2,3` in the environment as well as a JSON list."""
         if isinstance(value, str):
-            return tuple(int(part) for part in value.replace(" ", "").split(",") if part)
+            parts = [part for part in value.replace(" ", "").split(",") if part]
+            if not all(part.isdigit() for part in parts):
+                # Never `int(part)`'s own message: it quotes the value, which may be a token.
+                raise ValueError("expected a comma-separated list of numbers")
+            return tuple(int(part) for part in parts)
         if isinstance(value, int):
             return (value,)
         return value
@@ -58,6 +62,18 @@ class Settings(BaseSettings):
     def _blank_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @model_validator(mode="after")
+    def _shards_add_up(self) -> Settings:
+        """Shard ids mean nothing without the total; discord.py would fail later, less clearly."""
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ValueError(
+                    "SHARD_IDS needs SHARD_COUNT (the total number of shards) to be set too"
+                )
+            if any(shard >= self.shard_count for shard in self.shard_ids):
+                raise ValueError("SHARD_IDS must each be below SHARD_COUNT (they count from 0)")
+        return self
+
     @classmethod
     def load(cls) -> Settings:
         """Settings from the environment and `.env`; `SettingsProblem` names what is wrong."""
@@ -65,6 +81,8 @@ class Settings(BaseSettings):
             return cls()
         except (ValidationError, SettingsError) as error:
             raise SettingsProblem(_describe(error)) from None
+        except UnicodeDecodeError:
+            raise SettingsProblem(_not_utf8(Path(".env"))) from None
 
     def token_problem(self) -> str | None:
         """Why the token cannot be used, in words that never repeat the token itself."""
@@ -87,17 +105,31 @@ class SettingsProblem(Exception):
 
 def _describe(error: ValidationError | SettingsError) -> str:
     if isinstance(error, ValidationError):
-        return "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']).upper()}: {_reason(e['msg'])}"
-            for e in error.errors()
-        )
+        return "; ".join(_one(e["loc"], e["msg"], e.get("input")) for e in error.errors())
     field = re.search(r'field "(\w+)"', str(error))
     name = field.group(1).upper() if field else "a setting"
     return f"{name}: cannot be read (expected {_EXPECTED.get(name, 'a valid value')})"
 
 
-def _reason(message: str) -> str:
-    return message.removeprefix("Value error, ")
+def _one(loc: tuple[int | str, ...], message: str, value: object) -> str:
+    """`NAME: reason`, the reason scrubbed of the value in case a validator quoted it."""
+    reason = message.removeprefix("Value error, ")
+    if isinstance(value, str) and value.strip():
+        reason = reason.replace(value, "…")
+    return f"{str(loc[0]).upper()}: {reason}" if loc else reason
+
+
+def _not_utf8(path: Path) -> str:
+    """Where a `.env` stops being UTF-8 (a line number, never the bytes themselves)."""
+    try:
+        data = path.read_bytes()
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        return f"{path}: line {line} is not UTF-8 text; save the file as UTF-8"
+    except OSError:
+        pass
+    return f"{path} or the environment is not UTF-8 text; save it as UTF-8"
 
 
 _EXPECTED = {

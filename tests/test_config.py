@@ -15,6 +15,7 @@ SHAPED = "MTIzNDU2Nzg5MDEyMzQ1Njc4.AbCdEf.shaped-like-a-token-but-not-one"
 
 def test_id_lists_come_as_comma_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHARD_IDS", "0, 1,2")
+    monkeypatch.setenv("SHARD_COUNT", "4")
     monkeypatch.setenv("OWNER_IDS", "42")
     settings = Settings(_env_file=None)
     assert settings.shard_ids == (0, 1, 2)
@@ -88,3 +89,50 @@ def test_log_level_is_checked_and_normalised(
     monkeypatch.setenv("LOG_LEVEL", "VERBOSE")
     with pytest.raises(SettingsProblem, match="LOG_LEVEL: must be one of DEBUG, INFO"):
         Settings.load()
+
+
+@pytest.mark.parametrize(
+    "line", [f"SHARD_IDS={SHAPED}", f"OWNER_IDS=1,{SHAPED}", f"SHARD_IDS=[{SHAPED!r}]"]
+)
+def test_a_value_in_the_wrong_place_is_never_echoed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str
+) -> None:
+    (tmp_path / ".env").write_text(f"SHARD_COUNT=2\n{line}\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SettingsProblem) as caught:
+        Settings.load()
+    message = str(caught.value)
+    assert message.split(":")[0] == line.split("=")[0]
+    assert "expected a comma-separated list" in message or "integer" in message
+    assert SHAPED not in message
+    assert "MTIz" not in message
+    assert (tmp_path / ".env").read_text() == f"SHARD_COUNT=2\n{line}\n"
+
+
+def test_a_non_utf8_env_file_is_named_with_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = f"DISCORD_TOKEN={SHAPED}\nLORE_DIR=caf\xe9\n".encode("latin-1")
+    (tmp_path / ".env").write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SettingsProblem) as caught:
+        Settings.load()
+    assert str(caught.value) == ".env: line 2 is not UTF-8 text; save the file as UTF-8"
+    assert (tmp_path / ".env").read_bytes() == data
+
+
+@pytest.mark.parametrize(
+    ("env", "reason"),
+    [
+        ({"SHARD_IDS": "0,1"}, "SHARD_IDS needs SHARD_COUNT (the total number of shards)"),
+        ({"SHARD_IDS": "0,4", "SHARD_COUNT": "4"}, "SHARD_IDS must each be below SHARD_COUNT"),
+    ],
+)
+def test_shard_ids_need_a_shard_count_that_holds_them(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], reason: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsProblem) as caught:
+        Settings.load()
+    assert reason in str(caught.value)

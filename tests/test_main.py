@@ -62,3 +62,11 @@ def test_lore_check_reports_recursion_as_a_line_not_a_traceback(write_lore: Writ
         f"{folder / 'loop.yaml'}:1:10: an alias here refers to a value that contains it\n"
     )
     assert "Traceback" not in result.stderr
+
+
+def test_a_non_utf8_env_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"OWNER_IDS=1\nLORE_DIR=caf\xe9\n")
+    result = run_cli("lore", "check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "error: .env: line 2 is not UTF-8 text; save the file as UTF-8\n"
+    assert (tmp_path / ".env").read_bytes() == b"OWNER_IDS=1\nLORE_DIR=caf\xe9\n"
