@@ -21,6 +21,7 @@ Client options the tests pass (plain discord.py keywords, nothing patched):
     ``validate``             check every request body against Discord's OpenAPI description
                              and answer 400 "Invalid Form Body" like Discord when it breaks it;
                              the breaches are kept in ``invalid`` (tests assert it is empty).
+                             By default: when the description is found (see ``openapi.py``).
     ``record``               keep every request in ``requests`` (the benchmark turns it off so
                              memory stays flat over 10,000 interactions).
     ``lifetime``             seconds after which the server closes itself even if a test
@@ -73,7 +74,7 @@ from aiohttp import WSMsgType, web
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from tests.e2e.openapi import body_errors
+from tests.e2e.openapi import body_errors, validating
 
 log = logging.getLogger(__name__)
 
@@ -200,14 +201,14 @@ class FakeDiscord:
         *,
         token: str = TOKEN,
         heartbeat_interval: float = 41.25,
-        validate: bool = True,
+        validate: bool | None = None,
         record: bool = True,
         lifetime: float = 60.0,
         backlog: int = 2_000,
     ) -> None:
         self.token = token
         self.heartbeat_interval = heartbeat_interval
-        self.validate = validate
+        self.validate = validating() if validate is None else validate
         self.record = record
         self.lifetime = lifetime
         self.backlog_size = backlog

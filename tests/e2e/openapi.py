@@ -1,4 +1,9 @@
-"""Check request bodies against Discord's own OpenAPI description, read in place from ../shared.
+"""Check request bodies against Discord's own OpenAPI description, read in place.
+
+Where it is read from: `DISCORD_API_SPEC` (the `openapi.json`, or the folder holding it), else
+`../shared/discord-api-spec/` beside the clone. A clone with neither still runs the end-to-end
+tests, without body validation (`test_openapi.py` says so once, as one skipped module); CI sets
+`REQUIRE_DISCORD_API_SPEC=1` so that a missing description fails instead of passing quietly.
 
 Why the whole document is registered once as a JSON Schema 2020-12 resource: its operations
 point into `#/components/schemas/...`, so a body schema only resolves against the full document.
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +24,11 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = (
-    Path(__file__).resolve().parent.parent.parent.parent
-    / "shared"
-    / "discord-api-spec"
-    / "openapi.json"
-)
+from tests.conftest import SHARED
+
+SPEC_VARIABLE = "DISCORD_API_SPEC"
+REQUIRE_VARIABLE = "REQUIRE_DISCORD_API_SPEC"
+SPEC_FILE = "openapi.json"
 SPEC_URI = "urn:discord-api-spec:openapi.json"
 
 
@@ -31,9 +36,49 @@ class NoOperation(LookupError):
     """The stand-in served a route+method that Discord's description does not have."""
 
 
+class SpecMissing(FileNotFoundError):
+    """Bodies must be validated (`REQUIRE_DISCORD_API_SPEC`), but the description is nowhere."""
+
+
+def _places() -> list[Path]:
+    named = os.environ.get(SPEC_VARIABLE)
+    return [*([Path(named).expanduser()] if named else []), SHARED / "discord-api-spec"]
+
+
+def spec_path() -> Path | None:
+    """The first description found where we look, in order; None when there is none."""
+    for place in _places():
+        found = place / SPEC_FILE if place.is_dir() else place
+        if found.is_file():
+            return found
+    return None
+
+
+def spec_missing() -> str | None:
+    """Why bodies cannot be validated, in one sentence; None when the description is here."""
+    if spec_path() is not None:
+        return None
+    looked = " nor at ".join(str(place) for place in _places())
+    return (
+        f"Discord's OpenAPI description is not at {looked} (set {SPEC_VARIABLE} to its "
+        f"path): these checks are skipped and end-to-end request bodies are not validated"
+    )
+
+
+def validating() -> bool:
+    """Whether the stand-in can check bodies; raises `SpecMissing` when they must be checked."""
+    missing = spec_missing()
+    if missing and os.environ.get(REQUIRE_VARIABLE):
+        raise SpecMissing(f"{REQUIRE_VARIABLE} is set but {missing[0].lower()}{missing[1:]}")
+    return missing is None
+
+
 @functools.cache
 def _spec() -> dict[str, Any]:
-    with SPEC_PATH.open(encoding="utf-8") as handle:
+    path = spec_path()
+    if path is None:
+        raise SpecMissing(spec_missing())
+    with path.open(encoding="utf-8") as handle:
         spec: dict[str, Any] = json.load(handle)
     return spec
 

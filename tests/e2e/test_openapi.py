@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.openapi import NoOperation, body_errors
+from tests.e2e.openapi import NoOperation, body_errors, spec_missing, validating
+
+# The one line a clone without Discord's description shows (see openapi.py); under
+# REQUIRE_DISCORD_API_SPEC `validating()` raises instead, and the run stops here.
+if not validating():
+    pytest.skip(str(spec_missing()), allow_module_level=True)
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 JSON = "application/json"

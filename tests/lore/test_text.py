@@ -43,7 +43,9 @@ def test_wiki_debris_is_refused(debris: str) -> None:
 
 
 def test_the_seed_text_is_refused_as_it_stands() -> None:
-    seed = next((SHARED / "seed").glob("*.txt"))
+    seed = next((SHARED / "seed").glob("*.txt"), None)
+    if seed is None:
+        pytest.skip(f"the seed text is not beside this clone ({SHARED / 'seed'})")
     with pytest.raises(WikiDebrisError):
         clean_text(Path(seed).read_text(encoding="utf-8"))
 
