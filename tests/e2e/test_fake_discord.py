@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import discord
 import pytest
-from discord import app_commands
 
 from tests.e2e.bare_bot import BareBot
 from tests.e2e.fake_discord import OP_IDENTIFY, OP_RESUME, FakeDiscord, running
@@ -41,33 +38,6 @@ async def test_dropped_gateway_resumes_and_replays(fake_discord: FakeDiscord) ->
     assert fake_discord.gateway_ops.count(OP_RESUME) == 1
     assert fake_discord.gateway_ops.count(OP_IDENTIFY) == 1
     assert len(fake_discord.callbacks[interaction_id]) == 1
-
-
-async def test_a_body_discord_would_refuse_gets_400_and_is_reported(
-    fake_discord: FakeDiscord,
-) -> None:
-    bot = BareBot()
-    errors: asyncio.Queue[BaseException] = asyncio.Queue()
-
-    async def shout(interaction: discord.Interaction) -> None:
-        await interaction.response.send_message("!" * 2001)
-
-    async def note(_: discord.Interaction, error: app_commands.AppCommandError) -> None:
-        errors.put_nowait(error)
-
-    bot.tree.add_command(app_commands.Command(name="shout", description="Loud.", callback=shout))
-    bot.tree.error(note)
-    async with running(bot):
-        [interaction_id] = await fake_discord.interact(fake_discord.slash("shout"))
-        error = await asyncio.wait_for(errors.get(), 3)
-        [again] = await fake_discord.interact(fake_discord.slash("ping"))
-        assert (await fake_discord.callback(again)).body["data"]["content"] == "pong"
-    assert isinstance(error.__cause__, discord.HTTPException)
-    assert error.__cause__.status == 400
-    assert fake_discord.callbacks[interaction_id] == []  # refused, so never acknowledged
-    [problem] = fake_discord.invalid
-    assert problem.startswith(f"POST {CALLBACK}: data/content: ") and "is too long" in problem
-    fake_discord.invalid.clear()  # seen and asserted: the fixture checks nothing else broke
 
 
 async def test_a_closed_gateway_resumes_at_the_resume_url(fake_discord: FakeDiscord) -> None:

@@ -1,9 +1,16 @@
-"""The body check itself: Discord's published limits hold, with the one documented leniency."""
+"""The body check itself: Discord's published limits hold, with the one documented leniency,
+and the stand-in refuses a body that breaks them as Discord would."""
 
 from __future__ import annotations
 
-import pytest
+import asyncio
 
+import discord
+import pytest
+from discord import app_commands
+
+from tests.e2e.bare_bot import BareBot
+from tests.e2e.fake_discord import FakeDiscord, running
 from tests.e2e.openapi import NoOperation, body_errors, spec_missing, validating
 
 # The one line a clone without Discord's description shows (see openapi.py); under
@@ -44,3 +51,30 @@ def test_a_body_where_none_is_taken_is_reported() -> None:
     assert body_errors("/channels/{channel_id}/typing", "POST", JSON, {"x": 1}) == [
         f"POST /channels/{{channel_id}}/typing takes no {JSON} body, got one"
     ]
+
+
+async def test_a_body_discord_would_refuse_gets_400_and_is_reported(
+    fake_discord: FakeDiscord,
+) -> None:
+    bot = BareBot()
+    errors: asyncio.Queue[BaseException] = asyncio.Queue()
+
+    async def shout(interaction: discord.Interaction) -> None:
+        await interaction.response.send_message("!" * 2001)
+
+    async def note(_: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        errors.put_nowait(error)
+
+    bot.tree.add_command(app_commands.Command(name="shout", description="Loud.", callback=shout))
+    bot.tree.error(note)
+    async with running(bot):
+        [interaction_id] = await fake_discord.interact(fake_discord.slash("shout"))
+        error = await asyncio.wait_for(errors.get(), 3)
+        [again] = await fake_discord.interact(fake_discord.slash("ping"))
+        assert (await fake_discord.callback(again)).body["data"]["content"] == "pong"
+    assert isinstance(error.__cause__, discord.HTTPException)
+    assert error.__cause__.status == 400
+    assert fake_discord.callbacks[interaction_id] == []  # refused, so never acknowledged
+    [problem] = fake_discord.invalid
+    assert problem.startswith(f"POST {CALLBACK}: data/content: ") and "is too long" in problem
+    fake_discord.invalid.clear()  # seen and asserted: the fixture checks nothing else broke
