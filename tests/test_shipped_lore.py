@@ -41,13 +41,13 @@ def test_shipped_lore_has_no_problems() -> None:
 
 def test_every_film_character_has_an_actor(lore: Lorebook) -> None:
     characters = lore.of_type(Character)
-    missing = [c.id for c in characters if c.played_by is None and "tale" not in c.tags]
+    missing = [c.id for c in characters if not c.played_by and "tale" not in c.tags]
     assert missing == []
     karen = lore.get("karen")
-    assert isinstance(karen, Character) and karen.played_by is None
+    assert isinstance(karen, Character) and karen.played_by == ()
     for character in characters:
-        if character.played_by is not None:
-            assert isinstance(lore.get(character.played_by), Person), character.id
+        for person in character.people:
+            assert isinstance(lore.get(person), Person), character.id
 
 
 def test_principal_characters_and_aliases(lore: Lorebook) -> None:
@@ -67,7 +67,7 @@ def test_principal_characters_and_aliases(lore: Lorebook) -> None:
     for character_id, person_id in expected.items():
         character = lore.get(character_id)
         assert isinstance(character, Character), character_id
-        assert character.played_by == person_id
+        assert character.people == (person_id,)
     vicky = lore.get("vicky-page")
     assert isinstance(vicky, Character)
     assert {"Vicky", "Victoria Page", "Miss Page"} <= set(vicky.aliases)

@@ -26,6 +26,7 @@ REFERENCE_KINDS: dict[str, str] = {
     "person": "person",
     "speaker": "character",
     "characters": "character",
+    "work": "work",
 }
 
 
@@ -114,8 +115,8 @@ def check_collection(
     located: Iterable[LocatedEntry], known: Mapping[str, Entry] | None = None
 ) -> list[LoreProblem]:
     """Checks across files: unique ids, references that exist and point at the right kind,
-    and no two scenes sharing an `order`. `known` holds entries from outside these files
-    (the shipped lore, when checking a server's upload)."""
+    and no two steps of one work's sequence sharing an `order`. `known` holds entries from
+    outside these files (the server's view, when checking an upload or a form)."""
     problems: list[LoreProblem] = []
     items = list(located)
     by_id: dict[str, LocatedEntry] = {}
@@ -131,24 +132,51 @@ def check_collection(
         by_id[item.entry.id] = item
     kinds = {i: e.kind for i, e in (known or {}).items()}
     kinds.update({i: item.entry.kind for i, item in by_id.items()})
-    orders: dict[tuple[str, int], LocatedEntry] = {}
     for item in items:
         for path, ref in item.entry.references():
             field = str(path[0]) if path[0] != "credits" else "person"
+            name = _field_name(_written(item, path))
             if ref not in kinds:
-                problems.append(item.problem(f"{_field_name(path)}: unknown id {ref!r}", path))
+                problems.append(item.problem(f"{name}: unknown id {ref!r}", path))
             elif field in REFERENCE_KINDS and kinds[ref] != REFERENCE_KINDS[field]:
                 expected = REFERENCE_KINDS[field]
-                message = f"{_field_name(path)}: {ref!r} is a {kinds[ref]}, not a {expected}"
+                message = f"{name}: {ref!r} is a {kinds[ref]}, not a {expected}"
                 problems.append(item.problem(message, path))
+    return problems + _order_problems(items, known or {})
+
+
+def _written(item: LocatedEntry, path: Path_) -> Path_:
+    """As much of a field path as the file spells out: `played_by: moira-shearer` is read as
+    `played_by.0.person`, but a problem with it is named `played_by`, as it was written.
+    An entry that was not read from a file (a form) keeps the whole path."""
+    if not item.parsed.marks:
+        return path
+    for cut in range(len(path), 1, -1):
+        if (*item.base, *path[:cut]) in item.parsed.marks:
+            return path[:cut]
+    return path[:1]
+
+
+def _order_problems(items: list[LocatedEntry], known: Mapping[str, Entry]) -> list[LoreProblem]:
+    """No two steps of one work's story (or of one ballet) share an `order`: among `items`,
+    and between them and the `known` entries they join (except those they replace)."""
+    checked = {item.entry.id for item in items}
+    taken: dict[tuple[str, str, int], str] = {}
+    for entry in known.values():
+        if isinstance(entry, Scene | BalletScene) and entry.id not in checked:
+            taken.setdefault((entry.kind, entry.work, entry.order), entry.id)
+    problems: list[LoreProblem] = []
+    for item in items:
         entry = item.entry
-        if isinstance(entry, Scene | BalletScene):
-            slot = (entry.kind, entry.order)
-            if slot in orders and orders[slot] is not item:
-                other = orders[slot].entry.id
-                message = f"order {entry.order} is already used by {entry.kind} {other!r}"
-                problems.append(item.problem(message, ("order",)))
-            orders.setdefault(slot, item)
+        if not isinstance(entry, Scene | BalletScene):
+            continue
+        other = taken.setdefault((entry.kind, entry.work, entry.order), entry.id)
+        if other != entry.id:
+            message = (
+                f"order {entry.order} is already used by {entry.kind} {other!r}"
+                f" of the work {entry.work!r}"
+            )
+            problems.append(item.problem(message, ("order",)))
     return problems
 
 

@@ -31,17 +31,32 @@ E = TypeVar("E")
 class Lorebook:
     """Entries by id and by kind, in file order (scenes in story order), plus search."""
 
-    __slots__ = ("__weakref__", "_by_id", "_by_kind", "_entries", "_index", "_played_by")
+    __slots__ = (
+        "__weakref__",
+        "_by_id",
+        "_by_kind",
+        "_entries",
+        "_index",
+        "_played_by",
+        "_sequences",
+    )
 
     def __init__(self, entries: Iterable[Entry]) -> None:
         with collector_paused():
             self._build(entries)
 
     def _build(self, entries: Iterable[Entry]) -> None:
-        ordered = sorted(
-            entries,
-            key=lambda e: e.order if isinstance(e, Scene | BalletScene) else 0,
-        )
+        given = list(entries)
+        steps = [e for e in given if isinstance(e, Scene | BalletScene)]
+        works = {work: rank for rank, work in enumerate(dict.fromkeys(e.work for e in steps))}
+
+        def place(entry: Entry) -> tuple[int, int]:
+            """Other entries keep their places; steps follow, work by work, each in order."""
+            if isinstance(entry, Scene | BalletScene):
+                return works[entry.work], entry.order
+            return -1, 0
+
+        ordered = sorted(given, key=place)
         self._entries = tuple(ordered)
         self._by_id: Mapping[str, Entry] = MappingProxyType({e.id: e for e in self._entries})
         by_kind: dict[str, list[Entry]] = {}
@@ -49,10 +64,15 @@ class Lorebook:
             by_kind.setdefault(entry.kind, []).append(entry)
         self._by_kind = MappingProxyType({k: tuple(v) for k, v in by_kind.items()})
         played: dict[str, list[Character]] = {}
+        sequences: dict[tuple[str, str], list[Scene | BalletScene]] = {}
         for entry in self._entries:
-            if isinstance(entry, Character) and entry.played_by:
-                played.setdefault(entry.played_by, []).append(entry)
+            if isinstance(entry, Character):
+                for person in dict.fromkeys(entry.people):
+                    played.setdefault(person, []).append(entry)
+            elif isinstance(entry, Scene | BalletScene):
+                sequences.setdefault((entry.kind, entry.work), []).append(entry)
         self._played_by = MappingProxyType({k: tuple(v) for k, v in played.items()})
+        self._sequences = MappingProxyType({k: tuple(v) for k, v in sequences.items()})
         self._index = SearchIndex(self._entries)
 
     def __len__(self) -> int:
@@ -69,7 +89,7 @@ class Lorebook:
         return self._by_id.get(entry_id)
 
     def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
-        """Entries of one kind; scenes and ballet scenes come in their `order`."""
+        """Entries of one kind; scenes and ballet scenes come work by work, each in its `order`."""
         return self._by_kind.get(kind, ())
 
     def of_type(self, cls: type[E]) -> tuple[E, ...]:
@@ -80,8 +100,18 @@ class Lorebook:
         return tuple(e for e in pool if isinstance(e, cls))
 
     def played_by(self, person_id: str) -> tuple[Character, ...]:
-        """The characters a person played: the reverse of `Character.played_by`."""
+        """The characters a person played, however they are credited (acting, singing,
+        dancing): the reverse of `Character.played_by`."""
         return self._played_by.get(person_id, ())
+
+    def sequence_works(self, kind: Kind) -> tuple[str, ...]:
+        """The ids of the works that have scenes of `kind` (`scene`, `ballet_scene`), in the
+        order the lore gives them (the shipped film first)."""
+        return tuple(work for k, work in self._sequences if k == kind)
+
+    def sequence(self, kind: Kind, work: str) -> tuple[Scene | BalletScene, ...]:
+        """One work's story (or ballet) in its `order`."""
+        return self._sequences.get((kind, work), ())
 
     def persona(self, purpose: PersonaPurpose) -> tuple[str, ...]:
         """Every voice line for one purpose, across all persona entries."""

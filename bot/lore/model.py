@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    field_serializer,
+    model_validator,
+)
 
 from bot.lore.text import clean_text
 
@@ -43,6 +52,12 @@ Kind = Literal[
     "persona",
 ]
 KINDS: tuple[Kind, ...] = Kind.__args__  # type: ignore[attr-defined]
+
+FILM_ID = "the-red-shoes-film"
+"""The shipped film: the work an entry belongs to when it names none, so that lore written
+before `work:` existed still means what it meant."""
+BALLET_ID = "ballet-of-the-red-shoes"
+"""The ballet danced inside the film: where a ballet scene belongs when it names no work."""
 
 
 class _Strict(BaseModel):
@@ -112,22 +127,86 @@ class Work(EntryBase):
         return refs
 
 
-class Character(EntryBase):
-    """A character of the film (or of the ballet within it), with who played them."""
+class InWork(EntryBase):
+    """An entry that belongs to one work: a film's scene, character, line or fact.
 
-    kind: Literal["character"]
-    played_by: EntryId | None = None
-    role_in_story: ShortText | None = None
+    Left out, `work` is the kind's default (the shipped film; the ballet for ballet scenes), and
+    is not checked as a reference, so small lore folders without the film still load."""
+
+    work: EntryId = Field(
+        default=FILM_ID,
+        description=f"The work this belongs to (a work id); {FILM_ID} when left out.",
+    )
 
     def references(self) -> list[tuple[tuple[str | int, ...], str]]:
         refs = super().references()
-        if self.played_by:
-            refs.append((("played_by",), self.played_by))
+        if "work" in self.model_fields_set:
+            refs.append((("work",), self.work))
+        return refs
+
+
+class Performer(_Strict):
+    """One person behind a character, and how when it is not simply acting the part."""
+
+    person: EntryId
+    note: ShortText | None = Field(
+        default=None, description='How they played it: "singing voice", "dance double"…'
+    )
+
+    def credit(self, name: str) -> str:
+        """The person's name as a credit line shows it: `Dorothy Bond (singing voice)`."""
+        return f"{name} ({self.note})" if self.note else name
+
+
+def _performers(value: Any) -> Any:
+    """`played_by` as written: one id, or a list of ids and `{person, note}` mappings."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return ({"person": value},)
+    if isinstance(value, list | tuple):
+        return tuple({"person": v} if isinstance(v, str) else v for v in value)
+    return value
+
+
+Performers = Annotated[
+    tuple[Performer, ...],
+    BeforeValidator(_performers, json_schema_input_type=EntryId | list[EntryId | Performer] | None),
+]
+
+
+class Character(InWork):
+    """A character of a work, with who played them: one person, or several (an actor and the
+    singer who dubbed them, a dance double), each with an optional credit note."""
+
+    kind: Literal["character"]
+    played_by: Performers = Field(
+        default=(),
+        description="Who played them: a person id, or a list of ids and {person, note}.",
+    )
+    role_in_story: ShortText | None = None
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The ids of everyone who played this character, in credit order."""
+        return tuple(p.person for p in self.played_by)
+
+    @field_serializer("played_by")
+    def _compact(self, performers: tuple[Performer, ...]) -> Any:
+        """Written back as compactly as it may be read: one plain id when that says it all."""
+        if len(performers) == 1 and performers[0].note is None:
+            return performers[0].person
+        return [p.person if p.note is None else p.model_dump(exclude_none=True) for p in performers]
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        refs = super().references()
+        refs += [(("played_by", i, "person"), p.person) for i, p in enumerate(self.played_by)]
         return refs
 
 
 class Person(EntryBase):
-    """Cast and crew. The characters a person played are found through `Character.played_by`."""
+    """Cast and crew. The characters a person played are found through `Character.played_by`
+    (`Lorebook.played_by` is the reverse index)."""
 
     kind: Literal["person"]
     roles: tuple[ShortText, ...] = Field(min_length=1)
@@ -135,7 +214,10 @@ class Person(EntryBase):
     died: Annotated[int, Field(ge=1800, le=2100)] | None = None
 
 
-class _Ordered(EntryBase):
+class _Ordered(InWork):
+    """A step of a work's sequence. `order` is the step's place within its own work only, so
+    scene 3 of one film and scene 3 of another are both valid."""
+
     order: Annotated[int, Field(ge=1, le=1000)]
     characters: tuple[EntryId, ...] = ()
 
@@ -146,18 +228,23 @@ class _Ordered(EntryBase):
 
 
 class Scene(_Ordered):
-    """One step of the film's story; `order` runs from the opening to the ending."""
+    """One step of a film's story; `order` runs from the opening to the ending."""
 
     kind: Literal["scene"]
 
 
 class BalletScene(_Ordered):
-    """One step of the Ballet of the Red Shoes, in the order it is danced."""
+    """One step of a ballet, in the order it is danced; the Ballet of the Red Shoes unless
+    `work` names another."""
 
     kind: Literal["ballet_scene"]
+    work: EntryId = Field(
+        default=BALLET_ID,
+        description=f"The work this belongs to (a work id); {BALLET_ID} when left out.",
+    )
 
 
-class Quote(EntryBase):
+class Quote(InWork):
     """A line of film dialogue, quoted exactly, with its speaker (a character id)."""
 
     kind: Literal["quote"]
@@ -175,7 +262,7 @@ class DialogueLine(_Strict):
     pause: Annotated[float, Field(ge=0, le=10, description="Seconds before this line.")] = 1.5
 
 
-class Dialogue(EntryBase):
+class Dialogue(InWork):
     """An exchange replayed line by line, such as the audition's "Why do you want to dance?"."""
 
     kind: Literal["dialogue"]
@@ -188,7 +275,7 @@ class Dialogue(EntryBase):
         return refs
 
 
-class Trivia(EntryBase):
+class Trivia(InWork):
     """A fact (the summary), optionally with a quiz question and its choices."""
 
     kind: Literal["trivia"]

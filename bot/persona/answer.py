@@ -260,8 +260,9 @@ class _Route:
         return work_of_form(self.book, "film")
 
     def person_of(self, entry: Entry | None) -> Person | None:
+        """The person an entry means: itself, or the first credited performer of a character."""
         if isinstance(entry, Character) and entry.played_by:
-            entry = self.book.get(entry.played_by)
+            entry = self.book.get(entry.played_by[0].person)
         return entry if isinstance(entry, Person) else None
 
     # ---- routes ------------------------------------------------------------------------------
@@ -342,10 +343,11 @@ class _Route:
         if isinstance(entry, Character) and others:
             return self._staged(self._counterpart(entry, others), others)
         if isinstance(entry, Character):
-            actor = self.person_of(entry)
-            if actor is None:
+            actors = [p for p in map(self.book.get, entry.people) if isinstance(p, Person)]
+            if not actors:
                 return None
-            return Found(compose.played_by(entry, actor), (entry, actor), 0.9 * self.sure)
+            text = compose.played_by(entry, self.book)
+            return Found(text, (entry, *actors), 0.9 * self.sure)
         if isinstance(entry, Person):
             parts = self.book.played_by(entry.id)
             if not parts:
@@ -354,7 +356,11 @@ class _Route:
         work = self.subject(("work",))
         if isinstance(work, Work) and work.form == "film":
             characters = self.book.of_kind("character")
-            cast = [c for c in characters if isinstance(c, Character) and c.played_by][:8]
+            cast = [
+                c
+                for c in characters
+                if isinstance(c, Character) and c.played_by and c.work == work.id
+            ][:8]
             people = [self.person_of(c) for c in cast]
             pairs = [(c, p) for c, p in zip(cast, people, strict=True) if p]
             return Found(compose.cast(work, pairs), (work,), 0.7)
@@ -375,7 +381,7 @@ class _Route:
                     work, character, [compose.credit_name(c, self.book) for c in cast]
                 )
                 return Found(text, (work,), 0.85 * self.sure)
-        if character.played_by is None and _belongs(self.book, character, works):
+        if not character.played_by and _belongs(self.book, character, works):
             return Found(compose.about(character, self.book), (character,), 0.6 * self.sure)
         return None
 

@@ -69,8 +69,20 @@ def spoken(line: str, speaker: Entry | None) -> str:
     return f"**{who}:** “{line}”"
 
 
-def played_by(character: Character, actor: Person) -> str:
-    return f"**{actor.name}** played **{character.name}**."
+def performers(character: Character, book: Lorebook) -> str:
+    """Everyone credited with a character, each with their credit note: `**Moira Shearer** and
+    **Dorothy Bond** (singing voice)`."""
+    names = [p.credit(f"**{_name(book, p.person)}**") for p in character.played_by]
+    return _join(names)
+
+
+def _name(book: Lorebook, entry_id: str) -> str:
+    entry = book.get(entry_id)
+    return entry.name if entry else entry_id
+
+
+def played_by(character: Character, book: Lorebook) -> str:
+    return f"{performers(character, book)} played **{character.name}**."
 
 
 def played(actor: Person, parts: Sequence[Character]) -> str:
@@ -178,8 +190,8 @@ def about(entry: Entry, book: Lorebook) -> str:
     """Who or what an entry is, in a few sentences."""
     if isinstance(entry, Character):
         role = f" — {entry.role_in_story}." if entry.role_in_story else "."
-        actor = book.get(entry.played_by) if entry.played_by else None
-        played = f" Played by **{actor.name}**." if actor else ""
+        cast = performers(entry, book)
+        played = f" Played by {cast}." if cast else ""
         return f"**{entry.name}**{role} {entry.summary}{played}"
     if isinstance(entry, Person):
         dates = f" ({entry.born}–{entry.died or ''})" if entry.born else ""

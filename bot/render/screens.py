@@ -178,8 +178,12 @@ def _work_fields(book: Lorebook, work: Work) -> list[Field]:
         by_role.setdefault(credit.role, []).append(name)
     out += _fields("Made by", (f"**{role}**: {', '.join(n)}" for role, n in by_role.items()))
     if work.form == "film":
-        cast = (c for c in book.of_kind("character") if isinstance(c, Character) and c.played_by)
-        stars = [f"{_name(book, c.played_by or '')} as {c.name}" for c in islice(cast, STARS)]
+        cast = (
+            c
+            for c in book.of_kind("character")
+            if isinstance(c, Character) and c.played_by and c.work == work.id
+        )
+        stars = [f"{_performers(book, c)} as {c.name}" for c in islice(cast, STARS)]
         out += _fields("Starring", stars)
     awards = [
         f"{'🏆 Won' if a.result == 'won' else 'Nominated'}: {a.award} {a.year}, {a.category}"
@@ -189,6 +193,12 @@ def _work_fields(book: Lorebook, work: Work) -> list[Field]:
     return out
 
 
+def _performers(book: Lorebook, character: Character) -> str:
+    """Everyone credited with a character: `Moira Shearer and Dorothy Bond (singing voice)`."""
+    names = [p.credit(_name(book, p.person)) for p in character.played_by]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def _kind_fields(book: Lorebook, entry: Entry) -> list[Field]:
     """The structured facts of an entry, as embed fields."""
     if isinstance(entry, Work):
@@ -196,7 +206,8 @@ def _kind_fields(book: Lorebook, entry: Entry) -> list[Field]:
     if isinstance(entry, Character):
         out = []
         if entry.played_by:
-            out.append(Field("Played by", _name(book, entry.played_by), True))
+            credits = (p.credit(_name(book, p.person)) for p in entry.played_by)
+            out += _fields("Played by", credits, True)
         if entry.role_in_story:
             out.append(Field("In the story", entry.role_in_story, True))
         return out
@@ -234,8 +245,8 @@ def _main_text(book: Lorebook, entry: Entry) -> str:
 def links_of(book: Lorebook, entry: Entry) -> tuple[Entry, ...]:
     """Entries one click away: who played whom first, then the entry's own `related` list."""
     ids: list[str] = []
-    if isinstance(entry, Character) and entry.played_by:
-        ids.append(entry.played_by)
+    if isinstance(entry, Character):
+        ids += entry.people
     if isinstance(entry, Person):
         ids += [c.id for c in book.played_by(entry.id)]
     if isinstance(entry, Quote):

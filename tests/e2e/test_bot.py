@@ -355,8 +355,8 @@ async def test_a_mention_is_answered_by_the_persona_and_plain_chatter_is_not(
     fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
 ) -> None:
     lermontov = lorebook.find("lermontov", ["character"])
-    assert isinstance(lermontov, Character) and lermontov.played_by is not None
-    actor = lorebook.get(lermontov.played_by)
+    assert isinstance(lermontov, Character) and lermontov.played_by
+    actor = lorebook.get(lermontov.people[0])
     assert actor is not None
     # Without the Message Content intent the bot sees this one's text blanked, and stays quiet.
     await fake_discord.send_message("who played Lermontov?")

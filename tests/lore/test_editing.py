@@ -10,11 +10,11 @@ import pytest
 from bot.lore.editing import EditRefused, LoreEditor
 from bot.lore.errors import LoreError
 from bot.lore.library import LoreLibrary
-from bot.lore.loader import load_lore
+from bot.lore.loader import load_lore, parse_lore_file
 from bot.lore.store.base import StaleEditError
 from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
 from tests.conftest import WriteLore
-from tests.lore.test_loader import CHARACTER, PERSON
+from tests.lore.test_loader import CHARACTER, PERSON, WORKS, _scene
 from tests.lore.test_store import ALICE, BOB, GUILD, OTHER, snapshot, trivia
 
 NEW_TRIVIA = """\
@@ -167,3 +167,28 @@ async def test_export_round_trips_through_import(editor: LoreEditor) -> None:
     everything, _ = await editor.export(GUILD, everything=True)
     plan = await editor.plan_import(GUILD, "all.yaml", everything.encode())
     assert plan.empty and set(plan.unchanged) == {"t-one", "moira-shearer"}
+
+
+async def test_an_import_and_a_form_are_held_to_the_shipped_scene_orders_of_their_work(
+    write_lore: WriteLore, db_path: Path
+) -> None:
+    shipped = load_lore(write_lore("a.yaml", "entries:\n" + WORKS + _scene("a-one", 1, "film-a")))
+    store = await SqliteGuildStore.open(db_path)
+    editor = LoreEditor(store, LoreLibrary(shipped, store))
+    try:
+        before = snapshot(db_path)
+        clash = "entries:\n" + _scene("a-again", 1, "film-a")
+        with pytest.raises(LoreError) as error:
+            await editor.plan_import(GUILD, "up.yaml", clash.encode())
+        assert str(error.value) == (
+            "up.yaml:6:12: order 1 is already used by scene 'a-one' of the work 'film-a'"
+        )
+        form = parse_lore_file("form", clash.encode())[0][0].entry
+        with pytest.raises(LoreError, match="order 1 is already used by scene 'a-one'"):
+            await editor.add(GUILD, form, by=ALICE)
+        assert snapshot(db_path) == before
+        other_work = "entries:\n" + _scene("b-one", 1, "film-b") + _scene("a-one", 2, "film-a")
+        plan = await editor.plan_import(GUILD, "up.yaml", other_work.encode())
+        assert (plan.added, plan.replaced) == (("b-one",), ("a-one",))
+    finally:
+        await store.close()

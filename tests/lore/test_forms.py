@@ -34,7 +34,7 @@ def test_a_new_character_from_a_form() -> None:
     }
     entry = entry_from_form("character", values, "julian-craster")
     assert isinstance(entry, Character)
-    assert entry.played_by == "marius-goring"
+    assert entry.people == ("marius-goring",)
 
 
 def test_a_field_over_its_limit_is_named() -> None:

@@ -41,7 +41,7 @@ def test_valid_lore_loads_into_a_lorebook(write_lore: WriteLore) -> None:
     book = load_lore(folder)
     vicky = book.get("vicky-page")
     assert isinstance(vicky, Character)
-    assert vicky.played_by == "moira-shearer"
+    assert vicky.people == ("moira-shearer",)
     assert [c.id for c in book.played_by("moira-shearer")] == ["vicky-page"]
 
 
@@ -209,3 +209,88 @@ def test_recursion_is_a_located_problem_not_a_crash(write_lore: WriteLore, hosti
     assert "refers to a value that contains it" in problem or "levels deep" in problem
     with pytest.raises(LoreError):
         load_lore(folder)
+
+
+SINGER = """\
+  - id: dorothy-bond
+    kind: person
+    name: Dorothy Bond
+    summary: Soprano who sang Olympia's part.
+    roles: [singer]
+    sources:
+      - title: Film credits
+"""
+WORKS = """\
+  - id: film-a
+    kind: work
+    form: film
+    year: 1948
+    name: Film A
+    summary: One film.
+    sources: [{title: Film credits}]
+  - id: film-b
+    kind: work
+    form: film
+    year: 1951
+    name: Film B
+    summary: Another film.
+    sources: [{title: Film credits}]
+"""
+
+
+def _scene(scene_id: str, order: int, work: str | None) -> str:
+    line = f"    work: {work}\n" if work else ""
+    return (
+        f"  - id: {scene_id}\n    kind: scene\n    name: {scene_id}\n    summary: A scene.\n"
+        f"    order: {order}\n{line}    sources: [{{title: The film}}]\n"
+    )
+
+
+def test_played_by_takes_several_people_each_with_an_optional_credit_note(
+    write_lore: WriteLore,
+) -> None:
+    several = CHARACTER.replace(
+        "    played_by: moira-shearer\n",
+        "    played_by:\n      - moira-shearer\n"
+        "      - {person: dorothy-bond, note: singing voice}\n",
+    )
+    book = load_lore(write_lore("a.yaml", HEADER + PERSON + SINGER + several))
+    vicky = book.get("vicky-page")
+    assert isinstance(vicky, Character)
+    assert vicky.people == ("moira-shearer", "dorothy-bond")
+    assert [p.note for p in vicky.played_by] == [None, "singing voice"]
+    assert [c.id for c in book.played_by("dorothy-bond")] == ["vicky-page"]
+    assert [c.id for c in book.played_by("moira-shearer")] == ["vicky-page"]
+
+
+def test_each_performer_is_checked_where_it_is_written(write_lore: WriteLore) -> None:
+    several = CHARACTER.replace(
+        "    played_by: moira-shearer\n",
+        "    played_by:\n      - moira-shearer\n"
+        "      - {person: nobody-here, note: dance double}\n",
+    )
+    folder = write_lore("a.yaml", HEADER + PERSON + several)
+    assert messages(folder) == ["a.yaml:16:18: played_by.1.person: unknown id 'nobody-here'"]
+
+
+def test_scene_orders_are_per_work(write_lore: WriteLore) -> None:
+    scenes = _scene("a-one", 1, None) + _scene("b-one", 1, "film-b") + _scene("b-two", 2, "film-b")
+    book = load_lore(write_lore("a.yaml", HEADER + WORKS + scenes))
+    assert book.sequence_works("scene") == ("the-red-shoes-film", "film-b")
+    assert [s.id for s in book.sequence("scene", "film-b")] == ["b-one", "b-two"]
+    assert [s.id for s in book.of_kind("scene")] == ["a-one", "b-one", "b-two"]
+
+
+def test_a_taken_order_within_one_work_is_refused(write_lore: WriteLore) -> None:
+    scenes = _scene("b-one", 1, "film-b") + _scene("b-again", 1, "film-b")
+    folder = write_lore("a.yaml", HEADER + WORKS + scenes)
+    assert messages(folder) == [
+        "a.yaml:28:12: order 1 is already used by scene 'b-one' of the work 'film-b'"
+    ]
+
+
+def test_a_scene_names_a_work_not_another_kind(write_lore: WriteLore) -> None:
+    folder = write_lore("a.yaml", HEADER + PERSON + _scene("a-one", 1, "moira-shearer"))
+    assert messages(folder) == [
+        "a.yaml:15:11: work: 'moira-shearer' is a person, not a work",
+    ]
