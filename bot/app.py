@@ -107,7 +107,12 @@ class RedShoesBot(commands.Bot):
         nothing here talks to Discord."""
         self.guild_store = await SqliteGuildStore.open(self.settings.data_dir / DB_NAME)
         shipped = self._preloaded or load_lore(self.settings.lore_dir)
-        self.library = LoreLibrary(shipped, self.guild_store)
+        self.library = LoreLibrary(
+            shipped,
+            self.guild_store,
+            max_views=self.settings.view_cache_size,
+            max_view_bytes=self.settings.view_cache_mb * 1024 * 1024,
+        )
         log.info("lore loaded: %d entries from %s", len(shipped), self.settings.lore_dir)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
@@ -180,6 +185,10 @@ class RedShoesBot(commands.Bot):
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions and DMs belong to the chat cog's listener."""
+
+    async def on_guild_remove(self, guild: discord.Guild, /) -> None:
+        """The bot left (or was removed from) a server: its cached view is never read again."""
+        self.library.forget(guild.id)
 
 
 def _name_of(interaction: discord.Interaction[Any]) -> str:

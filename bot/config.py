@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     log_level: str = "INFO"
     log_channel_id: int | None = None
+    view_cache_size: int = Field(default=1000, ge=1)
+    view_cache_mb: int = Field(default=256, ge=1)
 
     @field_validator("shard_ids", "owner_ids", mode="before")
     @classmethod

@@ -145,3 +145,10 @@ def test_run_bot_reports_a_refused_token_without_echoing_it(tmp_path, monkeypatc
     assert run_bot(_settings(tmp_path, discord_token=token)) == 1
     assert "Discord refused the token" in caplog.text
     assert token not in caplog.text
+
+
+async def test_the_view_cache_bounds_come_from_the_settings(tmp_path, lorebook):
+    settings = _settings(tmp_path, view_cache_size=50, view_cache_mb=8)
+    async with Harness.running(create_bot(settings, lorebook)) as running:
+        assert running.bot.library.views.max_views == 50
+        assert running.bot.library.views.max_bytes == 8 * 1024 * 1024

@@ -136,3 +136,9 @@ def test_shard_ids_need_a_shard_count_that_holds_them(
     with pytest.raises(SettingsProblem) as caught:
         Settings.load()
     assert reason in str(caught.value)
+
+
+def test_a_view_cache_bound_below_one_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIEW_CACHE_SIZE", "0")
+    with pytest.raises(SettingsProblem, match="VIEW_CACHE_SIZE"):
+        Settings.load()

@@ -1,19 +1,33 @@
 """Which lore a command sees: the shipped book, or the shipped book merged with a server's overlay.
 
-Commands ask `await library.book_for(guild_id)` and get an immutable `Lorebook`. Merged books are
-cached per server and rebuilt only when that server's overlay revision changes, so a look-up in
-a server with a large overlay costs what a look-up without one costs. Replacing the shipped book
-(hot reload) is one reference swap; cached merged books are dropped with it.
+Commands ask `await library.book_for(guild_id)` and get an immutable `Lorebook`. Merged views
+are kept in a bounded cache (least recently used first out, by count and by estimated memory),
+so a bot in many servers holds views only for the servers that are being used, and forgets a
+server it leaves. Each view is stored with the overlay revision it was built from and the
+invalidation generation it started at: a build that began before a change (an edit, a revert)
+is never stored over what the change produced. Builds take a lock per server, so concurrent
+first look-ups in one server build once while other servers never wait. Replacing the shipped
+book (hot reload) is one reference swap; cached views are dropped with it.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry
+
+DEFAULT_MAX_VIEWS = 1000
+DEFAULT_MAX_VIEW_BYTES = 256 * 1024 * 1024
+VIEW_BASE_BYTES = 64 * 1024
+"""What a view costs before its entries: the book, its index tables and an in-memory database."""
+ENTRY_BYTES = 3 * 1024
+"""What one entry a view indexes itself costs, measured on synthetic lore (`bench.servers`)."""
 
 
 @dataclass(frozen=True)
@@ -45,14 +59,92 @@ def merge(shipped: Lorebook, overlay: Overlay) -> Lorebook:
     return Lorebook([*kept, *added])
 
 
+def footprint(shipped: Lorebook, view: Lorebook) -> int:
+    """Estimated bytes a cached view holds beyond the shipped book it shares."""
+    own = len(view) if view is not shipped else 0
+    return VIEW_BASE_BYTES + ENTRY_BYTES * own
+
+
+@dataclass(frozen=True)
+class CachedView:
+    """A server's view, the overlay revision it shows, and its estimated size."""
+
+    revision: int
+    book: Lorebook
+    size: int
+
+
+class ViewCache:
+    """Least recently used views out first, once there are more than `max_views` of them or
+    they add up to more than `max_bytes`; the view just stored always stays."""
+
+    def __init__(self, max_views: int, max_bytes: int) -> None:
+        if max_views < 1 or max_bytes < 1:
+            raise ValueError("a view cache holds at least one view")
+        self.max_views = max_views
+        self.max_bytes = max_bytes
+        self._views: OrderedDict[int, CachedView] = OrderedDict()
+        self._bytes = 0
+
+    def __len__(self) -> int:
+        return len(self._views)
+
+    def __contains__(self, guild_id: object) -> bool:
+        return guild_id in self._views
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def get(self, guild_id: int) -> CachedView | None:
+        cached = self._views.get(guild_id)
+        if cached is not None:
+            self._views.move_to_end(guild_id)
+        return cached
+
+    def put(self, guild_id: int, view: CachedView) -> None:
+        self.pop(guild_id)
+        self._views[guild_id] = view
+        self._bytes += view.size
+        while len(self._views) > 1 and (
+            len(self._views) > self.max_views or self._bytes > self.max_bytes
+        ):
+            _, evicted = self._views.popitem(last=False)
+            self._bytes -= evicted.size
+
+    def pop(self, guild_id: int) -> CachedView | None:
+        cached = self._views.pop(guild_id, None)
+        if cached is not None:
+            self._bytes -= cached.size
+        return cached
+
+    def clear(self) -> None:
+        self._views.clear()
+        self._bytes = 0
+
+
+@dataclass
+class _GuildLock:
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+
+
 class LoreLibrary:
     """The current shipped book and each server's merged view of it."""
 
-    def __init__(self, shipped: Lorebook, overlays: OverlaySource | None = None) -> None:
+    def __init__(
+        self,
+        shipped: Lorebook,
+        overlays: OverlaySource | None = None,
+        *,
+        max_views: int = DEFAULT_MAX_VIEWS,
+        max_view_bytes: int = DEFAULT_MAX_VIEW_BYTES,
+    ) -> None:
         self._shipped = shipped
         self._overlays = overlays
-        self._merged: dict[int, tuple[int, Lorebook]] = {}
-        self._lock = asyncio.Lock()
+        self.views = ViewCache(max_views, max_view_bytes)
+        self._generations: dict[int, int] = {}
+        self._locks: dict[int, _GuildLock] = {}
 
     @property
     def shipped(self) -> Lorebook:
@@ -61,24 +153,57 @@ class LoreLibrary:
     def replace_shipped(self, book: Lorebook) -> None:
         """Swap in a new shipped book (a reload); every server's view follows it."""
         self._shipped = book
-        self._merged = {}
+        self.views.clear()
 
     def invalidate(self, guild_id: int) -> None:
-        """Forget a server's merged view after its overlay changed."""
-        self._merged.pop(guild_id, None)
+        """Forget a server's view after its overlay changed; a build already under way for it
+        will not be stored, since it may have read the overlay before the change."""
+        self._generations[guild_id] = self._generations.get(guild_id, 0) + 1
+        self.views.pop(guild_id)
+
+    def forget(self, guild_id: int) -> None:
+        """Drop everything held for a server the bot has left."""
+        self.views.pop(guild_id)
+        self._generations.pop(guild_id, None)
+
+    @asynccontextmanager
+    async def _building(self, guild_id: int) -> AsyncIterator[None]:
+        """One build at a time per server; the lock goes when nobody holds or awaits it."""
+        held = self._locks.setdefault(guild_id, _GuildLock())
+        held.users += 1
+        try:
+            async with held.lock:
+                yield
+        finally:
+            held.users -= 1
+            if not held.users:
+                del self._locks[guild_id]
 
     async def book_for(self, guild_id: int | None) -> Lorebook:
         """The book a command in this server (None: a DM) should read."""
         if guild_id is None or self._overlays is None:
             return self._shipped
-        cached = self._merged.get(guild_id)
+        cached = self.views.get(guild_id)
         if cached is not None:
-            return cached[1]
-        async with self._lock:
-            shipped = self._shipped
-            overlay = await self._overlays.overlay(guild_id)
-            # Indexing a large merged book takes a while; keep the event loop answering others.
-            book = await asyncio.to_thread(merge, shipped, overlay)
-            if shipped is self._shipped:
-                self._merged[guild_id] = (overlay.revision, book)
-            return book
+            return cached.book
+        async with self._building(guild_id):
+            cached = self.views.get(guild_id)  # built while this one waited for the lock
+            if cached is not None:
+                return cached.book
+            return await self._build(guild_id, self._overlays)
+
+    async def _build(self, guild_id: int, overlays: OverlaySource) -> Lorebook:
+        shipped = self._shipped
+        generation = self._generations.get(guild_id, 0)
+        overlay = await overlays.overlay(guild_id)
+        # Indexing a large merged book takes a while; keep the event loop answering others.
+        book = await asyncio.to_thread(merge, shipped, overlay)
+        current = self.views.get(guild_id)
+        if (
+            shipped is self._shipped
+            and generation == self._generations.get(guild_id, 0)
+            and (current is None or current.revision <= overlay.revision)
+        ):
+            size = footprint(shipped, book)
+            self.views.put(guild_id, CachedView(overlay.revision, book, size))
+        return book

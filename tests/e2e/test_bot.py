@@ -368,3 +368,17 @@ async def test_a_mention_is_answered_by_the_persona_and_plain_chatter_is_not(
     assert not reply.body["allowed_mentions"].get("replied_user")
     assert reply.params["channel_id"] == str(CHANNEL_ID)
     assert len(fake_discord.requests_to(MESSAGES)) == 1
+
+
+async def test_leaving_a_server_drops_its_cached_view(
+    fake_discord: FakeDiscord, bot: RedShoesBot
+) -> None:
+    await ask(fake_discord, fake_discord.slash("character", name="vicky"))
+    assert GUILD_ID in bot.library.views
+    await fake_discord.dispatch_many([("GUILD_DELETE", {"id": str(GUILD_ID)})])
+    for _ in range(100):
+        if GUILD_ID not in bot.library.views:
+            break
+        await asyncio.sleep(0.01)
+    assert GUILD_ID not in bot.library.views
+    assert bot.get_guild(GUILD_ID) is None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.lore.library import LoreLibrary, Overlay, merge
+import asyncio
+
+from bot.lore.library import LoreLibrary, Overlay, footprint, merge
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import ENTRY_ADAPTER, Entry
 
@@ -73,3 +75,107 @@ async def test_invalidate_and_reload_rebuild_views() -> None:
     view = await library.book_for(1)
     assert "z-fact" in view
     assert "a-fact" not in view
+
+
+class GatedOverlays(FakeOverlays):
+    """Overlays whose reads can be held open: a read takes its snapshot at once, then waits
+    for `gate`, as a read does that loses the race with a commit."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+        self.reading = asyncio.Event()
+
+    async def overlay(self, guild_id: int) -> Overlay:
+        snapshot = await super().overlay(guild_id)
+        self.reading.set()
+        await self.gate.wait()
+        return snapshot
+
+
+async def test_a_lookup_racing_a_revert_never_caches_the_pre_revert_view() -> None:
+    overlays = GatedOverlays()
+    overlays.overlays[1] = Overlay(5, (entry("c-fact", "C, before the revert"),))
+    library = LoreLibrary(SHIPPED, overlays)
+    lookup = asyncio.create_task(library.book_for(1))
+    await overlays.reading.wait()
+    # The revert commits and invalidates while the look-up still holds the old overlay.
+    overlays.overlays[1] = Overlay(6)
+    library.invalidate(1)
+    overlays.gate.set()
+    stale = await lookup
+    assert "c-fact" in stale  # that one answer was asked for before the revert committed
+    after = await library.book_for(1)
+    assert "c-fact" not in after
+    assert await library.book_for(1) is after
+    assert library.views.get(1) is not None
+    assert library.views.get(1).revision == 6  # type: ignore[union-attr]
+
+
+async def test_an_older_revision_is_never_stored_over_a_newer_one() -> None:
+    overlays = FakeOverlays()
+    overlays.overlays[1] = Overlay(7, (entry("c-fact", "C"),))
+    library = LoreLibrary(SHIPPED, overlays)
+    newer = await library.book_for(1)
+    # A build that read an older revision (a replica lagging behind, say) finishes late.
+    overlays.overlays[1] = Overlay(3, (entry("old-fact", "Old"),))
+    assert "old-fact" in await library._build(1, overlays)
+    assert library.views.get(1).book is newer  # type: ignore[union-attr]
+
+
+async def test_concurrent_first_lookups_in_one_server_build_once() -> None:
+    overlays = GatedOverlays()
+    overlays.overlays[1] = Overlay(1, (entry("c-fact", "C"),))
+    library = LoreLibrary(SHIPPED, overlays)
+    lookups = [asyncio.create_task(library.book_for(1)) for _ in range(3)]
+    await overlays.reading.wait()
+    overlays.gate.set()
+    books = await asyncio.gather(*lookups)
+    assert overlays.calls == 1
+    assert books[0] is books[1] is books[2]
+    assert not library._locks  # no lock is kept once nobody builds
+
+
+async def test_a_server_never_waits_for_another_servers_build() -> None:
+    overlays = GatedOverlays()
+    overlays.overlays[1] = Overlay(1, (entry("c-fact", "C"),))
+    overlays.overlays[2] = Overlay(1, (entry("d-fact", "D"),))
+    library = LoreLibrary(SHIPPED, overlays)
+    stuck = asyncio.create_task(library.book_for(1))
+    await overlays.reading.wait()
+    overlays.gate.set()
+    other = await asyncio.wait_for(library.book_for(2), 1)
+    assert "d-fact" in other
+    await stuck
+
+
+async def test_the_cache_keeps_the_most_recently_used_views_within_its_bounds() -> None:
+    overlays = FakeOverlays()
+    for guild in range(1, 6):
+        overlays.overlays[guild] = Overlay(1, (entry(f"g{guild}-fact", f"G{guild}"),))
+    library = LoreLibrary(SHIPPED, overlays, max_views=3)
+    for guild in (1, 2, 3):
+        await library.book_for(guild)
+    await library.book_for(1)  # used again: now 2 is the least recently used
+    await library.book_for(4)
+    assert sorted(guild for guild in range(1, 6) if guild in library.views) == [1, 3, 4]
+    # What was evicted is rebuilt, correctly, when it is needed again.
+    assert "g2-fact" in await library.book_for(2)
+    assert len(library.views) == 3
+
+    one_view = footprint(SHIPPED, await library.book_for(2))
+    by_memory = LoreLibrary(SHIPPED, overlays, max_view_bytes=2 * one_view)
+    for guild in range(1, 6):
+        assert f"g{guild}-fact" in await by_memory.book_for(guild)
+    assert len(by_memory.views) == 2 and by_memory.views.bytes <= 2 * one_view
+
+
+async def test_a_server_the_bot_left_is_forgotten() -> None:
+    overlays = FakeOverlays()
+    overlays.overlays[1] = Overlay(1, (entry("c-fact", "C"),))
+    library = LoreLibrary(SHIPPED, overlays)
+    await library.book_for(1)
+    library.invalidate(1)
+    await library.book_for(1)
+    library.forget(1)
+    assert 1 not in library.views and 1 not in library._generations
