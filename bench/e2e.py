@@ -38,8 +38,8 @@ import psutil
 from bench.stats import percentile, print_summary, summarise
 from bot.app import create_bot
 from bot.config import Settings
-from tests.e2e.bare_bot import BareBot
-from tests.e2e.fake_discord import OP_IDENTIFY, FakeDiscord, pointing_discord_py_at, running
+from standin.bare_bot import BareBot
+from standin.fake_discord import OP_IDENTIFY, FakeDiscord, pointing_discord_py_at, running
 
 LORE_DIR = Path(__file__).resolve().parent.parent / "lore"
 WARMUP = 300

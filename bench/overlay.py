@@ -19,7 +19,8 @@ from bench.stats import print_summary, summarise
 from bench.synthetic import synthetic_entries, synthetic_lorebook
 from bot.lore.library import LoreLibrary
 from bot.lore.loader import load_lore
-from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
+from bot.lore.store.database import DB_NAME
+from bot.lore.store.sqlite import SqliteGuildStore
 
 SHIPPED_SYNTHETIC = 10_000
 OVERLAY_SIZE = 1_000

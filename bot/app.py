@@ -27,7 +27,8 @@ from bot.config import Settings
 from bot.lore.library import LoreLibrary
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
-from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
+from bot.lore.store.database import DB_NAME
+from bot.lore.store.sqlite import SqliteGuildStore
 from bot.persona.lines import persona_line
 
 log = logging.getLogger(__name__)

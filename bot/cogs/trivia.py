@@ -1,7 +1,7 @@
 """`/quiz start|stop|leaderboard`: a trivia game the whole channel plays with answer buttons.
 
-Thin glue: the rules live in `bot.persona.quiz`, the embeds in `bot.render.quiz`, the points in
-`bot.lore.store.scores`. Answer buttons are routed by custom id through a dynamic item, so a
+Thin glue: the rules live in `bot.quiz.engine`, the embeds in `bot.render.quiz`, the points in
+`bot.quiz.sqlite`. Answer buttons are routed by custom id through a dynamic item, so a
 click on an old game's buttons, even from before a restart, still gets a clear answer.
 """
 
@@ -18,23 +18,20 @@ from discord.ext import commands
 
 from bot.app import RedShoesBot, reply
 from bot.cogs.navigation import NONE, bot_of, guarded
-from bot.lore.store.scores import SqliteScoreStore
-from bot.lore.store.sqlite import DB_NAME
+from bot.lore.store.database import DB_NAME
 from bot.persona.lines import persona_line
-from bot.persona.quiz import (
-    MAX_ROUNDS,
-    Ending,
+from bot.quiz.engine import (
     Game,
-    GameRecord,
     GameRunning,
     NoQuestions,
     QuizRegistry,
     Round,
-    Standing,
-    Topic,
     Verdict,
     end_abandoned,
 )
+from bot.quiz.questions import MAX_ROUNDS, Topic
+from bot.quiz.sqlite import SqliteScoreStore
+from bot.quiz.store import Ending, GameRecord, Standing
 from bot.render import quiz as render
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.persona.quiz import Ending, Game, GameRecord, Round, Standing, Verdict
+from bot.quiz.engine import Game, Round, Verdict
+from bot.quiz.store import Ending, GameRecord, Standing
 from bot.render import limits
 from bot.render.limits import clip
 from bot.render.screens import ACCENT

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.lore.forms import form_fields
 from bot.lore.lorebook import Lorebook
 from bot.lore.store.base import GuildConfig
-from bot.lore.store.sqlite import DB_NAME
+from bot.lore.store.database import DB_NAME
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
 from tests.conftest import LORE_DIR

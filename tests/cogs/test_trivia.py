@@ -17,14 +17,15 @@ from bot.app import RedShoesBot
 from bot.cogs.trivia import Trivia
 from bot.config import Settings
 from bot.lore.lorebook import Lorebook
-from bot.lore.store.scores import SqliteScoreStore
-from bot.lore.store.sqlite import DB_NAME
+from bot.lore.store.database import DB_NAME
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
 from bot.offline.recorder import Call
-from bot.persona.quiz import Game, QuizRegistry, QuizSettings, Standing
+from bot.quiz.engine import Game, QuizRegistry, QuizSettings
+from bot.quiz.sqlite import SqliteScoreStore
+from bot.quiz.store import Standing
 from bot.render.limits import problems
-from tests.persona.test_quiz import FakeClock, InstantClock
+from tests.quiz.test_engine import FakeClock, InstantClock
 
 STARTER = Actor(user_id=1001, username="vicky")
 JULIAN = STARTER.as_user(1002, "julian")

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.e2e.fake_discord import FakeDiscord
+from standin.fake_discord import FakeDiscord
 
 
 @pytest.fixture

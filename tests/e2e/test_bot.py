@@ -2,7 +2,7 @@
 
 The bot is built as `bot/app.py` builds it (its class, its settings, its setup_hook opening the
 server store, loading the shipped lore and cogs and syncing the tree); the only difference from
-production is where discord.py's two base URLs point (see tests/e2e/fake_discord.py) and a short
+production is where discord.py's two base URLs point (see standin/fake_discord.py) and a short
 `guild_ready_timeout`, a plain discord.py option the app passes through.
 Every request body the bot sends is checked against Discord's OpenAPI description by the
 `fake_discord` fixture.
@@ -23,7 +23,7 @@ from bot.config import Settings
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Character
 from bot.persona.replay import AUDITION, replay_steps
-from tests.e2e.fake_discord import (
+from standin.fake_discord import (
     BOT_ID,
     CHANNEL_ID,
     GUILD_ID,

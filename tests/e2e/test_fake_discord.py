@@ -5,8 +5,8 @@ from __future__ import annotations
 import discord
 import pytest
 
-from tests.e2e.bare_bot import BareBot
-from tests.e2e.fake_discord import OP_IDENTIFY, OP_RESUME, FakeDiscord, running
+from standin.bare_bot import BareBot
+from standin.fake_discord import OP_IDENTIFY, OP_RESUME, FakeDiscord, running
 
 CALLBACK = "/interactions/{interaction_id}/{interaction_token}/callback"
 

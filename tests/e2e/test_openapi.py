@@ -9,9 +9,9 @@ import discord
 import pytest
 from discord import app_commands
 
-from tests.e2e.bare_bot import BareBot
-from tests.e2e.fake_discord import FakeDiscord, running
-from tests.e2e.openapi import NoOperation, body_errors, spec_missing, validating
+from standin.bare_bot import BareBot
+from standin.fake_discord import FakeDiscord, running
+from standin.openapi import NoOperation, body_errors, spec_missing, validating
 
 # The one line a clone without Discord's description shows (see openapi.py); under
 # REQUIRE_DISCORD_API_SPEC `validating()` raises instead, and the run stops here.

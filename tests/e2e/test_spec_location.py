@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import openapi
-from tests.e2e.fake_discord import FakeDiscord
+from standin import openapi
+from standin.fake_discord import FakeDiscord
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from bot.lore.errors import LoreError
 from bot.lore.library import LoreLibrary
 from bot.lore.loader import load_lore, parse_lore_file
 from bot.lore.store.base import StaleEditError
-from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
+from bot.lore.store.database import DB_NAME
+from bot.lore.store.sqlite import SqliteGuildStore
 from tests.conftest import WriteLore
 from tests.lore.test_loader import CHARACTER, PERSON, WORKS, _scene
 from tests.lore.test_store import ALICE, BOB, GUILD, OTHER, snapshot, trivia

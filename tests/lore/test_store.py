@@ -26,7 +26,8 @@ from bot.lore.store.base import (
     UnknownRevisionError,
     Version,
 )
-from bot.lore.store.sqlite import DB_NAME, SqliteGuildStore
+from bot.lore.store.database import DB_NAME
+from bot.lore.store.sqlite import SqliteGuildStore
 
 REPO = Path(__file__).resolve().parents[2]
 GUILD, OTHER = 111, 222
@@ -81,7 +82,7 @@ async def test_a_new_migration_step_is_applied_once(
 ) -> None:
     await (await SqliteGuildStore.open(db_path)).close()
     steps = [*migrations.MIGRATIONS, "CREATE TABLE trivia_score (user_id INTEGER PRIMARY KEY)"]
-    monkeypatch.setattr("bot.lore.store.sqlite.MIGRATIONS", steps)
+    monkeypatch.setattr("bot.lore.store.database.MIGRATIONS", steps)
     await (await SqliteGuildStore.open(db_path)).close()
     await (await SqliteGuildStore.open(db_path)).close()
     with sqlite3.connect(db_path) as db:
@@ -95,7 +96,7 @@ async def test_a_failing_migration_leaves_the_previous_version(
     await (await SqliteGuildStore.open(db_path)).close()
     before = snapshot(db_path)
     broken = "CREATE TABLE half (x INTEGER); CREATE TABLE half (x INTEGER);"
-    monkeypatch.setattr("bot.lore.store.sqlite.MIGRATIONS", [*migrations.MIGRATIONS, broken])
+    monkeypatch.setattr("bot.lore.store.database.MIGRATIONS", [*migrations.MIGRATIONS, broken])
     with pytest.raises(sqlite3.OperationalError, match="already exists"):
         await SqliteGuildStore.open(db_path)
     with sqlite3.connect(db_path) as db:

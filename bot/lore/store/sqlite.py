@@ -1,10 +1,9 @@
 """The guild store on SQLite (a file under DATA_DIR), through aiosqlite.
 
-Durability and concurrency come from SQLite itself: WAL mode so readers never block the writer,
-`synchronous=FULL` so a committed edit survives a crash, `BEGIN IMMEDIATE` so a write transaction
-takes the write lock before it reads the revision it checks (two processes cannot both pass the
-stale-edit check), and a busy timeout so a second process waits for the lock instead of failing.
-One connection per store; an asyncio lock keeps one transaction at a time on it.
+Durability and concurrency come from SQLite itself (see `bot.lore.store.database`):
+`BEGIN IMMEDIATE` takes the write lock before a write transaction reads the revision it checks,
+so two processes cannot both pass the stale-edit check. One connection per store; an asyncio
+lock keeps one transaction at a time on it.
 
 What a PostgreSQL version would change: asyncpg instead of aiosqlite and `$1` placeholders instead
 of `?`; BIGINT for the Discord ids; `SELECT ... FOR UPDATE` on the entry row (or SERIALIZABLE)
@@ -14,12 +13,9 @@ user_version`; no journal/synchronous/busy pragmas. The SQL statements and `Guil
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, cast
 
 import aiosqlite
@@ -37,12 +33,10 @@ from bot.lore.store.base import (
     StaleEditError,
     Version,
 )
-from bot.lore.store.migrations import MIGRATIONS
+from bot.lore.store.database import SqliteDatabase
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "guilds.sqlite3"
-BUSY_TIMEOUT_MS = 10_000
 
 _CHANGE_COLUMNS = (
     "entry_id, revision, action, user_id, changed_at, "
@@ -63,46 +57,8 @@ def _version(hidden: int, data: str | None) -> Version:
     return Version(entry=_decode(data), hidden=bool(hidden))
 
 
-class SqliteGuildStore(GuildStore):
+class SqliteGuildStore(SqliteDatabase, GuildStore):
     """`GuildStore` on one SQLite file; open it with `await SqliteGuildStore.open(path)`."""
-
-    def __init__(self, db: aiosqlite.Connection) -> None:
-        self._db = db
-        self._lock = asyncio.Lock()
-
-    @classmethod
-    async def open(cls, path: Path) -> SqliteGuildStore:
-        """Open (creating if needed) the database at `path` and bring its schema up to date."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path, isolation_level=None)
-        try:
-            await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await db.execute("PRAGMA journal_mode = WAL")
-            await db.execute("PRAGMA synchronous = FULL")
-            await db.execute("PRAGMA foreign_keys = ON")
-            await _migrate(db)
-        except BaseException:
-            await db.close()
-            raise
-        return cls(db)
-
-    async def close(self) -> None:
-        await self._db.close()
-
-    @asynccontextmanager
-    async def _transaction(self, *, write: bool) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield self._db
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-            await self._db.execute("COMMIT")
-
-    async def _rows(self, sql: str, *args: Any) -> list[Any]:
-        async with self._transaction(write=False) as db:
-            return list(await db.execute_fetchall(sql, args))
 
     async def overlay(self, guild_id: int) -> Overlay:
         async with self._transaction(write=False) as db:
@@ -217,27 +173,6 @@ class SqliteGuildStore(GuildStore):
 
 
 _GUILD_REVISION = "SELECT revision FROM guild WHERE guild_id = ?"
-
-
-async def _migrate(db: aiosqlite.Connection) -> None:
-    """Run the migration steps this file has not seen, each atomically with its version bump."""
-    rows = list(await db.execute_fetchall("PRAGMA user_version"))
-    version = int(rows[0][0])
-    if version > len(MIGRATIONS):
-        raise RuntimeError(
-            f"the database is at schema version {version}, newer than this bot "
-            f"({len(MIGRATIONS)}); upgrade the bot instead of downgrading the data"
-        )
-    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-        try:
-            await db.executescript(
-                f"BEGIN IMMEDIATE;\n{step}\n;PRAGMA user_version = {number};\nCOMMIT;"
-            )
-        except BaseException:
-            if db.in_transaction:
-                await db.execute("ROLLBACK")
-            raise
-        log.info("guild store schema migrated to version %d", number)
 
 
 async def _ensure_guild(db: aiosqlite.Connection, guild_id: int) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.lore.store.migrations import LATEST
-from bot.lore.store.scores import SqliteScoreStore
-from bot.persona.quiz import Ending, GameRecord, Standing, end_abandoned
+from bot.quiz.engine import end_abandoned
+from bot.quiz.sqlite import SqliteScoreStore
+from bot.quiz.store import Ending, GameRecord, Standing
 
 
 def game(game_id: str, guild_id: int = 1, channel_id: int = 10) -> GameRecord:

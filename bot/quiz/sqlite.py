@@ -3,33 +3,26 @@
 A point is one row keyed by (game, round): writing it is idempotent, so a retried or doubled
 write can never score a round twice, and it is committed the moment it is scored, so a crash
 loses nothing. A game's row stays unended while it runs; the next process finds such rows and
-ends them (`bot.persona.quiz.end_abandoned`).
+ends them (`bot.quiz.engine.end_abandoned`).
 
-It extends the SQLite guild store to share its way of opening, migrating and transacting on the
-one database file, on a connection of its own: quiz writes then never wait behind, or land
-inside, a moderator's lore transaction.
+It shares only the database plumbing (`SqliteDatabase`: opening, migrating, transactions) with
+the guild store, on a connection of its own, so quiz writes never wait behind, or land inside, a
+moderator's lore transaction.
 """
 
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from typing import Any
 
-from bot.lore.store.sqlite import SqliteGuildStore
-from bot.persona.quiz import Ending, GameRecord, Standing
+from bot.lore.store.database import SqliteDatabase
+from bot.quiz.store import Ending, GameRecord, Standing
 
 _GAME_COLUMNS = "game_id, guild_id, channel_id, starter_id, topic, rounds, started_at"
 
 
-class SqliteScoreStore(SqliteGuildStore):
+class SqliteScoreStore(SqliteDatabase):
     """The quiz's `ScoreStore`; open it with `await SqliteScoreStore.open(path)`."""
-
-    @classmethod
-    async def open(cls, path: Path) -> SqliteScoreStore:
-        store = await super().open(path)
-        assert isinstance(store, SqliteScoreStore)
-        return store
 
     async def _write(self, sql: str, *args: Any) -> None:
         async with self._transaction(write=True) as db:

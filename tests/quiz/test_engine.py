@@ -9,23 +9,18 @@ import pytest
 
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Persona, Source, Trivia
-from bot.persona.quiz import (
-    Ending,
+from bot.quiz.engine import (
     Game,
-    GameRecord,
     GameRunning,
     NoQuestions,
     QuizRegistry,
     QuizSettings,
     Round,
-    Standing,
-    Topic,
     Verdict,
-    draw_questions,
     end_abandoned,
-    make_question,
-    quiz_pool,
 )
+from bot.quiz.questions import Topic, draw_questions, make_question, quiz_pool
+from bot.quiz.store import Ending, GameRecord, Standing
 
 SOURCE = (Source(title="The Red Shoes (1948)"),)
 

@@ -74,7 +74,7 @@ from aiohttp import WSMsgType, web
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from tests.e2e.openapi import body_errors, validating
+from standin.openapi import body_errors, validating
 
 log = logging.getLogger(__name__)
 

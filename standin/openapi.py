@@ -24,8 +24,8 @@ from jsonschema.exceptions import ValidationError, best_match
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from tests.conftest import SHARED
-
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+"""`../shared` beside the clone (the folder the project's shared material is kept in)."""
 SPEC_VARIABLE = "DISCORD_API_SPEC"
 REQUIRE_VARIABLE = "REQUIRE_DISCORD_API_SPEC"
 SPEC_FILE = "openapi.json"

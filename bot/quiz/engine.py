@@ -18,68 +18,15 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal, Protocol, get_args
+from typing import Protocol
 
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import PersonaPurpose, Trivia
+from bot.lore.model import PersonaPurpose
 from bot.persona.lines import persona_line
+from bot.quiz.questions import MAX_ROUNDS, Question, Topic, draw_questions
+from bot.quiz.store import Ending, GameRecord, ScoreStore, Standing
 
 log = logging.getLogger(__name__)
-
-Topic = Literal["all", "film", "ballet", "cast", "tale"]
-TOPICS: tuple[Topic, ...] = get_args(Topic)
-MAX_ROUNDS = 20
-
-
-@dataclass(frozen=True)
-class Question:
-    """One trivia entry turned into a multiple-choice question with its choices shuffled."""
-
-    entry_id: str
-    topic: str
-    text: str
-    choices: tuple[str, ...]
-    correct: int
-    fact: str
-
-    @property
-    def answer(self) -> str:
-        return self.choices[self.correct]
-
-
-def quiz_pool(book: Lorebook, topic: Topic = "all") -> tuple[Trivia, ...]:
-    """The trivia entries that carry a question, on one topic or all of them."""
-    return tuple(
-        t
-        for t in book.of_type(Trivia)
-        if t.question is not None and (topic == "all" or t.topic == topic)
-    )
-
-
-def make_question(entry: Trivia, rng: random.Random) -> Question:
-    """The entry's first accepted answer and its wrong ones, shuffled; the fact is the summary."""
-    if entry.question is None:
-        raise ValueError(f"trivia entry {entry.id!r} has no question")
-    right = entry.answers[0]
-    choices = [right, *(w for w in entry.wrong if w.casefold() != right.casefold())]
-    rng.shuffle(choices)
-    return Question(
-        entry_id=entry.id,
-        topic=entry.topic,
-        text=entry.question,
-        choices=tuple(choices),
-        correct=choices.index(right),
-        fact=entry.summary,
-    )
-
-
-def draw_questions(
-    book: Lorebook, topic: Topic, rounds: int, rng: random.Random
-) -> tuple[Question, ...]:
-    """Up to `rounds` different questions, in random order (fewer when the pool is small)."""
-    pool = quiz_pool(book, topic)
-    picked = rng.sample(pool, min(rounds, len(pool)))
-    return tuple(make_question(entry, rng) for entry in picked)
 
 
 class Verdict(StrEnum):
@@ -90,15 +37,6 @@ class Verdict(StrEnum):
     TWICE = "twice"
     CLOSED = "closed"
     NO_GAME = "no_game"
-
-
-class Ending(StrEnum):
-    """Why a game ended; `RESTART` is set by the next process for a game the last one left."""
-
-    FINISHED = "finished"
-    STOPPED = "stopped"
-    RESTART = "restart"
-    ERROR = "error"
 
 
 @dataclass
@@ -132,43 +70,6 @@ class Round:
         """Stop taking answers (time ran out or the game was stopped)."""
         self.closed = True
         self.finished.set()
-
-
-@dataclass(frozen=True)
-class GameRecord:
-    """What the database keeps of a game, enough to end it cleanly after a restart."""
-
-    game_id: str
-    guild_id: int
-    channel_id: int
-    starter_id: int
-    topic: str
-    rounds: int
-    started_at: float
-
-
-@dataclass(frozen=True)
-class Standing:
-    user_id: int
-    points: int
-
-
-class ScoreStore(Protocol):
-    """Where games and points are kept; a point is stored the moment it is scored."""
-
-    async def begin_game(self, record: GameRecord) -> None: ...
-
-    async def record_point(self, game_id: str, round_number: int, user_id: int) -> None: ...
-
-    async def end_game(self, game_id: str, ending: Ending) -> None: ...
-
-    async def unfinished_games(self) -> list[GameRecord]: ...
-
-    async def game_standings(self, game_id: str) -> list[Standing]: ...
-
-    async def leaderboard(self, guild_id: int, limit: int = 10) -> list[Standing]: ...
-
-    async def close(self) -> None: ...
 
 
 class QuizHost(Protocol):
