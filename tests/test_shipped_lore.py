@@ -170,3 +170,61 @@ def test_every_persona_purpose_has_lines(lore: Lorebook) -> None:
         fewest = 3 if persona.purpose == "opinion" else 4
         assert fewest <= len(persona.lines) <= 8, persona.id
         assert all(len(line) < 200 for line in persona.lines), persona.id
+
+
+def _all_text(entry: object) -> str:
+    """Every string an entry carries (summary, body, lines, aliases...), for wording checks."""
+    return " ".join(str(value) for value in vars(entry).values())
+
+
+def test_every_fact_names_a_source_with_an_address(lore: Lorebook) -> None:
+    """Persona lines are the bot's own voice (no address to cite); every other entry is a fact."""
+    for entry in lore.entries:
+        assert entry.sources, entry.id
+        if not isinstance(entry, Persona):
+            assert any(source.url for source in entry.sources), entry.id
+
+
+def test_monte_carlo_is_in_monaco_not_france(lore: Lorebook) -> None:
+    for entry in lore.entries:
+        text = _all_text(entry)
+        assert "France, including Monte Carlo" not in text, entry.id
+    where = lore.get("trivia-monte-carlo")
+    assert isinstance(where, Trivia) and "Monaco" in where.summary
+
+
+@pytest.mark.parametrize("quote_id", ["q-youre-a-magician", "q-rabbit-in-the-hat"])
+def test_quotes_no_transcript_has_are_gone(lore: Lorebook, quote_id: str) -> None:
+    assert lore.get(quote_id) is None
+    for entry in lore.entries:
+        assert quote_id not in entry.related, entry.id
+
+
+@pytest.mark.parametrize(
+    "unsupported",
+    [
+        "Lady Ottoline Neston",  # from the 1993 musical, not the film
+        "built in three weeks",
+        "would have removed that ambiguity",
+        "Colonel de Basil",  # a second right answer to the Diaghilev question
+    ],
+)
+def test_unsupported_claims_are_gone(lore: Lorebook, unsupported: str) -> None:
+    for entry in lore.entries:
+        assert unsupported not in _all_text(entry), entry.id
+
+
+def test_restoration_length_agrees_everywhere(lore: Lorebook) -> None:
+    mentions = [e.id for e in lore.entries if "two and a half years" in _all_text(e)]
+    assert {"red-shoes-2009-restoration", "trivia-mould"} <= set(mentions)
+    assert not [e.id for e in lore.entries if "two-year" in _all_text(e)]
+
+
+def test_disputed_figures_say_the_sources_disagree(lore: Lorebook) -> None:
+    film = lore.get("the-red-shoes-film")
+    assert isinstance(film, Work) and film.body is not None and film.running_time == 134
+    for other in ("133", "£9,000", "£12,000", "1947", "6 September 1948", "July"):
+        assert other in film.body, other
+    ballet = lore.get("ballet-of-the-red-shoes")
+    assert isinstance(ballet, Work) and ballet.body is not None
+    assert "17 minutes" in ballet.body and "15 to 20" in ballet.body
