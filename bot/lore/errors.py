@@ -19,8 +19,9 @@ class LoreProblem:
 
 
 class LoreError(Exception):
-    """Lore failed to load; `problems` holds every problem found, not just the first."""
+    """Lore failed to load; `problems` holds every problem found, not just the first, in the
+    order given: root causes first (a file's own problems before the references they break)."""
 
     def __init__(self, problems: list[LoreProblem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))

@@ -38,7 +38,7 @@ def _is_lore_file(change: Change, path: str) -> bool:
 def _read(directory: Path) -> tuple[Lorebook | None, list[LoreProblem]]:
     located, problems = read_lore(directory)
     if problems:
-        return None, sorted(problems)
+        return None, problems
     return Lorebook(item.entry for item in located), []
 
 

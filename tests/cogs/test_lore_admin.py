@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -251,4 +252,25 @@ async def test_reload_refuses_recursive_lore_with_its_line(
         refused = await running.command("lore reload")
         assert "Refused; the previous lore stays:" in text(refused)
         assert f"`{folder / 'loop.yaml'}:1:10: an alias here refers to" in text(refused)
+        assert running.bot.library.shipped is lorebook
+
+
+async def test_reload_shows_the_cause_first_not_its_cascade(
+    tmp_path: Path, lorebook: Lorebook
+) -> None:
+    folder = tmp_path / "lore"
+    shutil.copytree(LORE_DIR, folder)
+    people = folder / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("  - id: moira", "\t- id: moira"))
+    write_the_tab = next(
+        number
+        for number, line in enumerate(people.read_text().splitlines(), 1)
+        if line.startswith("\t")
+    )
+    settings = Settings(_env_file=None, data_dir=tmp_path, lore_dir=folder, owner_ids=(OWNER,))
+    bot = create_bot(settings, lorebook)
+    async with Harness.running(bot, Actor(user_id=OWNER, guild_id=2001)) as running:
+        refused = await running.command("lore reload")
+        lines = text(refused).splitlines()
+        assert lines[1:] == [f"- `{people}:{write_the_tab}:1: tab in indentation; use spaces`"]
         assert running.bot.library.shipped is lorebook

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from bot.lore.errors import LoreError
 from bot.lore.loader import check_lore, load_lore, parse_lore_file
 from bot.lore.model import Character
-from tests.conftest import WriteLore
+from tests.conftest import LORE_DIR, WriteLore
 
 HEADER = "# yaml-language-server: $schema=schema.json\nentries:\n"
 PERSON = """\
@@ -164,11 +165,11 @@ def test_load_lore_raises_with_every_problem_and_returns_nothing(write_lore: Wri
     with pytest.raises(LoreError) as caught:
         load_lore(folder)
     lines = str(caught.value).splitlines()
-    assert lines[0].endswith("played_by: unknown id 'moira-shearer'")
-    assert lines[1].endswith(
+    assert lines[0].endswith(
         "missing required field 'kind' (one of: work, character, person, "
         "scene, ballet_scene, quote, dialogue, trivia, persona)"
     )
+    assert lines[1].endswith("played_by: unknown id 'moira-shearer'")
 
 
 def test_empty_folder_is_an_error(tmp_path: Path) -> None:
@@ -192,8 +193,8 @@ def test_a_huge_file_is_named_and_the_rest_still_checked(write_lore: WriteLore) 
     with (folder / "huge.yaml").open("wb") as handle:
         handle.truncate(2 * 1024 * 1024 * 1024)  # 2 GB, sparse: never read
     assert messages(folder) == [
-        "a.yaml:14:16: played_by: unknown id 'nobody'",
         "huge.yaml:1:1: file is 2048.0 MiB; the limit is 1024 KiB",
+        "a.yaml:14:16: played_by: unknown id 'nobody'",
     ]
 
 
@@ -293,4 +294,53 @@ def test_a_scene_names_a_work_not_another_kind(write_lore: WriteLore) -> None:
     folder = write_lore("a.yaml", HEADER + PERSON + _scene("a-one", 1, "moira-shearer"))
     assert messages(folder) == [
         "a.yaml:15:11: work: 'moira-shearer' is a person, not a work",
+    ]
+
+
+def _copy_shipped(tmp_path: Path) -> Path:
+    folder = tmp_path / "lore"
+    shutil.copytree(LORE_DIR, folder)
+    return folder
+
+
+def test_a_file_that_does_not_parse_is_the_one_cause_not_a_cascade_of_unknown_ids(
+    tmp_path: Path,
+) -> None:
+    """One tab in the people file used to bring 180 lines, the cause among them on line 27."""
+    folder = _copy_shipped(tmp_path)
+    people = folder / "people.yaml"
+    lines = people.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[26] = "\t" + lines[26].lstrip(" ")
+    people.write_text("".join(lines), encoding="utf-8")
+    problems = check_lore(folder)
+    assert [str(p) for p in problems] == [f"{people}:27:1: tab in indentation; use spaces"]
+
+
+def test_one_bad_field_is_reported_once_not_as_every_reference_to_its_entry(
+    tmp_path: Path,
+) -> None:
+    folder = _copy_shipped(tmp_path)
+    people = folder / "people.yaml"
+    text = people.read_text(encoding="utf-8")
+    people.write_text(
+        text.replace("  - id: moira-shearer\n", "  - id: moira-shearer\n    hat: red\n")
+    )
+    problems = check_lore(folder)
+    assert [p.message for p in problems] == ["unknown field 'hat'"]
+    assert problems[0].path == str(people)
+
+
+def test_root_causes_come_before_the_references_they_break(write_lore: WriteLore) -> None:
+    """`/lore reload` shows the first few problems: the cause must be among them."""
+    folder = write_lore("z.yaml", HEADER + PERSON.replace("roles: [actor, dancer]", "roles: 7"))
+    write_lore("a.yaml", HEADER + CHARACTER.replace("moira-shearer", "ludmilla-tcherina"))
+    assert messages(folder) == [
+        "z.yaml:7:12: roles: Input should be a valid tuple",
+        "a.yaml:7:16: played_by: unknown id 'ludmilla-tcherina'",
+    ]
+    with pytest.raises(LoreError) as caught:
+        load_lore(folder)
+    assert [p.message for p in caught.value.problems] == [
+        "roles: Input should be a valid tuple",
+        "played_by: unknown id 'ludmilla-tcherina'",
     ]
