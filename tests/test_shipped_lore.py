@@ -228,3 +228,57 @@ def test_disputed_figures_say_the_sources_disagree(lore: Lorebook) -> None:
     ballet = lore.get("ballet-of-the-red-shoes")
     assert isinstance(ballet, Work) and ballet.body is not None
     assert "17 minutes" in ballet.body and "15 to 20" in ballet.body
+
+
+NEW_FACTS = {
+    "trivia-shoot-weeks": ("24 weeks", "5 June 1947"),
+    "trivia-budget": ("half a million pounds", "£505,600"),
+    "trivia-uk-box-office": ("sixth", "1948"),
+    "trivia-eagle-lion": ("Eagle-Lion", "Universal"),
+    "trivia-bijou-run": ("Bijou", "110 weeks"),
+    "trivia-bfi-100": ("ninth",),
+    "trivia-allan-gray": ("Allan Gray",),
+    "trivia-easdale-first-british": ("first British composer",),
+    "trivia-bertran-score": ("Felipe Bertran",),
+    "trivia-pavlova-spotlight": ("Pavlova", "1931"),
+    "trivia-pinewood": ("Pinewood",),
+    "trivia-staircase-double": ("Joan Harris", "staircase"),
+    "trivia-shoes-before-the-ballet": ("already wearing",),
+    "trivia-kate-bush": ("Kate Bush", "1993"),
+    "trivia-american-in-paris": ("An American in Paris", "Gene Kelly"),
+    "trivia-black-swan": ("Black Swan", "Aronofsky"),
+    "trivia-lermontov-models": ("Korda", "Rank"),
+}
+
+
+@pytest.mark.parametrize("entry_id", sorted(NEW_FACTS))
+def test_facts_fans_ask_about_are_there(lore: Lorebook, entry_id: str) -> None:
+    fact = lore.get(entry_id)
+    assert isinstance(fact, Trivia), entry_id
+    for words in NEW_FACTS[entry_id]:
+        assert words in fact.summary, (entry_id, words)
+
+
+def test_the_quiz_gains_questions_from_the_new_facts(lore: Lorebook) -> None:
+    asked = [i for i in NEW_FACTS if (t := lore.get(i)) and isinstance(t, Trivia) and t.question]
+    assert len(asked) >= 15
+
+
+@pytest.mark.parametrize(
+    ("entry_id", "words"),
+    [
+        ("brian-easdale", ("Allan Gray", "first British composer")),
+        ("boris-lermontov", ("Diaghilev", "Korda", "Rank")),
+        ("scene-empty-spotlight", ("Pavlova",)),
+        ("scene-the-red-shoes-commissioned", ("Felipe", "Bertran")),
+        ("scene-death-on-the-railway", ("already", "wearing")),
+    ],
+)
+def test_new_facts_also_sit_where_they_belong(
+    lore: Lorebook, entry_id: str, words: tuple[str, ...]
+) -> None:
+    entry = lore.get(entry_id)
+    assert entry is not None
+    text = " ".join(filter(None, (entry.summary, entry.body)))
+    for word in words:
+        assert word in text, (entry_id, word)
