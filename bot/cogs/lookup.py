@@ -15,13 +15,16 @@ from discord.ext import commands
 
 from bot.cogs.navigation import NONE, Opener, book_of, bot_of, say, show
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import KINDS, Entry, Kind, Quote, Work
+from bot.lore.model import KINDS, Entry, InWork, Kind, Quote, Work
+from bot.lore.search import entry_names
+from bot.lore.text import fold
 from bot.persona.lines import persona_line
 from bot.render.screens import (
     choices,
     entry_screen,
     listing_embed,
     select_options,
+    sequence_key,
     sequence_screen,
 )
 
@@ -44,6 +47,51 @@ def completer(kind: Kind) -> Completer:
         return choices(book.complete(current, kind))
 
     return complete
+
+
+def work_completer(kind: Kind) -> Completer:
+    """Autocomplete for `work:` on /story and /ballet: the works that have scenes of `kind`."""
+
+    async def complete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        book = await book_of(interaction)
+        works = _entries(book, book.sequence_works(kind))
+        typed = fold(current)
+        return choices(e for e in works if not typed or typed in fold(" ".join(entry_names(e))))
+
+    return complete
+
+
+def scene_completer(kind: Kind) -> Completer:
+    """Autocomplete for a scene: of the work already chosen in `work:`, else of any work."""
+
+    async def complete(
+        interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        book = await book_of(interaction)
+        work = _work(book, getattr(interaction.namespace, "work", None), kind)
+        found = book.complete(current, kind)
+        return choices(
+            e for e in found if work is None or (isinstance(e, InWork) and e.work == work)
+        )
+
+    return complete
+
+
+def _entries(book: Lorebook, ids: Sequence[str]) -> list[Entry]:
+    return [e for e in map(book.get, ids) if e is not None]
+
+
+def _work(book: Lorebook, value: str | None, kind: Kind) -> str | None:
+    """The work a `work:` option names, if it names one that has scenes of `kind`."""
+    if not value:
+        return None
+    works = book.sequence_works(kind)
+    if value in works:
+        return value
+    found = book.find(value, ["work"])
+    return found.id if found is not None and found.id in works else None
 
 
 def resolve(book: Lorebook, value: str, kinds: Sequence[Kind]) -> Entry | None:
@@ -83,13 +131,19 @@ async def show_named(
 
 
 async def show_part(
-    interaction: discord.Interaction[Any], scene: str | None, kind: Kind, sequence: str
+    interaction: discord.Interaction[Any], scene: str | None, work: str | None, kind: Kind
 ) -> None:
-    """One scene when it is named, else the whole sequence it belongs to, in order."""
-    if scene:
+    """One scene when it is named, else a work's whole sequence in order: the named work's,
+    or the shipped film's (its ballet's) when none is named."""
+    book = await book_of(interaction)
+    chosen = _work(book, work, kind)
+    if work and chosen is None:
+        await did_you_mean(interaction, book, work, ["work"])
+    elif scene:
         await show_named(interaction, scene, [kind])
     else:
-        await show(interaction, sequence_screen(await book_of(interaction), sequence))
+        key = sequence_key(kind, chosen or book.first_work(kind))
+        await show(interaction, sequence_screen(book, key))
 
 
 async def show_work(interaction: discord.Interaction[Any], form: str) -> None:
@@ -139,16 +193,34 @@ class Lookup(commands.Cog):
         await show_named(interaction, name, ["person"])
 
     @app_commands.command(description="The Ballet of the Red Shoes, in order, or one scene of it.")
-    @app_commands.describe(scene="One scene of the ballet (leave empty for the whole sequence)")
-    @app_commands.autocomplete(scene=completer("ballet_scene"))
-    async def ballet(self, interaction: discord.Interaction[Any], scene: str | None = None) -> None:
-        await show_part(interaction, scene, "ballet_scene", "seq.ballet")
+    @app_commands.describe(
+        scene="One scene of the ballet (leave empty for the whole sequence)",
+        work="Another work's ballet, when the lore has more than one",
+    )
+    @app_commands.autocomplete(
+        scene=scene_completer("ballet_scene"), work=work_completer("ballet_scene")
+    )
+    async def ballet(
+        self,
+        interaction: discord.Interaction[Any],
+        scene: str | None = None,
+        work: str | None = None,
+    ) -> None:
+        await show_part(interaction, scene, work, "ballet_scene")
 
     @app_commands.command(description="The film's story, scene by scene, through the ending.")
-    @app_commands.describe(scene="One scene of the story (leave empty for all of it)")
-    @app_commands.autocomplete(scene=completer("scene"))
-    async def story(self, interaction: discord.Interaction[Any], scene: str | None = None) -> None:
-        await show_part(interaction, scene, "scene", "seq.story")
+    @app_commands.describe(
+        scene="One scene of the story (leave empty for all of it)",
+        work="Another work's story, when the lore has more than one",
+    )
+    @app_commands.autocomplete(scene=scene_completer("scene"), work=work_completer("scene"))
+    async def story(
+        self,
+        interaction: discord.Interaction[Any],
+        scene: str | None = None,
+        work: str | None = None,
+    ) -> None:
+        await show_part(interaction, scene, work, "scene")
 
     @app_commands.command(description="A line from the film: matching your search, or at random.")
     @app_commands.describe(character="Who says it", search="Words from the line")
@@ -185,7 +257,9 @@ class Lookup(commands.Cog):
         view = discord.ui.View(timeout=None)
         view.add_item(Opener(interaction.user.id, select_options(hits)))
         await interaction.response.send_message(
-            embed=listing_embed(f"Search: {query}", hits), view=view, allowed_mentions=NONE
+            embed=listing_embed(book, f"Search: {query}", hits),
+            view=view,
+            allowed_mentions=NONE,
         )
 
 

@@ -109,6 +109,13 @@ class Lorebook:
         order the lore gives them (the shipped film first)."""
         return tuple(work for k, work in self._sequences if k == kind)
 
+    def first_work(self, kind: Kind) -> str:
+        """The work whose story (or ballet) is shown when none is named: the kind's own default
+        (the shipped film; its ballet) when that has scenes here, else the first that has."""
+        default: str = (Scene if kind == "scene" else BalletScene).model_fields["work"].default
+        works = self.sequence_works(kind)
+        return default if default in works or not works else works[0]
+
     def sequence(self, kind: Kind, work: str) -> tuple[Scene | BalletScene, ...]:
         """One work's story (or ballet) in its `order`."""
         return self._sequences.get((kind, work), ())

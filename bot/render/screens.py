@@ -21,6 +21,7 @@ from bot.lore.model import (
     Character,
     Dialogue,
     Entry,
+    InWork,
     Kind,
     Person,
     Persona,
@@ -44,10 +45,11 @@ STARS = 10
 FOOTER_MAX = 1000
 """Footers (the sources) are clipped here, well under 2048, to leave the 6000 to the content."""
 
-SEQUENCES: dict[str, tuple[Kind, str]] = {
-    "seq.ballet": ("ballet_scene", "The Ballet of the Red Shoes"),
-    "seq.story": ("scene", "The Red Shoes: the story"),
-}
+SEQUENCES: dict[str, Kind] = {"seq.ballet": "ballet_scene", "seq.story": "scene"}
+"""Keys of the default work's story and ballet (kept so that pagers already posted still turn)."""
+SEQUENCE_PREFIXES: dict[Kind, str] = {"scene": "s.", "ballet_scene": "b."}
+"""Keys of one named work's sequence: the prefix and the work id (ids never hold a dot), short
+enough that a pager's custom id stays within Discord's 100 characters for any id."""
 KIND_LABELS: dict[str, str] = {
     "work": "Work",
     "character": "Character",
@@ -199,8 +201,36 @@ def _performers(book: Lorebook, character: Character) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
 
 
+def _played(book: Lorebook, person: Person) -> list[str]:
+    """The parts a person played, with their credit notes, and each part's work when the person
+    played in more than one: `Olympia (singing voice) · The Tales of Hoffmann`."""
+    parts = book.played_by(person.id)
+    several = len({c.work for c in parts}) > 1
+    lines = []
+    for character in parts:
+        notes = [p.note for p in character.played_by if p.person == person.id and p.note]
+        line = f"{character.name} ({', '.join(notes)})" if notes else character.name
+        lines.append(f"{line} · {_name(book, character.work)}" if several else line)
+    return lines
+
+
+def _position(book: Lorebook, entry: Scene | BalletScene) -> str:
+    """Where a scene stands in its own work: `Scene 3 of 7 of The Tales of Hoffmann`."""
+    steps = book.sequence(entry.kind, entry.work)
+    place = next((n for n, s in enumerate(steps, start=1) if s.id == entry.id), entry.order)
+    label = "Scene" if entry.kind == "scene" else "Ballet scene"
+    return f"{label} {place} of {len(steps)} of {_name(book, entry.work)}"
+
+
 def _kind_fields(book: Lorebook, entry: Entry) -> list[Field]:
-    """The structured facts of an entry, as embed fields."""
+    """The structured facts of an entry, as embed fields; an entry of a work names it."""
+    out = _own_fields(book, entry)
+    if isinstance(entry, InWork) and not isinstance(entry, Scene | BalletScene):
+        out.append(Field("From", _name(book, entry.work), True))
+    return out
+
+
+def _own_fields(book: Lorebook, entry: Entry) -> list[Field]:
     if isinstance(entry, Work):
         return _work_fields(book, entry)
     if isinstance(entry, Character):
@@ -216,10 +246,10 @@ def _kind_fields(book: Lorebook, entry: Entry) -> list[Field]:
         out = [Field("Roles", ", ".join(entry.roles), True)]
         if years:
             out.append(Field("Lived", years, True))
-        out += _fields("Played", (c.name for c in book.played_by(entry.id)))
+        out += _fields("Played", _played(book, entry))
         return out
     if isinstance(entry, Scene | BalletScene):
-        out = [Field("Order", f"{entry.order} of {len(book.of_kind(entry.kind))}", True)]
+        out = [Field("Order", _position(book, entry), True)]
         out += _fields("Characters", (_name(book, c) for c in entry.characters))
         return out
     if isinstance(entry, Quote):
@@ -275,8 +305,24 @@ def entry_screen(book: Lorebook, entry: Entry) -> Screen:
     return _built_once(book, entry.id, lambda: _entry_screen(book, entry))
 
 
+def sequence_key(kind: Kind, work: str) -> str:
+    """The screen key of one work's story (`scene`) or ballet (`ballet_scene`)."""
+    return SEQUENCE_PREFIXES[kind] + work
+
+
+def _sequence_of(book: Lorebook, key: str) -> tuple[Kind, str] | None:
+    """The kind and work a sequence key names; None when the key names no sequence."""
+    if key in SEQUENCES:
+        kind = SEQUENCES[key]
+        return kind, book.first_work(kind)
+    for kind, prefix in SEQUENCE_PREFIXES.items():
+        if key.startswith(prefix):
+            return kind, key.removeprefix(prefix)
+    return None
+
+
 def sequence_screen(book: Lorebook, key: str) -> Screen:
-    """The ballet or the story in order, a few scenes per page, each scene one click away."""
+    """A work's story or ballet in order, a few scenes per page, each scene one click away."""
     return _built_once(book, key, lambda: _sequence_screen(book, key))
 
 
@@ -289,9 +335,20 @@ def _entry_screen(book: Lorebook, entry: Entry) -> Screen:
     return Screen(entry.id, tuple(Page(embed, links) for embed in embeds))
 
 
+def _sequence_title(book: Lorebook, kind: Kind, work_id: str) -> str:
+    """`The Red Shoes: the story`; a ballet work is its own title, another work's ballet
+    is `<work>: the ballet`."""
+    work = book.get(work_id)
+    name = _name(book, work_id)
+    if kind == "scene":
+        return f"{name}: the story"
+    is_ballet = isinstance(work, Work) and work.form in ("ballet", "stage ballet")
+    return name if is_ballet else f"{name}: the ballet"
+
+
 def _sequence_screen(book: Lorebook, key: str) -> Screen:
-    kind, title = SEQUENCES[key]
-    scenes = book.of_kind(kind)
+    kind, work = _sequence_of(book, key) or ("scene", "")
+    scenes = book.sequence(kind, work)
     chunks = [scenes[i : i + SEQUENCE_PAGE] for i in range(0, len(scenes), SEQUENCE_PAGE)]
     drafts = [
         _Draft(
@@ -302,30 +359,40 @@ def _sequence_screen(book: Lorebook, key: str) -> Screen:
         )
         for n, chunk in enumerate(chunks)
     ] or [_Draft("Nothing here yet.")]
+    others = [_name(book, w) for w in book.sequence_works(kind) if w != work]
+    if others:
+        drafts[0].text = f"*Also here: {', '.join(others)} (pick one with `work:`).*\n\n" + (
+            drafts[0].text
+        )
     sources = dict.fromkeys(src.title for s in scenes for src in s.sources)
-    footer = "Source: " + " · ".join(sources) if sources else "The Red Shoes (1948)"
-    embeds = _finish(title, drafts, footer, None)
+    footer = "Source: " + " · ".join(sources) if sources else _name(book, work)
+    embeds = _finish(_sequence_title(book, kind, work), drafts, footer, None)
     links = chunks or [()]
     return Screen(key, tuple(Page(e, tuple(c)) for e, c in zip(embeds, links, strict=True)))
 
 
 def screen_for(book: Lorebook, key: str) -> Screen | None:
     """The screen a key names (a sequence or an entry id), or None if the lore lost it."""
-    if key in SEQUENCES:
+    if _sequence_of(book, key) is not None:
         return sequence_screen(book, key)
     entry = book.get(key)
     return entry_screen(book, entry) if entry else None
 
 
-def hit_line(entry: Entry) -> str:
-    return f"**{entry.name}** · {KIND_LABELS[entry.kind]}\n{clip(entry.summary, 160)}"
+def hit_line(book: Lorebook, entry: Entry) -> str:
+    """One search hit: name, kind, and its work when that is not the kind's usual one."""
+    label = KIND_LABELS[entry.kind]
+    if isinstance(entry, InWork) and entry.work != type(entry).model_fields["work"].default:
+        label += f" · {_name(book, entry.work)}"
+    return f"**{entry.name}** · {label}\n{clip(entry.summary, 160)}"
 
 
-def listing_embed(title: str, entries: Sequence[Entry], intro: str = "") -> discord.Embed:
+def listing_embed(
+    book: Lorebook, title: str, entries: Sequence[Entry], intro: str = ""
+) -> discord.Embed:
     """A short list of entries (search hits, suggestions) as one embed."""
-    text = "\n\n".join(
-        [intro, *(hit_line(e) for e in entries)] if intro else map(hit_line, entries)
-    )
+    lines = [hit_line(book, e) for e in entries]
+    text = "\n\n".join([intro, *lines] if intro else lines)
     footer = "Pick one below to open it."
     return build_pages(title, text, (), footer, page_text=limits.EMBED_DESCRIPTION)[0]
 
