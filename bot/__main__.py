@@ -18,6 +18,7 @@ from bot.console import console_main
 from bot.lore.export import dump_lore
 from bot.lore.loader import check_lore, load_lore
 from bot.lore.model import lore_json_schema
+from bot.lore.store.base import StorageError
 
 
 def _lore_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -118,7 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsProblem as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
-    result: int = args.handler(args, settings)
+    try:
+        result: int = args.handler(args, settings)
+    except StorageError as problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     return result
 
 

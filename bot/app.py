@@ -27,6 +27,7 @@ from bot.config import Settings
 from bot.lore.library import LoreLibrary
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
+from bot.lore.store.base import StorageError
 from bot.lore.store.database import DB_NAME
 from bot.lore.store.sqlite import SqliteGuildStore
 from bot.persona.lines import persona_line
@@ -158,19 +159,26 @@ class RedShoesBot(commands.Bot):
         return True
 
     async def apologise(self, interaction: discord.Interaction[Any], error: Exception) -> None:
-        """Log what went wrong with its traceback; tell the user, briefly and in character."""
-        book = await self.library.book_for(interaction.guild_id)
+        """Log what went wrong with its traceback; tell the user, briefly and in character.
+        A storage fault is the operator's to fix: one log line naming the file and the remedy."""
+        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        try:
+            book = await self.library.book_for(interaction.guild_id)
+        except StorageError:
+            book = self.library.shipped
         if isinstance(error, app_commands.CommandOnCooldown):
             text = persona_line(book, "cooldown", self.rng)
         elif isinstance(error, app_commands.CheckFailure):
             log.info("check failed for %s: %s", _name_of(interaction), error)
             text = persona_line(book, "forbidden", self.rng)
+        elif isinstance(cause, StorageError):
+            log.error("%s failed, storage fault: %s", _name_of(interaction), cause)
+            text = f"{persona_line(book, 'apology', self.rng)} Nothing was changed."
         else:
-            cause = error.__cause__ or error
             log.error(
                 "interaction %s failed:\n%s",
                 _name_of(interaction),
-                "".join(traceback.format_exception(cause)),
+                "".join(traceback.format_exception(error.__cause__ or error)),
             )
             text = persona_line(book, "apology", self.rng)
         try:

@@ -70,3 +70,17 @@ def test_a_non_utf8_env_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr == "error: .env: line 2 is not UTF-8 text; save the file as UTF-8\n"
     assert (tmp_path / ".env").read_bytes() == b"OWNER_IDS=1\nLORE_DIR=caf\xe9\n"
+
+
+def test_a_damaged_database_stops_start_up_with_one_line_and_exit_2(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    garbage = b"not a database, whatever it once was\n" * 200
+    (data / "guilds.sqlite3").write_bytes(garbage)
+    (tmp_path / ".env").write_text(f"DATA_DIR={data}\nLORE_DIR={REPO / 'lore'}\n")
+    result = run_cli("console", "-c", "/film", cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {data / 'guilds.sqlite3'}: the database cannot be used (")
+    assert line.endswith("move it aside to start empty, or put back a copy")
+    assert (data / "guilds.sqlite3").read_bytes() == garbage

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from bot.lore.store.database import DB_NAME
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
 from tests.conftest import LORE_DIR
-from tests.lore.test_store import snapshot
+from tests.lore.test_store import fill_the_disk, snapshot
 
 OWNER = 4242
 MODERATOR = Actor(user_id=1, guild_id=2001, moderator=True)
@@ -274,3 +275,29 @@ async def test_reload_shows_the_cause_first_not_its_cascade(
         lines = text(refused).splitlines()
         assert lines[1:] == [f"- `{people}:{write_the_tab}:1: tab in indentation; use spaces`"]
         assert running.bot.library.shipped is lorebook
+
+
+async def test_a_full_disk_gets_an_apology_and_one_log_line_and_loses_nothing(
+    harness: Harness, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    opened = await harness.command("lore add", kind="trivia")
+    saved = await submit_form(harness, opened, TRIVIA)
+    assert "Saved `t-local` (r1)" in text(saved)
+    await fill_the_disk(harness.bot.guild_store)
+    before = snapshot(db_path)
+    opened = await harness.command("lore add", kind="trivia")
+    with caplog.at_level(logging.INFO):
+        refused = await submit_form(
+            harness, opened, {**TRIVIA, "id": "t-big", "body": "x" * 4000, "summary": "y" * 1000}
+        )
+    assert text(refused).endswith(" Nothing was changed.")
+    assert refused.response["data"]["flags"] & 64
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "storage fault" in record.getMessage()
+    assert (
+        f"{db_path}: the database cannot be used (database or disk is full)" in record.getMessage()
+    )
+    assert record.exc_info is None
+    assert "rollback" not in caplog.text
+    assert snapshot(db_path) == before
+    assert "t-local" in await harness.bot.library.book_for(2001)

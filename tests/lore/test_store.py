@@ -23,6 +23,7 @@ from bot.lore.store.base import (
     GuildConfig,
     NothingToRevertError,
     StaleEditError,
+    StorageError,
     UnknownRevisionError,
     Version,
 )
@@ -97,19 +98,83 @@ async def test_a_failing_migration_leaves_the_previous_version(
     before = snapshot(db_path)
     broken = "CREATE TABLE half (x INTEGER); CREATE TABLE half (x INTEGER);"
     monkeypatch.setattr("bot.lore.store.database.MIGRATIONS", [*migrations.MIGRATIONS, broken])
-    with pytest.raises(sqlite3.OperationalError, match="already exists"):
+    with pytest.raises(StorageError, match="already exists"):
         await SqliteGuildStore.open(db_path)
     with sqlite3.connect(db_path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
     assert snapshot(db_path) == before
 
 
-async def test_a_database_from_a_newer_bot_is_refused(db_path: Path) -> None:
-    await (await SqliteGuildStore.open(db_path)).close()
+async def open_and_close(path: Path) -> None:
+    await (await SqliteGuildStore.open(path)).close()
+
+
+def test_a_database_from_a_newer_bot_is_refused(db_path: Path) -> None:
+    asyncio.run(open_and_close(db_path))
     with sqlite3.connect(db_path) as db:
         db.execute(f"PRAGMA user_version = {migrations.LATEST + 1}")
-    with pytest.raises(RuntimeError, match="newer than this bot"):
-        await SqliteGuildStore.open(db_path)
+    before = db_path.read_bytes()
+    with pytest.raises(StorageError) as caught:
+        asyncio.run(open_and_close(db_path))
+    assert str(caught.value) == (
+        f"{db_path}: the database is at schema version {migrations.LATEST + 1}, newer than this "
+        f"bot ({migrations.LATEST}); upgrade the bot (or point DATA_DIR at another folder); "
+        "the data was left as it was"
+    )
+    assert db_path.read_bytes() == before
+
+
+def test_a_damaged_or_foreign_file_is_named_and_left_alone(db_path: Path) -> None:
+    asyncio.run(open_and_close(db_path))
+    whole = db_path.read_bytes()
+    garbage = b"this is not a database at all, just text\n" * 100
+    for damaged in (garbage, whole[: len(whole) // 3]):
+        db_path.write_bytes(damaged)
+        for leftover in db_path.parent.glob(f"{DB_NAME}-*"):
+            leftover.unlink()
+        with pytest.raises(StorageError) as caught:
+            asyncio.run(open_and_close(db_path))
+        message = str(caught.value)
+        assert message.startswith(f"{db_path}: the database cannot be used (")
+        assert "move it aside to start empty, or put back a copy" in message
+        assert db_path.read_bytes() == damaged
+
+
+async def test_a_data_dir_that_cannot_be_a_folder_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where DATA_DIR should be")
+    with pytest.raises(StorageError) as caught:
+        await SqliteGuildStore.open(blocker / DB_NAME)
+    message = str(caught.value)
+    assert message.startswith(f"{blocker}: the database cannot be used (")
+    assert "check that DATA_DIR is a folder the bot can create, read and write" in message
+    assert blocker.read_text() == "a file where DATA_DIR should be"
+
+
+async def fill_the_disk(store: SqliteGuildStore) -> None:
+    """Make the database as full as a full disk would: SQLite answers SQLITE_FULL."""
+    [(pages,)] = list(await store._db.execute_fetchall("PRAGMA page_count"))
+    await store._db.execute(f"PRAGMA max_page_count = {pages}")
+
+
+async def test_a_full_disk_is_reported_as_such_and_loses_nothing(
+    store: SqliteGuildStore, db_path: Path
+) -> None:
+    await store.put(GUILD, trivia("kept"), base_revision=0, by=ALICE)
+    await fill_the_disk(store)
+    before = snapshot(db_path)
+    batch = [trivia(f"big-{i}", "x" * 900) for i in range(40)]
+    with pytest.raises(StorageError) as caught:
+        await store.import_entries(GUILD, batch, bases={}, by=ALICE)
+    assert str(caught.value) == (
+        f"{db_path}: the database cannot be used (database or disk is full); "
+        "free some disk space; nothing was written"
+    )
+    assert "rollback" not in str(caught.value)
+    assert snapshot(db_path) == before
+    assert [e.id for e in (await store.overlay(GUILD)).entries] == ["kept"]
+    await store._db.execute("PRAGMA max_page_count = 1073741823")
+    await store.put(GUILD, trivia("after"), base_revision=0, by=ALICE)
 
 
 async def test_put_records_who_when_before_and_after(store: SqliteGuildStore) -> None:

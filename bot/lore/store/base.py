@@ -77,6 +77,15 @@ class StoreError(Exception):
     """A change the store refused; the message is fit to show the person who asked."""
 
 
+class StorageError(Exception):
+    """The database itself failed (missing, damaged, full, too new). Not the person's fault and
+    not fit to show them: the message is for the operator, naming the file and what to do."""
+
+    def __init__(self, path: object, problem: str, remedy: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {problem}; {remedy}")
+
+
 class StaleEditError(StoreError):
     """The entry changed since the editor read it; their edit would overwrite someone else's."""
 

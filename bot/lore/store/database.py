@@ -6,12 +6,19 @@ never waits behind, or lands inside, a moderator's lore transaction. WAL mode so
 block the writer, `synchronous=FULL` so a commit survives a crash, `BEGIN IMMEDIATE` so a write
 transaction holds the write lock before it reads what it checks, and a busy timeout so a second
 process waits for the lock instead of failing.
+
+Faults of the file itself (a DATA_DIR that cannot be written, a damaged or foreign file, a schema
+from a newer bot, a full disk) are raised as `StorageError`, one sentence naming the file and what
+to do: the command line prints it and exits 2 at start-up, a command apologises in character and
+logs it. A failed transaction is rolled back only if SQLite has not already done so (it does on a
+full disk), so the real cause is what gets reported, not "cannot rollback".
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,6 +26,7 @@ from typing import Any, Self
 
 import aiosqlite
 
+from bot.lore.store.base import StorageError
 from bot.lore.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -30,25 +38,32 @@ BUSY_TIMEOUT_MS = 10_000
 class SqliteDatabase:
     """A connection to the database file; open it with `await <subclass>.open(path)`."""
 
-    def __init__(self, db: aiosqlite.Connection) -> None:
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
+        self._path = path
         self._lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> Self:
-        """Open (creating if needed) the database at `path` and bring its schema up to date."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = await aiosqlite.connect(path, isolation_level=None)
+        """Open (creating if needed) the database at `path` and bring its schema up to date;
+        `StorageError` says what is wrong with the file or its folder, and what to do."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = await aiosqlite.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise _storage_error(path.parent, error) from error
         try:
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await db.execute("PRAGMA journal_mode = WAL")
             await db.execute("PRAGMA synchronous = FULL")
             await db.execute("PRAGMA foreign_keys = ON")
-            await _migrate(db)
-        except BaseException:
+            await _migrate(db, path)
+        except BaseException as error:
             await db.close()
+            if isinstance(error, sqlite3.DatabaseError | OSError):
+                raise _storage_error(path, error) from error
             raise
-        return cls(db)
+        return cls(db, path)
 
     async def close(self) -> None:
         await self._db.close()
@@ -56,27 +71,52 @@ class SqliteDatabase:
     @asynccontextmanager
     async def _transaction(self, *, write: bool) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
-            await self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             try:
-                yield self._db
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
-            await self._db.execute("COMMIT")
+                await self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                try:
+                    yield self._db
+                except BaseException:
+                    if self._db.in_transaction:
+                        await self._db.execute("ROLLBACK")
+                    raise
+                await self._db.execute("COMMIT")
+            except sqlite3.DatabaseError as error:
+                if self._db.in_transaction:
+                    await self._db.execute("ROLLBACK")
+                raise _storage_error(self._path, error) from error
 
     async def _rows(self, sql: str, *args: Any) -> list[Any]:
         async with self._transaction(write=False) as db:
             return list(await db.execute_fetchall(sql, args))
 
 
-async def _migrate(db: aiosqlite.Connection) -> None:
+def _storage_error(path: Path, error: OSError | sqlite3.Error) -> StorageError:
+    """What went wrong with the file (in SQLite's or the OS's own words) and what to do."""
+    reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    lowered = reason.lower()
+    if "full" in lowered:
+        remedy = "free some disk space; nothing was written"
+    elif "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        remedy = (
+            "the file is damaged or is not this bot's database: move it aside to start empty, "
+            "or put back a copy"
+        )
+    elif "readonly" in lowered or "read-only" in lowered or "permission" in lowered:
+        remedy = "make it writable by the bot's user (or set DATA_DIR to a folder that is)"
+    else:
+        remedy = "check that DATA_DIR is a folder the bot can create, read and write"
+    return StorageError(path, f"the database cannot be used ({reason})", remedy)
+
+
+async def _migrate(db: aiosqlite.Connection, path: Path) -> None:
     """Run the migration steps this file has not seen, each atomically with its version bump."""
     rows = list(await db.execute_fetchall("PRAGMA user_version"))
     version = int(rows[0][0])
     if version > len(MIGRATIONS):
-        raise RuntimeError(
-            f"the database is at schema version {version}, newer than this bot "
-            f"({len(MIGRATIONS)}); upgrade the bot instead of downgrading the data"
+        raise StorageError(
+            path,
+            f"the database is at schema version {version}, newer than this bot ({len(MIGRATIONS)})",
+            "upgrade the bot (or point DATA_DIR at another folder); the data was left as it was",
         )
     for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
         try:

@@ -3,7 +3,8 @@
 Durability and concurrency come from SQLite itself (see `bot.lore.store.database`):
 `BEGIN IMMEDIATE` takes the write lock before a write transaction reads the revision it checks,
 so two processes cannot both pass the stale-edit check. One connection per store; an asyncio
-lock keeps one transaction at a time on it.
+lock keeps one transaction at a time on it. Faults of the file itself are `StorageError`s (see
+`bot.lore.store.database`).
 
 What a PostgreSQL version would change: asyncpg instead of aiosqlite and `$1` placeholders instead
 of `?`; BIGINT for the Discord ids; `SELECT ... FOR UPDATE` on the entry row (or SERIALIZABLE)
