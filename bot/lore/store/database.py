@@ -80,6 +80,8 @@ class SqliteDatabase:
                         await self._db.execute("ROLLBACK")
                     raise
                 await self._db.execute("COMMIT")
+            except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+                raise  # a rule of the data or the code, not a fault of the file
             except sqlite3.DatabaseError as error:
                 if self._db.in_transaction:
                     await self._db.execute("ROLLBACK")
