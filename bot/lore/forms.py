@@ -18,7 +18,7 @@ import yaml
 from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.export import entry_to_data
 from bot.lore.loader import parse_lore_file
-from bot.lore.model import SUMMARY_MAX, Entry, Kind
+from bot.lore.model import BALLET_ID, FILM_ID, SUMMARY_MAX, Entry, Kind
 from bot.lore.yaml_source import parse_yaml
 
 FORM = "form"
@@ -47,19 +47,21 @@ DETAILS_FIELD = FormField(
 )
 OWN_FIELDS = frozenset({"id", "kind", "name", "summary", "body"})
 
-# The kind-specific required fields, as a starting point for `details` when adding.
+# The kind-specific required fields, as a starting point for `details` when adding; `work`
+# is shown filled in, so a moderator writing about another work sees where to say so.
 _TEMPLATES: dict[Kind, dict[str, Any]] = {
     "work": {"form": "film", "year": 1948},
-    "character": {"played_by": None},
+    "character": {"work": FILM_ID, "played_by": []},
     "person": {"roles": ["actor"]},
-    "scene": {"order": 1, "characters": []},
-    "ballet_scene": {"order": 1, "characters": []},
-    "quote": {"line": "", "speaker": "", "context": ""},
+    "scene": {"work": FILM_ID, "order": 1, "characters": []},
+    "ballet_scene": {"work": BALLET_ID, "order": 1, "characters": []},
+    "quote": {"work": FILM_ID, "line": "", "speaker": "", "context": ""},
     "dialogue": {
+        "work": FILM_ID,
         "context": "",
         "lines": [{"speaker": "", "line": ""}, {"speaker": "", "line": ""}],
     },
-    "trivia": {"topic": "film"},
+    "trivia": {"work": FILM_ID, "topic": "film"},
     "persona": {"purpose": "greeting", "lines": [""]},
 }
 

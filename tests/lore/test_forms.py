@@ -37,6 +37,26 @@ def test_a_new_character_from_a_form() -> None:
     assert entry.people == ("marius-goring",)
 
 
+def test_a_character_of_another_work_with_a_singing_voice_from_a_form() -> None:
+    assert "work: the-red-shoes-film" in blank_form("character")["details"]
+    assert "work: ballet-of-the-red-shoes" in blank_form("ballet_scene")["details"]
+    details = (
+        "work: tales-of-hoffmann-film\n"
+        "played_by:\n  - moira-shearer\n  - {person: dorothy-bond, note: singing voice}\n"
+        "sources:\n  - title: Film credits\n"
+    )
+    values = {"name": "Olympia", "summary": "A mechanical doll.", "details": details}
+    entry = entry_from_form("character", values, "olympia")
+    assert isinstance(entry, Character)
+    assert (entry.work, entry.people) == (
+        "tales-of-hoffmann-film",
+        ("moira-shearer", "dorothy-bond"),
+    )
+    shown = entry_form(entry)["details"]
+    assert "- person: dorothy-bond\n  note: singing voice\n" in shown
+    assert entry_from_form("character", entry_form(entry), "olympia") == entry
+
+
 def test_a_field_over_its_limit_is_named() -> None:
     values = {**entry_form(trivia("t-one")), "summary": "x" * 1001}
     with pytest.raises(LoreError) as error:
