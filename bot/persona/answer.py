@@ -175,10 +175,10 @@ class Answerer:
         last = self._memory.recall(channel, now)
         small_talk = SMALL_TALK.get(question.intent)
         if small_talk is not None:
-            line = persona_line(book, small_talk, self._rng)
+            line = persona_line(book, small_talk, self._rng, name)
             # A deflection answers nothing, so it claims no more knowledge than a decline.
             sure = 0.1 if small_talk == "deflection" else 1.0
-            return Reply(compose.with_name(line, name), [], sure)
+            return Reply(line, [], sure)
         intent, found = _Route(book, question, last, self._rng).run()
         if found is None:
             hint = HINTS.get(intent, DEFAULT_HINT)

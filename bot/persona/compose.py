@@ -41,14 +41,6 @@ FORM_VERBS = {
 }
 
 
-def with_name(line: str, name: str | None) -> str:
-    """Fill a persona line's `{name}`; without a name, drop it and the comma around it."""
-    if name:
-        return line.replace("{name}", name)
-    line = re.sub(r",\s*\{name\}|\{name\},\s*", "", line)
-    return line.replace("{name}", "").strip()
-
-
 def finish(text: str, sources: Sequence[Entry]) -> str:
     """Trim to Discord's size and add the unobtrusive source line."""
     if len(text) > MAX_ANSWER:

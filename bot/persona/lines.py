@@ -7,6 +7,7 @@ reply possible while a server's lore has no line for that purpose.
 from __future__ import annotations
 
 import random
+import re
 
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import PersonaPurpose
@@ -28,14 +29,34 @@ FALLBACKS: dict[PersonaPurpose, str] = {
 }
 
 
+PLACEHOLDER = "{name}"
+_PLACEHOLDER_AND_COMMA = re.compile(r",\s*\{name\}|\{name\},\s*|\{name\}\s*")
+
+
+def address(line: str, name: str | None) -> str:
+    """Fill a line's `{name}`; with nobody to name, drop it and the comma beside it.
+
+    Replaced literally (not with `str.format`), so any other braces a moderator writes are
+    shown as written.
+    """
+    if name:
+        return line.replace(PLACEHOLDER, name)
+    dropped = _PLACEHOLDER_AND_COMMA.sub("", line).strip()
+    return dropped[:1].upper() + dropped[1:]
+
+
 def persona_line(
     book: Lorebook, purpose: PersonaPurpose, rng: random.Random, name: str | None = None
 ) -> str:
     """One line for `purpose`, chosen at random from the lore, addressed to `name` if given.
 
-    Lines may say `{name}`; it is replaced literally (not with `str.format`), so any other
-    braces a moderator writes are shown as written. Without `name` it is left for the caller.
+    A line is always finished here, never left for the caller: shown literally, `{name}` read
+    as a bug to members (moderator refusals and quiz messages reuse audition lines). Without a
+    name, a line that needs one is picked only when every line of the purpose needs one, and
+    then it is said without it.
     """
     lines = book.persona(purpose)
+    if name is None:
+        lines = tuple(line for line in lines if PLACEHOLDER not in line) or lines
     line = rng.choice(lines) if lines else FALLBACKS[purpose]
-    return line if name is None else line.replace("{name}", name)
+    return address(line, name)

@@ -7,12 +7,6 @@ from bot.lore.model import Work
 from bot.persona import compose
 
 
-def test_with_name() -> None:
-    assert compose.with_name("Ah, {name}. Sit.", "Ann") == "Ah, Ann. Sit."
-    assert compose.with_name("Ah, {name}. Sit.", None) == "Ah. Sit."
-    assert compose.with_name("{name}, sit.", None) == "sit."
-
-
 def test_finish_adds_the_source_and_trims(lorebook: Lorebook) -> None:
     film = lorebook.get("the-red-shoes-film")
     assert film is not None
