@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
@@ -17,12 +16,18 @@ from tests.lore.test_store import snapshot
 
 MODERATOR = Actor(moderator=True)
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+
+T = TypeVar("T")
+
 
 class PrefersPlaceholders(random.Random):
     """Picks a line that says `{name}` whenever one is on offer: the worst case for this bug."""
 
-    def choice(self, seq: Sequence[Any]) -> Any:
-        named = [item for item in seq if isinstance(item, str) and PLACEHOLDER in item]
+    def choice(self, seq: SupportsLenAndGetItem[T]) -> T:
+        items = [seq[i] for i in range(len(seq))]
+        named = [item for item in items if isinstance(item, str) and PLACEHOLDER in item]
         return named[0] if named else super().choice(seq)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from typing import get_args
+from typing import TYPE_CHECKING, TypeVar, get_args
 
 import pytest
 
@@ -13,6 +13,11 @@ from bot.persona.lines import PLACEHOLDER, address, persona_line
 
 PURPOSES: tuple[PersonaPurpose, ...] = get_args(PersonaPurpose)
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsLenAndGetItem
+
+T = TypeVar("T")
+
 
 class Picks(random.Random):
     """Chooses the `index`-th line, so a test can walk through every line of a purpose."""
@@ -21,7 +26,7 @@ class Picks(random.Random):
         super().__init__(0)
         self.index = index
 
-    def choice(self, seq):  # type: ignore[no-untyped-def,override]
+    def choice(self, seq: SupportsLenAndGetItem[T]) -> T:
         return seq[self.index % len(seq)]
 
 
