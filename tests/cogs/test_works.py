@@ -17,7 +17,7 @@ from bot.lore.model import Character, Scene
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
 from bot.render.limits import problems
-from bot.render.screens import entry_screen
+from bot.render.screens import entry_screen, screen_for, sequence_key
 from tests.cogs.test_lore_admin import attachment_payload, text
 
 PACK = Path(__file__).resolve().parent.parent / "data" / "hoffmann.yaml"
@@ -97,6 +97,10 @@ async def test_story_lists_each_work_under_its_own_name_and_order(harness: Harne
     assert options(ballet) == ["hoffmann-enchanted-dragonfly"]
     shipped_ballet = await harness.command("ballet")
     assert shipped_ballet.data["embeds"][0]["title"] == "The Ballet of the Red Shoes"
+    book = await harness.bot.library.book_for(MODERATOR.guild_id)
+    turned = screen_for(book, sequence_key("scene", HOFFMANN))  # what a pager's click reads
+    assert turned is not None
+    assert turned.pages[0].embed.title == "The Tales of Hoffmann: the story"
 
 
 async def test_the_work_option_and_scenes_autocomplete_by_work(harness: Harness) -> None:
