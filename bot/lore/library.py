@@ -1,6 +1,8 @@
-"""Which lore a command sees: the shipped book, or the shipped book merged with a server's overlay.
+"""Which lore a command sees: the shipped book, or the shipped book with a server's overlay.
 
-Commands ask `await library.book_for(guild_id)` and get an immutable `Lorebook`. Merged views
+Commands ask `await library.book_for(guild_id)` and get an immutable `Lorebook`: the shipped book
+itself, or a `ServerView` that layers the server's entries on the shared shipped index (see
+`bot/lore/layered.py`), so a view costs what the overlay costs. Views
 are kept in a bounded cache (least recently used first out, by count and by estimated memory),
 so a bot in many servers holds views only for the servers that are being used, and forgets a
 server it leaves. Each view is stored with the overlay revision it was built from and the
@@ -19,6 +21,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bot.lore.layered import ServerView
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry
 
@@ -49,19 +52,17 @@ class OverlaySource(Protocol):
     async def overlay(self, guild_id: int) -> Overlay: ...
 
 
-def merge(shipped: Lorebook, overlay: Overlay) -> Lorebook:
-    """The shipped entries, less hidden and replaced ones, plus the overlay's entries."""
+def layer(shipped: Lorebook, overlay: Overlay) -> Lorebook:
+    """The shipped entries, less hidden and replaced ones, plus the overlay's entries: the
+    shipped book itself when the overlay is empty, else a view sharing its index."""
     if overlay.empty:
         return shipped
-    replaced = {e.id for e in overlay.entries}
-    kept = [e for e in shipped.entries if e.id not in overlay.hidden and e.id not in replaced]
-    added = [e for e in overlay.entries if e.id not in overlay.hidden]
-    return Lorebook([*kept, *added])
+    return ServerView(shipped, overlay.entries, overlay.hidden)
 
 
-def footprint(shipped: Lorebook, view: Lorebook) -> int:
+def footprint(view: Lorebook) -> int:
     """Estimated bytes a cached view holds beyond the shipped book it shares."""
-    own = len(view) if view is not shipped else 0
+    own = len(view.own_entries) if isinstance(view, ServerView) else 0
     return VIEW_BASE_BYTES + ENTRY_BYTES * own
 
 
@@ -196,14 +197,14 @@ class LoreLibrary:
         shipped = self._shipped
         generation = self._generations.get(guild_id, 0)
         overlay = await overlays.overlay(guild_id)
-        # Indexing a large merged book takes a while; keep the event loop answering others.
-        book = await asyncio.to_thread(merge, shipped, overlay)
+        # Indexing a large overlay takes a while; keep the event loop answering others.
+        book = await asyncio.to_thread(layer, shipped, overlay)
         current = self.views.get(guild_id)
         if (
             shipped is self._shipped
             and generation == self._generations.get(guild_id, 0)
             and (current is None or current.revision <= overlay.revision)
         ):
-            size = footprint(shipped, book)
+            size = footprint(book)
             self.views.put(guild_id, CachedView(overlay.revision, book, size))
         return book

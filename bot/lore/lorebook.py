@@ -23,7 +23,7 @@ from bot.lore.model import (
     Scene,
     kind_of,
 )
-from bot.lore.search import Hit, SearchIndex
+from bot.lore.search import Hit, Index, SearchIndex
 
 E = TypeVar("E")
 
@@ -39,6 +39,7 @@ class Lorebook:
         "_index",
         "_played_by",
         "_sequences",
+        "_works",
     )
 
     def __init__(self, entries: Iterable[Entry]) -> None:
@@ -48,15 +49,8 @@ class Lorebook:
     def _build(self, entries: Iterable[Entry]) -> None:
         given = list(entries)
         steps = [e for e in given if isinstance(e, Scene | BalletScene)]
-        works = {work: rank for rank, work in enumerate(dict.fromkeys(e.work for e in steps))}
-
-        def place(entry: Entry) -> tuple[int, int]:
-            """Other entries keep their places; steps follow, work by work, each in order."""
-            if isinstance(entry, Scene | BalletScene):
-                return works[entry.work], entry.order
-            return -1, 0
-
-        ordered = sorted(given, key=place)
+        self._works = {work: rank for rank, work in enumerate(dict.fromkeys(e.work for e in steps))}
+        ordered = sorted(given, key=self.place)
         self._entries = tuple(ordered)
         self._by_id: Mapping[str, Entry] = MappingProxyType({e.id: e for e in self._entries})
         by_kind: dict[str, list[Entry]] = {}
@@ -73,7 +67,19 @@ class Lorebook:
                 sequences.setdefault((entry.kind, entry.work), []).append(entry)
         self._played_by = MappingProxyType({k: tuple(v) for k, v in played.items()})
         self._sequences = MappingProxyType({k: tuple(v) for k, v in sequences.items()})
-        self._index = SearchIndex(self._entries)
+        self._index: Index = SearchIndex(self._entries)
+
+    def place(self, entry: Entry) -> tuple[int, int]:
+        """Where an entry goes in this book's order: other entries keep their places; steps
+        follow, work by work (in the order the lore first gives each work), each in order."""
+        if isinstance(entry, Scene | BalletScene):
+            return self._works[entry.work], entry.order
+        return -1, 0
+
+    @property
+    def index(self) -> Index:
+        """The search index behind `search`, `complete` and `exact`."""
+        return self._index
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -96,7 +102,7 @@ class Lorebook:
         """Entries of one model class, typed for the caller; read from the kind index when the
         class is one kind of entry, so the chat's per-question calls do not scan every entry."""
         kind = kind_of(cls)
-        pool = self._entries if kind is None else self._by_kind.get(kind, ())
+        pool = self.entries if kind is None else self.of_kind(kind)
         return tuple(e for e in pool if isinstance(e, cls))
 
     def played_by(self, person_id: str) -> tuple[Character, ...]:

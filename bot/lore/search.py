@@ -6,15 +6,23 @@ Three stages, each cheap at 10,000 entries:
   tokens of similar length), the few entries those tokens lead to are re-ranked with WRatio;
 - full text: SQLite FTS5 with its built-in bm25 ranking over every text field.
 Autocomplete (`complete`) is a bisect over sorted name keys, topped up by the fuzzy stage.
+
+The stages are written once (`Index`) over a few primitives that say where entries are: a flat
+`SearchIndex` over one snapshot, or a server's layered view (`bot/lore/layered.py`) that reads
+the shared shipped index and its own small one as if they were one. Entries are named by refs,
+integers that sort in the book's order, and every ranking breaks ties by ref, so both give the
+same answers for the same lore.
 """
 
 from __future__ import annotations
 
 import bisect
 import sqlite3
+from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Literal
 
 from rapidfuzz import fuzz, process
@@ -26,6 +34,12 @@ COMPLETE_LIMIT = 25
 FUZZY_TOKEN_CUTOFF = 72.0
 FUZZY_NAME_CUTOFF = 70.0
 MAX_CANDIDATES = 300
+PREFIX_WINDOW = 2000
+NAMES_WEIGHT, TEXT_WEIGHT = 4.0, 1.0
+"""bm25 column weights: a word in a name counts four times a word in the prose."""
+BM25_K1, BM25_B = 1.2, 0.75
+"""FTS5's bm25 constants."""
+LAST_CHARACTER = "\U0010ffff"
 STOP_WORDS = frozenset({"the", "of", "a", "an", "and", "in", "on", "to", "de", "la", "le", "s"})
 
 How = Literal["exact", "fuzzy", "text"]
@@ -65,89 +79,88 @@ def _tokens(folded: str) -> list[str]:
     return [t for t in folded.split() if t not in STOP_WORDS]
 
 
-class SearchIndex:
-    """An immutable index over one lore snapshot; built once per `Lorebook`."""
+def text_terms(query: str) -> list[str]:
+    """The words of a query as the full-text index splits them (`_` separates words there)."""
+    return [t for t in _tokens(fold(query).replace("_", " ")) if len(t) > 1]
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        self._entries = tuple(entries)
-        self._exact: dict[str, list[int]] = defaultdict(list)
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        self._names: list[list[str]] = []
-        prefix_rows: list[tuple[str, int, int]] = []
-        for index, entry in enumerate(self._entries):
-            folded_names = list(dict.fromkeys(fold(n) for n in entry_names(entry)))
-            self._names.append(folded_names)
-            for rank, name in enumerate(folded_names):
-                if index not in self._exact[name]:
-                    self._exact[name].append(index)
-                words = name.split()
-                for start in range(len(words)):
-                    tail = " ".join(words[start:])
-                    prefix_rows.append((tail, 0 if start == 0 else 1 + rank, index))
-                for token in set(_tokens(name)):
-                    if not self._postings[token] or self._postings[token][-1] != index:
-                        self._postings[token].append(index)
-        prefix_rows.sort()
-        self._prefix_keys = [row[0] for row in prefix_rows]
-        self._prefix_rows = prefix_rows
-        self._vocab: dict[tuple[int, str, str], list[str]] = defaultdict(list)
-        for token in self._postings:
-            self._vocab[(len(token), "first", token[0])].append(token)
-            self._vocab[(len(token), "last", token[-1])].append(token)
-        self._fts = self._build_fts()
-        self._opening = self._opening_choices()
 
-    def _opening_choices(self) -> dict[Kind | None, tuple[Entry, ...]]:
-        """What autocomplete offers before anything is typed: the first names alphabetically
-        (accents ignored), overall and per kind, worked out once so an empty prefix costs
-        nothing."""
-        opening: dict[Kind | None, list[Entry]] = defaultdict(list)
-        for entry in sorted(self._entries, key=lambda e: fold(e.name)):
-            for key in (None, entry.kind):
-                if len(opening[key]) < COMPLETE_LIMIT:
-                    opening[key].append(entry)
-        return {key: tuple(found) for key, found in opening.items()}
+def _varints(blob: bytes) -> Iterator[int]:
+    """SQLite's variable-length integers, as FTS5 stores each row's size per column."""
+    value = 0
+    for byte in blob:
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            yield value
+            value = 0
 
-    def _build_fts(self) -> sqlite3.Connection:
-        db = sqlite3.connect(":memory:", check_same_thread=False)
-        db.execute(
-            "CREATE VIRTUAL TABLE lore USING fts5("
-            "names, text, tokenize = 'unicode61 remove_diacritics 2')"
-        )
-        db.executemany(
-            "INSERT INTO lore(rowid, names, text) VALUES (?, ?, ?)",
-            ((i, " ".join(entry_names(e)), entry_text(e)) for i, e in enumerate(self._entries)),
-        )
-        db.commit()
-        return db
+
+class Index(ABC):
+    """Exact, fuzzy and full-text search and autocomplete, over primitives a subclass gives.
+
+    A ref is an int naming one entry; refs sort in the book's order, and every ranking breaks
+    its ties by ref, so an answer never depends on how the parts happen to be stored.
+    """
+
+    @abstractmethod
+    def entry(self, ref: int) -> Entry: ...
+
+    @abstractmethod
+    def names(self, ref: int) -> Sequence[str]:
+        """The entry's folded names (display name first)."""
+
+    @abstractmethod
+    def exact_refs(self, folded: str) -> Sequence[int]:
+        """Entries with this folded name, alias or id, in order."""
+
+    @abstractmethod
+    def has_token(self, token: str) -> bool:
+        """Whether a name of some entry holds this token."""
+
+    @abstractmethod
+    def token_pool(self, token: str) -> Iterable[str]:
+        """Name tokens of a similar length sharing the token's first or last letter."""
+
+    @abstractmethod
+    def posting(self, token: str) -> Sequence[int]:
+        """Entries whose names hold the token, in order."""
+
+    @abstractmethod
+    def prefix_rows(self, folded: str) -> Iterator[tuple[str, int, int]]:
+        """(name tail, rank, ref) rows in sorted order, from the first tail >= `folded`."""
+
+    @abstractmethod
+    def opening(self, kind: Kind | None) -> Sequence[Entry]:
+        """The first `COMPLETE_LIMIT` entries by folded name (of one kind, or of all)."""
+
+    @abstractmethod
+    def ranked_text(self, terms: Sequence[str], count: int) -> list[tuple[int, float]]:
+        """The best `count` (ref, bm25) full-text matches of any term as a prefix, best
+        (lowest) first, ties by ref."""
 
     def exact(self, query: str, kinds: Iterable[Kind] | None = None) -> list[Entry]:
         """Entries whose name, alias or id equals the query (after folding)."""
         allowed = set(kinds) if kinds else None
-        found = [self._entries[i] for i in self._exact.get(fold(query), [])]
+        found = [self.entry(ref) for ref in self.exact_refs(fold(query))]
         return [e for e in found if allowed is None or e.kind in allowed]
 
     def _similar_tokens(self, token: str) -> list[tuple[str, float]]:
-        if token in self._postings:
+        if self.has_token(token):
             return [(token, 100.0)]
         if len(token) < 3:
             return []
         # A typo rarely changes both the first and the last letter, so only tokens of a similar
         # length sharing one of them are compared: a few hundred instead of the whole vocabulary.
-        pool: dict[str, None] = {}
-        for length in range(len(token) - 2, len(token) + 3):
-            pool.update(dict.fromkeys(self._vocab.get((length, "first", token[0]), ())))
-            pool.update(dict.fromkeys(self._vocab.get((length, "last", token[-1]), ())))
+        pool = sorted(set(self.token_pool(token)))
         matches = process.extract(
-            token, list(pool), scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_TOKEN_CUTOFF
+            token, pool, scorer=fuzz.ratio, limit=5, score_cutoff=FUZZY_TOKEN_CUTOFF
         )
         return [(m[0], float(m[1])) for m in matches]
 
     def _candidates(self, folded: str) -> set[int]:
-        postings: list[list[int]] = []
+        postings: list[Sequence[int]] = []
         for token in _tokens(folded) or folded.split():
             for similar, _score in self._similar_tokens(token):
-                postings.append(self._postings[similar])
+                postings.append(self.posting(similar))
         postings.sort(key=len)
         candidates: set[int] = set()
         for plist in postings:
@@ -164,31 +177,27 @@ class SearchIndex:
         if not folded:
             return []
         allowed = set(kinds) if kinds else None
-        scored: list[tuple[float, int]] = []
-        for index in self._candidates(folded):
-            if allowed is not None and self._entries[index].kind not in allowed:
+        scored: list[tuple[float, int, int]] = []
+        for ref in self._candidates(folded):
+            entry = self.entry(ref)
+            if allowed is not None and entry.kind not in allowed:
                 continue
-            best = max(fuzz.WRatio(folded, name) for name in self._names[index])
+            best = max(fuzz.WRatio(folded, name) for name in self.names(ref))
             if best >= FUZZY_NAME_CUTOFF:
-                scored.append((best, index))
-        scored.sort(key=lambda pair: (-pair[0], len(self._entries[pair[1]].name)))
-        return [(self._entries[i], score) for score, i in scored[:limit]]
+                scored.append((-best, len(entry.name), ref))
+        scored.sort()
+        return [(self.entry(ref), -score) for score, _, ref in scored[:limit]]
 
     def text(
         self, query: str, kinds: Iterable[Kind] | None = None, limit: int = 10
     ) -> list[tuple[Entry, float]]:
         """Full-text hits ranked by bm25 (names weigh more than prose)."""
-        terms = [t for t in _tokens(fold(query)) if len(t) > 1]
+        terms = text_terms(query)
         if not terms:
             return []
-        match = " OR ".join(f'"{t}"*' for t in terms)
         allowed = set(kinds) if kinds else None
-        rows = self._fts.execute(
-            "SELECT rowid, bm25(lore, 4.0, 1.0) FROM lore WHERE lore MATCH ? "
-            "ORDER BY bm25(lore, 4.0, 1.0) LIMIT ?",
-            (match, limit * 4 if allowed else limit),
-        ).fetchall()
-        hits = [(self._entries[rowid], rank) for rowid, rank in rows]
+        rows = self.ranked_text(terms, limit * 4 if allowed else limit)
+        hits = [(self.entry(ref), rank) for ref, rank in rows]
         hits = [(e, r) for e, r in hits if allowed is None or e.kind in allowed][:limit]
         if not hits:
             return []
@@ -216,25 +225,194 @@ class SearchIndex:
         """Up to 25 entries for autocomplete: name prefixes first, then fuzzy names."""
         folded = fold(prefix)
         if not folded:
-            return list(self._opening.get(kind, ()))
-        start = bisect.bisect_left(self._prefix_keys, folded)
+            return list(self.opening(kind))
         ranked: dict[int, tuple[int, int]] = {}
-        for position in range(start, min(start + 2000, len(self._prefix_rows))):
-            key, rank, index = self._prefix_rows[position]
+        for key, rank, ref in islice(self.prefix_rows(folded), PREFIX_WINDOW):
             if not key.startswith(folded):
                 break
-            if kind is not None and self._entries[index].kind != kind:
+            entry = self.entry(ref)
+            if kind is not None and entry.kind != kind:
                 continue
-            order = (rank, len(self._entries[index].name))
-            if index not in ranked or order < ranked[index]:
-                ranked[index] = order
+            order = (rank, len(entry.name))
+            if ref not in ranked or order < ranked[ref]:
+                ranked[ref] = order
             if len(ranked) >= 4 * COMPLETE_LIMIT:
                 break
-        best = sorted(ranked, key=lambda i: ranked[i])[:COMPLETE_LIMIT]
-        found = [self._entries[i] for i in best]
+        best = sorted(ranked, key=lambda ref: ranked[ref])[:COMPLETE_LIMIT]
+        found = [self.entry(ref) for ref in best]
         if len(found) < COMPLETE_LIMIT and len(folded) >= 3:
             kinds = (kind,) if kind else None
             seen = {e.id for e in found}
             extra = [e for e, _ in self.fuzzy(folded, kinds, COMPLETE_LIMIT) if e.id not in seen]
             found += extra[: COMPLETE_LIMIT - len(found)]
         return found
+
+
+class SearchIndex(Index):
+    """An immutable index over one lore snapshot; built once per `Lorebook`. Refs are
+    positions in the snapshot."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._entries = tuple(entries)
+        self.positions = {e.id: i for i, e in enumerate(self._entries)}
+        exact: dict[str, list[int]] = defaultdict(list)
+        postings: dict[str, list[int]] = defaultdict(list)
+        self._names: list[list[str]] = []
+        prefix_rows: list[tuple[str, int, int]] = []
+        for index, entry in enumerate(self._entries):
+            folded_names = list(dict.fromkeys(fold(n) for n in entry_names(entry)))
+            self._names.append(folded_names)
+            for rank, name in enumerate(folded_names):
+                if index not in exact[name]:
+                    exact[name].append(index)
+                words = name.split()
+                for start in range(len(words)):
+                    tail = " ".join(words[start:])
+                    prefix_rows.append((tail, 0 if start == 0 else 1 + rank, index))
+                for token in set(_tokens(name)):
+                    if not postings[token] or postings[token][-1] != index:
+                        postings[token].append(index)
+        self._exact = dict(exact)
+        self._postings = dict(postings)
+        prefix_rows.sort()
+        self._prefix_keys = [row[0] for row in prefix_rows]
+        self._prefix_rows = prefix_rows
+        self._vocab: dict[tuple[int, str, str], list[str]] = defaultdict(list)
+        for token in self._postings:
+            self._vocab[(len(token), "first", token[0])].append(token)
+            self._vocab[(len(token), "last", token[-1])].append(token)
+        self._fts = self._build_fts()
+        self.alphabetical = sorted(range(len(self._entries)), key=lambda i: self._names[i][0])
+        """Every ref by folded display name (ties in the book's order)."""
+        self._opening = self._opening_choices()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def _opening_choices(self) -> dict[Kind | None, tuple[Entry, ...]]:
+        """What autocomplete offers before anything is typed, worked out once so an empty
+        prefix costs nothing."""
+        opening: dict[Kind | None, list[Entry]] = defaultdict(list)
+        for entry in (self._entries[i] for i in self.alphabetical):
+            for key in (None, entry.kind):
+                if len(opening[key]) < COMPLETE_LIMIT:
+                    opening[key].append(entry)
+        return {key: tuple(found) for key, found in opening.items()}
+
+    def _build_fts(self) -> sqlite3.Connection:
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        db.execute(
+            "CREATE VIRTUAL TABLE lore USING fts5("
+            "names, text, tokenize = 'unicode61 remove_diacritics 2')"
+        )
+        db.execute("CREATE VIRTUAL TABLE lore_terms USING fts5vocab(lore, 'instance')")
+        db.executemany(
+            "INSERT INTO lore(rowid, names, text) VALUES (?, ?, ?)",
+            ((i, " ".join(entry_names(e)), entry_text(e)) for i, e in enumerate(self._entries)),
+        )
+        # Each row's length in words, as bm25 counts it, for scoring with other statistics
+        # (a layered view's); FTS5 keeps them as varints, one per column.
+        db.execute("CREATE TABLE sizes(id INTEGER PRIMARY KEY, words INTEGER NOT NULL)")
+        sizes = db.execute("SELECT id, sz FROM lore_docsize").fetchall()
+        db.executemany(
+            "INSERT INTO sizes(id, words) VALUES (?, ?)",
+            ((ref, sum(_varints(blob))) for ref, blob in sizes),
+        )
+        db.commit()
+        return db
+
+    def entry(self, ref: int) -> Entry:
+        return self._entries[ref]
+
+    def names(self, ref: int) -> Sequence[str]:
+        return self._names[ref]
+
+    def tokens(self, ref: int) -> set[str]:
+        """The distinct tokens of an entry's names (each is in that token's posting once)."""
+        return {token for name in self._names[ref] for token in _tokens(name)}
+
+    def exact_refs(self, folded: str) -> Sequence[int]:
+        return self._exact.get(folded, ())
+
+    def has_token(self, token: str) -> bool:
+        return token in self._postings
+
+    def token_pool(self, token: str) -> Iterator[str]:
+        for length in range(len(token) - 2, len(token) + 3):
+            yield from self._vocab.get((length, "first", token[0]), ())
+            yield from self._vocab.get((length, "last", token[-1]), ())
+
+    def posting(self, token: str) -> Sequence[int]:
+        return self._postings.get(token, ())
+
+    def prefix_rows(self, folded: str) -> Iterator[tuple[str, int, int]]:
+        start = bisect.bisect_left(self._prefix_keys, folded)
+        return islice(self._prefix_rows, start, None)
+
+    def opening(self, kind: Kind | None) -> Sequence[Entry]:
+        return self._opening.get(kind, ())
+
+    def ranked_text(self, terms: Sequence[str], count: int) -> list[tuple[int, float]]:
+        match = " OR ".join(f'"{t}"*' for t in terms)
+        rows = self._fts.execute(
+            f"SELECT rowid, bm25(lore, {NAMES_WEIGHT}, {TEXT_WEIGHT}) AS rank FROM lore "
+            "WHERE lore MATCH ? ORDER BY rank, rowid LIMIT ?",
+            (match, count),
+        ).fetchall()
+        return [(ref, rank) for ref, rank in rows]
+
+    def bm25_totals(self, hidden: str) -> tuple[int, int]:
+        """How many rows, and words in them, this index holds beside `hidden` (a JSON list of
+        refs): what bm25 counts as the collection."""
+        rows, words = self._fts.execute(
+            "SELECT count(*), coalesce(sum(words), 0) FROM sizes "
+            "WHERE id NOT IN (SELECT value FROM json_each(?))",
+            (hidden,),
+        ).fetchone()
+        return int(rows), int(words)
+
+    def term_rows(self, term: str, hidden: str) -> int:
+        """How many rows beside `hidden` hold a word starting with `term`."""
+        (count,) = self._fts.execute(
+            "SELECT count(DISTINCT doc) FROM lore_terms WHERE term >= ? AND term < ? "
+            "AND doc NOT IN (SELECT value FROM json_each(?))",
+            (term, term + LAST_CHARACTER, hidden),
+        ).fetchone()
+        return int(count)
+
+    def bm25_rows(
+        self, terms: Sequence[str], idf: Sequence[float], average: float, hidden: str, count: int
+    ) -> list[tuple[int, float]]:
+        """The best `count` rows beside `hidden` by bm25 with the given collection statistics
+        (each term's idf, the average row length), best first, ties by ref. The arithmetic is
+        FTS5's own, operation for operation and in the same order, so it gives the very
+        numbers `bm25()` gives when the statistics are the index's own."""
+        phrases = " UNION ALL ".join(
+            f"SELECT doc, {i} AS phrase, sum(CASE col WHEN 'names' THEN {NAMES_WEIGHT} "
+            f"ELSE {TEXT_WEIGHT} END) AS f FROM lore_terms WHERE term >= ? AND term < ? "
+            "GROUP BY doc"
+            for i in range(len(terms))
+        )
+        columns = ", ".join(
+            f"coalesce(sum(CASE phrase WHEN {i} THEN f END), 0.0) AS f{i}"
+            for i in range(len(terms))
+        )
+        score = " + ".join(
+            f"? * ((f{i} * ?) / (f{i} + ? * (? + ? * sizes.words / ?)))" for i in range(len(terms))
+        )
+        parameters: list[object] = []
+        for term in terms:
+            parameters += [term, term + LAST_CHARACTER]
+        for weight in idf:
+            parameters += [weight, BM25_K1 + 1.0, BM25_K1, 1 - BM25_B, BM25_B, average]
+        parameters += [hidden, count]
+        rows = self._fts.execute(
+            f"WITH hits AS ({phrases}), "
+            f"found AS (SELECT doc, {columns} FROM hits GROUP BY doc) "
+            f"SELECT found.doc, -1.0 * (0.0 + {score}) AS rank "
+            "FROM found JOIN sizes ON sizes.id = found.doc "
+            "WHERE found.doc NOT IN (SELECT value FROM json_each(?)) "
+            "ORDER BY rank, found.doc LIMIT ?",
+            parameters,
+        ).fetchall()
+        return [(ref, rank) for ref, rank in rows]

@@ -1,10 +1,11 @@
-"""Per-server views: shipped lore plus an overlay, cached, swapped atomically on reload."""
+"""Per-server views: shipped lore plus an overlay, cached (bounded, revision-checked, one build
+per server at a time), swapped atomically on reload."""
 
 from __future__ import annotations
 
 import asyncio
 
-from bot.lore.library import LoreLibrary, Overlay, footprint, merge
+from bot.lore.library import LoreLibrary, Overlay, footprint, layer
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import ENTRY_ADAPTER, Entry
 
@@ -39,7 +40,7 @@ def test_merge_hides_replaces_and_adds() -> None:
     overlay = Overlay(
         1, (entry("b-fact", "B, corrected"), entry("c-fact", "C")), frozenset({"a-fact"})
     )
-    book = merge(SHIPPED, overlay)
+    book = layer(SHIPPED, overlay)
     assert [e.id for e in book.entries] == ["b-fact", "c-fact"]
     assert book.get("b-fact") is not None
     assert book.get("b-fact").name == "B, corrected"  # type: ignore[union-attr]
@@ -47,7 +48,7 @@ def test_merge_hides_replaces_and_adds() -> None:
 
 
 def test_empty_overlay_is_the_shipped_book() -> None:
-    assert merge(SHIPPED, Overlay()) is SHIPPED
+    assert layer(SHIPPED, Overlay()) is SHIPPED
 
 
 async def test_views_are_per_server_and_cached() -> None:
@@ -163,7 +164,7 @@ async def test_the_cache_keeps_the_most_recently_used_views_within_its_bounds() 
     assert "g2-fact" in await library.book_for(2)
     assert len(library.views) == 3
 
-    one_view = footprint(SHIPPED, await library.book_for(2))
+    one_view = footprint(await library.book_for(2))
     by_memory = LoreLibrary(SHIPPED, overlays, max_view_bytes=2 * one_view)
     for guild in range(1, 6):
         assert f"g{guild}-fact" in await by_memory.book_for(guild)

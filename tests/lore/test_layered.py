@@ -1,0 +1,147 @@
+"""A server's layered view answers exactly as a book built from all of its entries would.
+
+The oracle is the plain way: a new `Lorebook` of the shipped entries (less hidden and replaced)
+plus the overlay's, which is what every server with an overlay used to get. Random overlays on
+the shipped lore (hides, replacements that rename, move and re-order, new entries, scenes of new
+works) are compared on every read the commands, the chat and the quiz make.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.lore.layered import ServerView
+from bot.lore.library import Overlay, layer
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import KINDS, BalletScene, Entry, Kind, Scene, Trivia, Work
+from bot.persona.answer import answer
+from bot.persona.quiz import draw_questions, quiz_pool
+from bot.persona.resolve import linked
+
+COMPLETED: tuple[Kind | None, ...] = (None, "character", "scene")
+EVAL = Path(__file__).resolve().parent.parent / "eval" / "qa.yaml"
+
+
+def merged(shipped: Lorebook, overlay: Overlay) -> Lorebook:
+    """The oracle: one book of the shipped entries less hidden and replaced ones, plus the
+    overlay's entries."""
+    replaced = {e.id for e in overlay.entries}
+    kept = [e for e in shipped.entries if e.id not in overlay.hidden and e.id not in replaced]
+    added = [e for e in overlay.entries if e.id not in overlay.hidden]
+    return Lorebook([*kept, *added])
+
+
+def _twist(rng: random.Random, entry: Entry, donor: Entry) -> dict[str, object]:
+    """Changes a moderator might make: another name, new words, a scene moved elsewhere."""
+    change: dict[str, object] = {}
+    if rng.random() < 0.5:
+        change["name"] = donor.name
+        change["aliases"] = [*entry.aliases[:1], donor.name.split()[0]]
+    if rng.random() < 0.5:
+        change["summary"] = f"{donor.summary} {entry.summary}"
+    if isinstance(entry, Scene | BalletScene):
+        change["order"] = rng.randint(1, 40)
+        if rng.random() < 0.3:
+            change["work"] = rng.choice(["the-red-shoes", "the-red-shoes-ballet", "new-work"])
+    return change
+
+
+def random_overlay(shipped: Lorebook, seed: int) -> Overlay:
+    rng = random.Random(seed)
+    entries = list(shipped.entries)
+    hidden = {e.id for e in rng.sample(entries, rng.randint(0, 25))}
+    own: list[Entry] = []
+    for entry in rng.sample(entries, rng.randint(0, 40)):
+        change = _twist(rng, entry, rng.choice(entries))
+        own.append(entry.model_copy(update=change))
+    for number, entry in enumerate(rng.sample(entries, rng.randint(0, 40))):
+        change = _twist(rng, entry, rng.choice(entries))
+        own.append(entry.model_copy(update={**change, "id": f"own-{seed}-{number}"}))
+    rng.shuffle(own)
+    if rng.random() < 0.3:  # a replaced entry may also be hidden
+        hidden.add(rng.choice(own).id)
+    return Overlay(seed, tuple(own), frozenset(hidden))
+
+
+def queries(shipped: Lorebook, overlay: Overlay, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    pool = [*shipped.entries, *overlay.entries]
+    found: list[str] = ["", "the", "ballet", "red shoes", "vicky page", "lermontov", "x"]
+    for entry in rng.sample(pool, 12):
+        name = entry.name
+        cut = rng.randrange(len(name))
+        found += [name, name.lower()[:cut], name[:cut] + name[cut + 1 :], *entry.aliases[:1]]
+        words = entry.summary.split()
+        found.append(" ".join(rng.sample(words, min(3, len(words)))))
+    return found
+
+
+def same_hits(view: Lorebook, oracle: Lorebook, query: str, kinds: tuple[Kind, ...] | None):
+    for limit in (1, 10):
+        got = [(h.entry, h.how, h.score) for h in view.search(query, kinds, limit)]
+        want = [(h.entry, h.how, h.score) for h in oracle.search(query, kinds, limit)]
+        assert got == want, (query, kinds, limit)
+    assert view.index.text(query, kinds) == oracle.index.text(query, kinds), (query, kinds)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_layered_view_answers_as_the_merged_book(lorebook: Lorebook, seed: int) -> None:
+    overlay = random_overlay(lorebook, seed)
+    view, oracle = layer(lorebook, overlay), merged(lorebook, overlay)
+    assert isinstance(view, ServerView) or overlay.empty
+
+    assert len(view) == len(oracle)
+    assert view.entries == oracle.entries
+    for entry_id in {e.id for e in lorebook.entries} | {e.id for e in overlay.entries}:
+        assert view.get(entry_id) == oracle.get(entry_id)
+        assert (entry_id in view) == (entry_id in oracle)
+    for kind in KINDS:
+        assert view.of_kind(kind) == oracle.of_kind(kind), kind
+        assert view.sequence_works(kind) == oracle.sequence_works(kind), kind
+        for work in oracle.sequence_works(kind):
+            assert view.sequence(kind, work) == oracle.sequence(kind, work)
+    assert view.of_type(Work) == oracle.of_type(Work)
+    for person in oracle.of_kind("person"):
+        assert view.played_by(person.id) == oracle.played_by(person.id)
+    for purpose in ("greeting", "unknown", "verdict", "approval"):
+        assert view.persona(purpose) == oracle.persona(purpose)
+
+    for query in queries(lorebook, overlay, seed):
+        for kinds in (None, ("character",), ("person", "trivia")):
+            same_hits(view, oracle, query, kinds)
+            assert view.exact(query, kinds) == oracle.exact(query, kinds)
+            assert view.find(query, kinds) == oracle.find(query, kinds)
+        for typed in COMPLETED:
+            assert view.complete(query, typed) == oracle.complete(query, typed), (query, typed)
+
+    for entry in oracle.entries[::7]:
+        assert linked(view, entry) == linked(oracle, entry)
+    assert quiz_pool(view) == quiz_pool(oracle)
+    picked = draw_questions(view, "all", 5, random.Random(seed))
+    assert picked == draw_questions(oracle, "all", 5, random.Random(seed))
+
+
+def test_the_chat_answers_as_it_would_from_the_merged_book(lorebook: Lorebook) -> None:
+    cases = yaml.safe_load(EVAL.read_text(encoding="utf-8"))["cases"]
+    asked = [c["ask"] for c in cases if "ask" in c]
+    assert len(asked) > 50
+    overlay = random_overlay(lorebook, 100)
+    view, oracle = layer(lorebook, overlay), merged(lorebook, overlay)
+    for text in asked:
+        assert answer(view, text) == answer(oracle, text), text
+
+
+def test_a_view_indexes_only_its_own_entries(lorebook: Lorebook) -> None:
+    trivia = next(e for e in lorebook.entries if isinstance(e, Trivia))
+    own = trivia.model_copy(update={"id": "own-fact", "name": "Shoes Of Red Leather"})
+    view = layer(lorebook, Overlay(1, (own,), frozenset({trivia.id})))
+    assert isinstance(view, ServerView)
+    assert view.own_entries == (own,)
+    assert view.index is not lorebook.index
+    assert trivia.id not in view and "own-fact" in view
+    assert view.find("shoes of red leather") == own
+    assert lorebook.get(trivia.id) == trivia and "own-fact" not in lorebook
