@@ -19,8 +19,8 @@ from bot.lore.library import Overlay, layer
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import KINDS, BalletScene, Entry, Kind, Scene, Trivia, Work
 from bot.persona.answer import answer
-from bot.persona.quiz import draw_questions, quiz_pool
 from bot.persona.resolve import linked
+from bot.quiz.questions import draw_questions, quiz_pool
 
 COMPLETED: tuple[Kind | None, ...] = (None, "character", "scene")
 EVAL = Path(__file__).resolve().parent.parent / "eval" / "qa.yaml"
