@@ -24,6 +24,7 @@ from bot.persona.audition import judge
 from bot.persona.lines import persona_line
 from bot.persona.replay import AUDITION, films_reply, replay_steps, speaker_name
 from bot.render.limits import INPUT_LABEL, clip
+from bot.render.member_text import member_text
 from bot.render.screens import spoken
 
 log = logging.getLogger(__name__)
@@ -165,7 +166,8 @@ class Lermontov(commands.Cog):
                 verdict.in_spirit,
             )
             await submitted.response.send_message(
-                f"{spoken(submitted.user.display_name, text)}\n{spoken(asker, verdict.reply)}",
+                f"{spoken(member_text(submitted.user.display_name), member_text(text))}\n"
+                f"{spoken(asker, verdict.reply)}",
                 allowed_mentions=NONE,
             )
             answered.set_result(None)

@@ -2,7 +2,10 @@
 
 Lore text arrives from YAML files, Discord modals and uploads, and the project's seed was a wiki
 dump full of HTML entities and mojibake. Everything passes through `clean_text` so the rest of the
-code can trust that a string is NFC, decoded and free of wiki markup.
+code can trust that a string is NFC, decoded and free of wiki markup. Lore is posted under the
+bot's name, so text that could mislead a reader is refused too: masked links (`[discord.com](…)`
+pointing elsewhere), Discord invites, and invisible characters that reorder or hide text
+(right-to-left overrides, zero-width characters).
 """
 
 from __future__ import annotations
@@ -29,13 +32,32 @@ WIKI_DEBRIS = re.compile(
 
 _NOT_WORD = re.compile(r"[^\w]+")
 
+MISLEADING = re.compile(
+    r"(?P<link>\[[^\]\n]*\]\(\s*<?\s*https?://[^)\s]*)"
+    r"|(?P<invite>(?:discord(?:app)?\.com/invite|discord\.gg)/[\w-]+)",
+    re.IGNORECASE,
+)
+"""Masked links and Discord invites: a name shown over an address, or a door to another server."""
+INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+"""Bidirectional controls and zero-width characters: they reorder or hide what a reader sees."""
+
 
 class WikiDebrisError(ValueError):
     """Raised for text that still carries wiki markup such as ``{{cite web}}`` or ``<ref>``."""
 
 
+class MisleadingTextError(ValueError):
+    """Raised for a masked link, an invite or an invisible character in lore text."""
+
+
+def invisible_name(char: str) -> str:
+    """`U+202E (RIGHT-TO-LEFT OVERRIDE)`: how a problem names a character nobody can see."""
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed')})"
+
+
 def clean_text(raw: str) -> str:
-    """Decode entities, repair mojibake and NFC-normalise; refuse leftover wiki markup.
+    """Decode entities, repair mojibake and NFC-normalise; refuse leftover wiki markup, masked
+    links, invites and invisible characters.
 
     Entities are decoded before the debris check so that an escaped ``&#60;ref`` is caught too.
     Plain ASCII without an ``&`` can hold neither entities nor mojibake, so it skips the costly
@@ -44,11 +66,25 @@ def clean_text(raw: str) -> str:
     text = raw
     if not text.isascii() or "&" in text:
         text = html.unescape(text)
+        hidden = INVISIBLE.search(text)
+        if hidden:
+            name = invisible_name(hidden.group(0))
+            raise MisleadingTextError(f"invisible character {name} is not allowed in lore text")
         text = ftfy.fix_text(text, _FTFY_CONFIG)
         text = unicodedata.normalize("NFC", text)
     match = WIKI_DEBRIS.search(text)
     if match:
         raise WikiDebrisError(f"wiki markup {match.group(0).strip()!r} is not allowed in lore text")
+    misleading = MISLEADING.search(text)
+    if misleading and misleading.lastgroup == "link":
+        raise MisleadingTextError(
+            f"masked link {misleading.group(0)!r} is not allowed in lore text; "
+            "write the address out in full"
+        )
+    if misleading:
+        raise MisleadingTextError(
+            f"Discord invite {misleading.group(0)!r} is not allowed in lore text"
+        )
     return text
 
 

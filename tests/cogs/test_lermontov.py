@@ -150,3 +150,15 @@ async def test_silence_ends_the_audition_politely(harness, cog, lorebook):
     assert late.calls == ()
     again = await harness.command("lermontov", actor=harness.actor.as_user(66))
     assert again.response["type"] == 4
+
+
+async def test_a_members_answer_is_posted_without_live_links_or_invites(harness, cog, lorebook):
+    pending = await _start_audition(harness)
+    hostile = "[discord.com](https://evil.example/login) join discord.gg/abc \u202eecnad"
+    answered = await _answer(harness, hostile)
+    echoed = answered.response["data"]["content"].split("\n", 1)[0]
+    assert echoed == (
+        "**Vicky:** \\[discord.com](`https://evil.example/login`) join `discord.gg/abc` ecnad"
+    )
+    assert answered.response["data"]["allowed_mentions"] == {"parse": []}
+    await pending.done()

@@ -344,3 +344,15 @@ def test_root_causes_come_before_the_references_they_break(write_lore: WriteLore
         "roles: Input should be a valid tuple",
         "played_by: unknown id 'ludmilla-tcherina'",
     ]
+
+
+def test_misleading_lore_text_is_refused_with_its_line(write_lore: WriteLore) -> None:
+    person = PERSON.replace(
+        "summary: Scottish ballerina who played Vicky Page.",
+        "summary: Scottish ballerina; [her page](https://evil.example).",
+    )
+    folder = write_lore("a.yaml", HEADER + person)
+    [problem] = messages(folder)
+    assert problem.startswith("a.yaml:6:14: summary: masked link '[her page](https://evil.example'")
+    with pytest.raises(LoreError):
+        load_lore(folder)

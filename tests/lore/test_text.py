@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.lore.text import WikiDebrisError, clean_text, fold
+from bot.lore.text import MisleadingTextError, WikiDebrisError, clean_text, fold
 from tests.conftest import SHARED
 
 
@@ -54,3 +54,29 @@ def test_fold_removes_case_accents_and_punctuation() -> None:
     assert fold("Léonide  MASSINE") == "leonide massine"
     assert fold("Victoria 'Vicky' Page") == "victoria vicky page"
     assert fold("Ludmilla Tchérina") == "ludmilla tcherina"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "See [discord.com](https://evil.example/login) now",
+            "masked link '[discord.com](https://evil.example/login' is not allowed in lore text; "
+            "write the address out in full",
+        ),
+        ("Join discord.gg/abc123 today", "Discord invite 'discord.gg/abc123' is not allowed"),
+        ("Join https://discord.com/invite/abc", "Discord invite 'discord.com/invite/abc' is not"),
+        ("Vicky\u202egnicnad", "invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) is not"),
+        ("Vic\u200bky", "invisible character U+200B (ZERO WIDTH SPACE) is not allowed"),
+        ("Vicky&#8238;gnicnad", "invisible character U+202E (RIGHT-TO-LEFT OVERRIDE) is not"),
+    ],
+)
+def test_misleading_text_is_refused(text: str, message: str) -> None:
+    with pytest.raises(MisleadingTextError) as caught:
+        clean_text(text)
+    assert str(caught.value).startswith(message)
+
+
+def test_an_address_written_out_is_fine() -> None:
+    text = "The restoration is described at https://www.filmfoundation.org (see [1])."
+    assert clean_text(text) == text
