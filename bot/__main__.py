@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.config import Settings, SettingsProblem
 from bot.console import add_arguments as add_console_arguments
 from bot.console import console_main
+from bot.lore.errors import LoreError
 from bot.lore.export import dump_lore
 from bot.lore.loader import check_lore, load_lore
 from bot.lore.model import lore_json_schema
@@ -22,14 +23,14 @@ from bot.lore.store.base import StorageError
 
 
 def _lore_check(args: argparse.Namespace, settings: Settings) -> int:
-    directory = Path(args.dir) if args.dir else settings.lore_dir
-    problems = check_lore(directory)
+    checked = Path(args.path) if args.path else settings.lore_dir
+    problems = check_lore(checked)
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {directory}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {checked}", file=sys.stderr)
         return 1
-    print(f"{directory}: lore is valid", file=sys.stderr)
+    print(f"{checked}: lore is valid", file=sys.stderr)
     return 0
 
 
@@ -47,8 +48,8 @@ def _lore_schema(args: argparse.Namespace, settings: Settings) -> int:
 NO_TOKEN = (
     "No DISCORD_TOKEN is set, so the bot cannot log in to Discord. A token is the password of a "
     "bot account: create one at https://discord.com/developers/applications, put it in .env as "
-    "DISCORD_TOKEN=..., invite the bot to a server and run `python -m bot run`. Meanwhile, here "
-    "is the offline console: the same commands, answered right here."
+    "DISCORD_TOKEN=..., invite the bot to a server and run `make run` (or `.venv/bin/python -m "
+    "bot run`). Meanwhile, here is the offline console: the same commands, answered right here."
 )
 
 
@@ -102,7 +103,11 @@ def build_parser() -> argparse.ArgumentParser:
     lore = commands.add_parser("lore", help="check, export or describe the lore files")
     lore_commands = lore.add_subparsers(dest="lore_command", required=True)
     check = lore_commands.add_parser("check", help="validate lore; path:line:col per problem")
-    check.add_argument("dir", nargs="?", help="lore folder (default: LORE_DIR or ./lore)")
+    check.add_argument(
+        "path",
+        nargs="?",
+        help="a lore folder, or one file read with its folder (default: LORE_DIR or ./lore)",
+    )
     check.set_defaults(handler=_lore_check)
     export = lore_commands.add_parser("export", help="print the loaded lore as one YAML file")
     export.add_argument("dir", nargs="?", help="lore folder (default: LORE_DIR or ./lore)")
@@ -110,6 +115,18 @@ def build_parser() -> argparse.ArgumentParser:
     schema = lore_commands.add_parser("schema", help="print the JSON Schema of lore files")
     schema.set_defaults(handler=_lore_schema)
     return parser
+
+
+def _lore_refused(error: LoreError, settings: Settings) -> int:
+    """The lore a command needs does not load: its problems, then what to do, never a traceback."""
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    print(
+        f"error: the lore in {settings.lore_dir} has {len(error.problems)} problem(s); fix them "
+        "(`.venv/bin/python -m bot lore check` lists them) and start again",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StorageError as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 2
+    except LoreError as error:
+        return _lore_refused(error, settings)
     return result
 
 

@@ -235,7 +235,7 @@ def run_bot(settings: Settings) -> int:
     discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
     # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
-    bot = create_bot(settings)
+    bot = create_bot(settings, load_lore(settings.lore_dir))  # bad lore: refused before login
     try:
         bot.run(settings.discord_token.get_secret_value().strip(), log_handler=None)
     except discord.LoginFailure:

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from bot.lore.model import lore_json_schema
-from tests.conftest import REPO, WriteLore
+from tests.conftest import LORE_DIR, REPO, WriteLore
 
 
-def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=cwd,
@@ -19,7 +23,7 @@ def run_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=60,
         check=False,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), **(env or {})},
     )
 
 
@@ -84,3 +88,66 @@ def test_a_damaged_database_stops_start_up_with_one_line_and_exit_2(tmp_path: Pa
     assert line.startswith(f"error: {data / 'guilds.sqlite3'}: the database cannot be used (")
     assert line.endswith("move it aside to start empty, or put back a copy")
     assert (data / "guilds.sqlite3").read_bytes() == garbage
+
+
+def test_lore_check_takes_one_file_its_references_read_against_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "lore"
+    shutil.copytree(LORE_DIR, folder)
+    valid = run_cli("lore", "check", str(folder / "characters.yaml"))
+    assert valid.returncode == 0, valid.stdout
+    assert valid.stdout == ""
+    assert f"{folder / 'characters.yaml'}: lore is valid" in valid.stderr
+    people = folder / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("kind: person", "kind: persn", 1))
+    elsewhere = run_cli("lore", "check", str(folder / "characters.yaml"))
+    assert elsewhere.returncode == 0, "the problem is in another file"
+    broken = run_cli("lore", "check", str(people))
+    assert broken.returncode == 1
+    [line] = broken.stdout.splitlines()
+    assert line.startswith(f"{people}:") and "'kind' must be one of" in line
+
+
+def test_lore_check_says_when_a_path_does_not_exist(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-lore"
+    result = run_cli("lore", "check", str(missing))
+    assert result.returncode == 1
+    assert result.stdout == f"{missing}:1:1: no such file or folder\n"
+    assert not missing.exists()
+
+
+def test_an_invalid_lore_dir_at_start_up_is_the_list_of_problems_not_a_traceback(
+    write_lore: WriteLore, tmp_path: Path
+) -> None:
+    folder = write_lore("bad.yaml", "entries:\n  - id: x\n    kind: person\n  - id: [\n")
+    env = {"LORE_DIR": str(folder), "DATA_DIR": str(tmp_path / "data")}
+    token = {
+        "DISCORD_TOKEN": "MTIzNDU2Nzg5MDEyMzQ1Njc4.AbCdEf.not-a-real-token-but-shaped-like-one"
+    }
+    for args, extra in (
+        (("console", "-c", "/film"), {}),
+        (("ask", "who is Vicky?"), {}),
+        (("run",), token),
+    ):
+        result = run_cli(*args, env=env | extra)
+        assert result.returncode == 1, args
+        assert "Traceback" not in result.stderr, result.stderr
+        lines = result.stderr.splitlines()
+        assert lines[0].startswith(f"{folder / 'bad.yaml'}:5:1: YAML syntax error: ")
+        assert lines[-1] == (
+            f"error: the lore in {folder} has 1 problem(s); fix them "
+            "(`.venv/bin/python -m bot lore check` lists them) and start again"
+        )
+    missing = run_cli("ask", "hello", env={"LORE_DIR": str(tmp_path / "nowhere")})
+    assert missing.stderr.startswith(f"{tmp_path / 'nowhere'}:1:1: no such file or folder\n")
+
+
+def test_every_command_a_reader_copies_runs_outside_the_virtual_environment() -> None:
+    """A bare `python -m bot` fails unless .venv is activated: the README and the no-token
+    message name the venv's interpreter (or a make target) instead."""
+    from bot.__main__ import NO_TOKEN
+
+    bare = re.compile(r"(?<!\.venv/bin/)\bpython3? -m (?:bot|bench)")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert bare.findall(readme) == []
+    assert bare.findall(NO_TOKEN) == []
+    assert ".venv/bin/python -m bot run" in NO_TOKEN

@@ -205,16 +205,21 @@ def lore_files(directory: Path) -> list[Path]:
 
 
 def read_lore(directory: Path) -> tuple[list[LocatedEntry], list[LoreProblem]]:
-    """Every entry of every file in `directory`, with every problem found in any of them.
+    """Every entry of every file in `directory`, with every problem found in any of them."""
+    if not directory.exists():
+        return [], [LoreProblem(str(directory), 1, 1, "no such file or folder")]
+    files = lore_files(directory)
+    if not files:
+        return [], [LoreProblem(str(directory), 1, 1, "no lore files (*.yaml) in this folder")]
+    return _read_files(files)
 
-    Root causes come first (each file's own problems, in file order), then the problems across
+
+def _read_files(files: list[Path]) -> tuple[list[LocatedEntry], list[LoreProblem]]:
+    """Root causes come first (each file's own problems, in file order), then the problems across
     files, so the first lines an operator sees (`/lore reload` shows a few) hold the cause."""
     located: list[LocatedEntry] = []
     problems: list[LoreProblem] = []
     unloaded: set[str] = set()
-    files = lore_files(directory)
-    if not files:
-        return [], [LoreProblem(str(directory), 1, 1, "no lore files (*.yaml) in this folder")]
     with collector_paused():
         for path in files:
             data, file_problems = read_lore_bytes(path)
@@ -228,9 +233,17 @@ def read_lore(directory: Path) -> tuple[list[LocatedEntry], list[LoreProblem]]:
     return located, sorted(problems) + sorted(across)
 
 
-def check_lore(directory: Path) -> list[LoreProblem]:
-    """Every problem in a lore folder; empty when the lore is valid."""
-    return read_lore(directory)[1]
+def check_lore(path: Path) -> list[LoreProblem]:
+    """Every problem in a lore folder; empty when the lore is valid.
+
+    `path` may also be one file: it is read with the rest of its folder, so its references
+    resolve as they will when the bot loads that folder, and only its own problems are reported.
+    """
+    if not path.is_file():
+        return read_lore(path)[1]
+    others = [other for other in lore_files(path.parent) if not other.samefile(path)]
+    problems = _read_files([*others, path])[1]
+    return [problem for problem in problems if problem.path == str(path)]
 
 
 def load_lore(directory: Path) -> Lorebook:

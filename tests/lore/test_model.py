@@ -26,7 +26,8 @@ TRIVIA: dict[str, Any] = {
 
 def test_committed_schema_matches_the_models(lore_dir: Path) -> None:
     committed = json.loads((lore_dir / "schema.json").read_text(encoding="utf-8"))
-    assert committed == lore_json_schema(), "run: python -m bot lore schema > lore/schema.json"
+    regenerate = "run: .venv/bin/python -m bot lore schema > lore/schema.json"
+    assert committed == lore_json_schema(), regenerate
 
 
 def test_every_lore_file_names_the_schema_for_editors(lore_dir: Path) -> None:
