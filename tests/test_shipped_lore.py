@@ -282,3 +282,16 @@ def test_new_facts_also_sit_where_they_belong(
     text = " ".join(filter(None, (entry.summary, entry.body)))
     for word in words:
         assert word in text, (entry_id, word)
+
+
+def test_no_entry_cites_the_same_page_twice(lore: Lorebook) -> None:
+    for entry in lore.entries:
+        urls = [source.url for source in entry.sources if source.url]
+        assert len(urls) == len(set(urls)), entry.id
+
+
+def test_the_film_names_both_distributors(lore: Lorebook) -> None:
+    film = lore.get("the-red-shoes-film")
+    assert isinstance(film, Work)
+    names = {credit.name for credit in film.credits}
+    assert {"General Film Distributors", "Eagle-Lion Films"} <= names
