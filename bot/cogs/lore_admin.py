@@ -155,12 +155,12 @@ class LoreAdmin(commands.Cog):
     @app_commands.autocomplete(entry=entry_choices)
     async def remove(self, interaction: discord.Interaction[Any], entry: str) -> None:
         async def act(guild_id: int) -> None:
-            current, base = await self.editor.current(guild_id, entry)
+            base = await self.editor.removable(guild_id, entry)
             how = "hide it in this server" if entry in self.bot.library.shipped else "delete it"
             view = Confirm(
                 self, interaction.user.id, lambda g, by: self._remove(g, entry, base, by)
             )
-            await reply(interaction, f"Remove `{current.id}` ({how})?", view=view)
+            await reply(interaction, f"Remove `{entry}` ({how})?", view=view)
 
         await self.run(interaction, act)
 

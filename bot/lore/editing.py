@@ -15,7 +15,7 @@ from bot.lore.library import LoreLibrary
 from bot.lore.loader import LocatedEntry, check_collection
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry
-from bot.lore.store.base import Change, GuildStore
+from bot.lore.store.base import Change, EntryState, GuildStore, why_unreadable
 from bot.lore.transfer import ImportPlan, plan_import
 from bot.lore.yaml_source import ParsedYaml
 
@@ -37,9 +37,28 @@ class LoreEditor:
     async def current(self, guild_id: int, entry_id: str) -> tuple[Entry, int]:
         """The entry as this server sees it and the revision an edit of it starts from."""
         entry = (await self.view(guild_id)).get(entry_id)
+        state = await self.store.state(guild_id, entry_id)
         if entry is None:
-            raise EditRefused(f"no entry {entry_id!r} in this server (unknown or hidden)")
-        return entry, (await self.store.state(guild_id, entry_id)).revision
+            raise self._missing(entry_id, state)
+        return entry, state.revision
+
+    async def removable(self, guild_id: int, entry_id: str) -> int:
+        """The revision a removal starts from. A server's copy that no longer validates can be
+        removed although it is not shown: removing is how a moderator repairs it."""
+        state = await self.store.state(guild_id, entry_id)
+        if entry_id not in await self.view(guild_id) and state.version.unreadable is None:
+            raise self._missing(entry_id, state)
+        return state.revision
+
+    @staticmethod
+    def _missing(entry_id: str, state: EntryState) -> EditRefused:
+        if state.version.unreadable is not None:
+            reason = why_unreadable(state.version.unreadable)
+            return EditRefused(
+                f"this server's copy of {entry_id!r} no longer validates ({reason}); "
+                f"`/lore remove` it, or `/lore revert` it to 0 (as shipped)"
+            )
+        return EditRefused(f"no entry {entry_id!r} in this server (unknown or hidden)")
 
     async def _check_references(self, guild_id: int, entry: Entry) -> None:
         view = await self.view(guild_id)
@@ -66,7 +85,7 @@ class LoreEditor:
 
     async def remove(self, guild_id: int, entry_id: str, *, base_revision: int, by: int) -> Change:
         """Hide a shipped entry in this server, or delete one the server added."""
-        await self.current(guild_id, entry_id)
+        await self.removable(guild_id, entry_id)
         if entry_id in self.library.shipped:
             change = await self.store.hide(guild_id, entry_id, base_revision=base_revision, by=by)
         else:

@@ -43,6 +43,8 @@ def plan_text(display: str, plan: ImportPlan) -> str:
 def _version(version: Version) -> str:
     if version.hidden:
         return "hidden"
+    if version.unreadable is not None:
+        return "a copy that no longer validates"
     if version.entry is None:
         return "as shipped"
     return f"“{clip(version.entry.name, 60)}”: {clip(version.entry.summary, 80)}"

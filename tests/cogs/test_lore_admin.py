@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -301,3 +303,69 @@ async def test_a_full_disk_gets_an_apology_and_one_log_line_and_loses_nothing(
     assert "rollback" not in caplog.text
     assert snapshot(db_path) == before
     assert "t-local" in await harness.bot.library.book_for(2001)
+
+
+def break_stored_copies(db_path: Path, *entry_ids: str) -> None:
+    """Make the stored copies of `entry_ids` fail validation, as an older schema's would."""
+    with sqlite3.connect(db_path) as db:
+        for table, column in (("overlay_entry", "data"), ("entry_change", "after_data")):
+            rows = db.execute(
+                f"SELECT rowid, {column} FROM {table} WHERE {column} IS NOT NULL "
+                f"AND entry_id IN ({', '.join('?' for _ in entry_ids)})",
+                entry_ids,
+            ).fetchall()
+            for rowid, data in rows:
+                old = {**json.loads(data), "colour": "red"}
+                db.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (json.dumps(old), rowid)
+                )
+
+
+async def test_a_stored_row_that_no_longer_validates_is_named_and_can_be_repaired(
+    harness: Harness, db_path: Path
+) -> None:
+    opened = await harness.command("lore add", kind="trivia")
+    assert "Saved `t-local` (r1)" in text(await submit_form(harness, opened, TRIVIA))
+    shipped = "vicky-page"
+    edit = await harness.command("lore edit", entry=shipped)
+    assert "(r1)" in text(await submit_form(harness, edit, {"summary": "A local summary."}))
+    break_stored_copies(db_path, "t-local", shipped)
+    harness.bot.library.invalidate(2001)
+    before = snapshot(db_path)
+
+    refused = await harness.command("lore edit", entry="t-local")
+    assert "Nothing was changed: this server's copy of 't-local' no longer validates (" in text(
+        refused
+    )
+    assert "`/lore remove` it, or `/lore revert` it to 0 (as shipped)" in text(refused)
+    old = await harness.command("lore revert", entry="t-local", revision=1)
+    assert "revision 1 of 't-local' no longer validates, so it cannot be brought back" in text(old)
+    assert snapshot(db_path) == before
+    view = await harness.bot.library.book_for(2001)
+    assert "t-local" not in view
+    assert view.get(shipped) == harness.bot.library.shipped.get(shipped)
+
+    cog: Any = harness.bot.get_cog("LoreAdmin")
+
+    async def upload(attachment: discord.Attachment) -> bytes:
+        return UPLOAD
+
+    cog.read_attachment = upload
+    preview = await harness.run(attachment_payload(harness, "mine.yaml", len(UPLOAD)))
+    assert "**added: 1** — `t-upload`" in text(preview)
+    assert "1 entries changed" in text(await harness.click("Confirm"))
+
+    reverted = await harness.command("lore revert", entry=shipped, revision=0)
+    assert "Reverted `vicky-page` to r0, as r2." in text(reverted)
+    asked = await harness.command("lore remove", entry="t-local")
+    assert "Remove `t-local` (delete it)?" in text(asked)
+    assert "`t-local` is deleted (r2)" in text(await harness.click("Confirm"))
+
+    history = text(await harness.command("lore history", entry="t-local"))
+    assert "**r2** delete by <@1>" in history
+    assert "a copy that no longer validates → as shipped" in history
+    with sqlite3.connect(db_path) as db:
+        [(kept,)] = db.execute(
+            "SELECT before_data FROM entry_change WHERE entry_id = 't-local' AND revision = 2"
+        ).fetchall()
+    assert json.loads(kept)["colour"] == "red"  # the broken copy is kept in history, not lost

@@ -20,6 +20,7 @@ from bot.lore.model import ENTRY_ADAPTER, Entry
 from bot.lore.store import migrations
 from bot.lore.store.base import (
     AS_SHIPPED,
+    EntryState,
     GuildConfig,
     NothingToRevertError,
     StaleEditError,
@@ -308,10 +309,19 @@ async def test_a_stored_entry_that_no_longer_validates_is_skipped(
     await store.put(GUILD, trivia("t-two"), base_revision=0, by=ALICE)
     with sqlite3.connect(db_path) as db:
         db.execute("UPDATE overlay_entry SET data = '{\"id\": \"t-one\"}' WHERE entry_id = 't-one'")
-    with caplog.at_level(logging.ERROR):
+    with caplog.at_level(logging.WARNING):
         overlay = await store.overlay(GUILD)
     assert [e.id for e in overlay.entries] == ["t-two"]
-    assert "'t-one' no longer validates" in caplog.text
+    assert (
+        "stored entry 't-one' no longer validates (entry: Unable to extract tag using "
+        "discriminator 'kind')" in caplog.text
+    )
+    state = await store.state(GUILD, "t-one")
+    assert state == EntryState(1, Version(unreadable='{"id": "t-one"}'))
+    assert (await store.states(GUILD))["t-one"] == state
+    change = await store.delete(GUILD, "t-one", base_revision=1, by=BOB)
+    assert change.before.unreadable == '{"id": "t-one"}'
+    assert (await store.history(GUILD, "t-one"))[0].before == change.before
 
 
 async def test_fifty_concurrent_edits_from_one_revision_record_exactly_one(db_path: Path) -> None:

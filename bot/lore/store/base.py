@@ -16,18 +16,54 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from pydantic import ValidationError
+
 from bot.lore.library import Overlay
-from bot.lore.model import Entry
+from bot.lore.model import ENTRY_ADAPTER, Entry
 
 Action = Literal["add", "edit", "hide", "unhide", "delete", "revert", "import"]
 
 
 @dataclass(frozen=True)
 class Version:
-    """What a server holds for one entry: its own copy, a hide mark, or nothing (as shipped)."""
+    """What a server holds for one entry: its own copy, a hide mark, or nothing (as shipped).
+
+    `unreadable` holds a stored copy that no longer validates (written by an older schema, or
+    edited by hand), exactly as stored: it is never shown, but one bad row must not stop the
+    server's moderators from editing, reverting or removing it, and history must not lose it.
+    """
 
     entry: Entry | None = None
     hidden: bool = False
+    unreadable: str | None = None
+
+    @property
+    def stored(self) -> str | None:
+        """The copy as the store writes it: the entry's JSON, or the unreadable text kept."""
+        if self.entry is not None:
+            return ENTRY_ADAPTER.dump_json(self.entry).decode("utf-8")
+        return self.unreadable
+
+
+def read_version(hidden: bool, data: str | None) -> Version:
+    """A stored version; a copy that no longer validates comes back as `unreadable`, not raised."""
+    if data is None:
+        return Version(hidden=hidden)
+    try:
+        return Version(entry=ENTRY_ADAPTER.validate_json(data), hidden=hidden)
+    except ValidationError:
+        return Version(hidden=hidden, unreadable=data)
+
+
+def why_unreadable(data: str) -> str:
+    """The first reason a stored copy no longer validates, for the moderator and the log."""
+    try:
+        ENTRY_ADAPTER.validate_json(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"][1:]) or "entry"
+        return f"{where}: {first['msg']}"
+    return "it validates"
 
 
 AS_SHIPPED = Version()
@@ -107,6 +143,19 @@ class NothingToRevertError(StoreError):
         self.revision = revision
         target = "as shipped" if revision == 0 else f"as revision {revision} left it"
         super().__init__(f"{entry_id!r} is already {target} in this server")
+
+
+class UnreadableRevisionError(StoreError):
+    """The revision asked for stored a copy that no longer validates: bringing it back would
+    only bring back the fault."""
+
+    def __init__(self, entry_id: str, revision: int) -> None:
+        self.entry_id = entry_id
+        self.revision = revision
+        super().__init__(
+            f"revision {revision} of {entry_id!r} no longer validates, so it cannot be brought "
+            "back; revert to 0 (as shipped) or to another revision"
+        )
 
 
 class UnknownRevisionError(StoreError):
@@ -189,6 +238,8 @@ class GuildStore(ABC):
             if change is None:
                 raise UnknownRevisionError(entry_id, revision)
             target = change.after
+            if target.unreadable is not None:
+                raise UnreadableRevisionError(entry_id, revision)
         if target == current.version:
             raise NothingToRevertError(entry_id, revision)
         edit = Edit(entry_id, target, "revert", current.revision)

@@ -20,10 +20,9 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 import aiosqlite
-from pydantic import ValidationError
 
 from bot.lore.library import Overlay
-from bot.lore.model import ENTRY_ADAPTER, Entry
+from bot.lore.model import Entry
 from bot.lore.store.base import (
     Action,
     Change,
@@ -32,7 +31,8 @@ from bot.lore.store.base import (
     GuildConfig,
     GuildStore,
     StaleEditError,
-    Version,
+    read_version,
+    why_unreadable,
 )
 from bot.lore.store.database import SqliteDatabase
 
@@ -43,19 +43,6 @@ _CHANGE_COLUMNS = (
     "entry_id, revision, action, user_id, changed_at, "
     "before_hidden, before_data, after_hidden, after_data"
 )
-
-
-def _encode(entry: Entry | None) -> str | None:
-    return None if entry is None else ENTRY_ADAPTER.dump_json(entry).decode("utf-8")
-
-
-def _decode(data: str | None) -> Entry | None:
-    """Validate on the way out too: a row written by an older schema must not reach a command."""
-    return None if data is None else ENTRY_ADAPTER.validate_json(data)
-
-
-def _version(hidden: int, data: str | None) -> Version:
-    return Version(entry=_decode(data), hidden=bool(hidden))
 
 
 class SqliteGuildStore(SqliteDatabase, GuildStore):
@@ -75,12 +62,17 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
             if is_hidden:
                 hidden.add(entry_id)
                 continue
-            try:
-                entries.append(ENTRY_ADAPTER.validate_json(data))
-            except ValidationError:
-                log.exception(
-                    "guild %s: stored entry %r no longer validates; skipped", guild_id, entry_id
-                )
+            version = read_version(False, data)
+            if version.entry is not None:
+                entries.append(version.entry)
+                continue
+            log.warning(
+                "guild %s: stored entry %r no longer validates (%s); left out until a moderator "
+                "edits, reverts or removes it",
+                guild_id,
+                entry_id,
+                why_unreadable(data),
+            )
         revision = head[0][0] if head else 0
         return Overlay(revision=revision, entries=tuple(entries), hidden=frozenset(hidden))
 
@@ -89,7 +81,9 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
             "SELECT entry_id, revision, hidden, data FROM overlay_entry WHERE guild_id = ?",
             guild_id,
         )
-        return {e: EntryState(rev, _version(hidden, data)) for e, rev, hidden, data in rows}
+        return {
+            e: EntryState(rev, read_version(bool(hidden), data)) for e, rev, hidden, data in rows
+        }
 
     async def state(self, guild_id: int, entry_id: str) -> EntryState:
         async with self._transaction(write=False) as db:
@@ -192,11 +186,11 @@ async def _state(db: aiosqlite.Connection, guild_id: int, entry_id: str) -> Entr
     if not rows:
         return EntryState()
     revision, hidden, data = rows[0]
-    return EntryState(revision, _version(hidden, data))
+    return EntryState(revision, read_version(bool(hidden), data))
 
 
 async def _record(db: aiosqlite.Connection, change: Change) -> None:
-    after_data = _encode(change.after.entry)
+    after_data = change.after.stored
     await db.execute(
         "INSERT INTO overlay_entry (guild_id, entry_id, revision, hidden, data) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, entry_id) DO UPDATE SET "
@@ -214,7 +208,7 @@ async def _record(db: aiosqlite.Connection, change: Change) -> None:
             change.user_id,
             change.at.isoformat(),
             int(change.before.hidden),
-            _encode(change.before.entry),
+            change.before.stored,
             int(change.after.hidden),
             after_data,
         ),
@@ -230,6 +224,6 @@ def _change(guild_id: int, row: Any) -> Change:
         cast(Action, action),
         user_id,
         datetime.fromisoformat(at),
-        _version(b_hidden, b_data),
-        _version(a_hidden, a_data),
+        read_version(bool(b_hidden), b_data),
+        read_version(bool(a_hidden), a_data),
     )
