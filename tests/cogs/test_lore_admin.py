@@ -166,13 +166,18 @@ def attachment_payload(h: Harness, filename: str, size: int) -> dict[str, Any]:
     return payload
 
 
+def serve_upload(h: Harness, data: bytes) -> None:
+    """Make the next `/lore import` read `data` instead of downloading its attachment."""
+
+    async def read(attachment: discord.Attachment) -> bytes:
+        return data
+
+    cog: Any = h.bot.get_cog("LoreAdmin")
+    cog.read_attachment = read
+
+
 async def test_import_previews_then_applies_on_confirm(harness: Harness) -> None:
-    cog: Any = harness.bot.get_cog("LoreAdmin")
-
-    async def fake_read(attachment: discord.Attachment) -> bytes:
-        return UPLOAD
-
-    cog.read_attachment = fake_read
+    serve_upload(harness, UPLOAD)
     preview = await harness.run(attachment_payload(harness, "mine.yaml", len(UPLOAD)))
     assert "**added: 1** — `t-upload`" in text(preview)
     assert "t-upload" not in await harness.bot.library.book_for(2001)
@@ -225,12 +230,7 @@ async def test_without_owner_ids_the_application_owner_reloads(
 async def test_recursive_yaml_is_refused_with_its_line_in_import_and_form(
     harness: Harness, db_path: Path
 ) -> None:
-    cog: Any = harness.bot.get_cog("LoreAdmin")
-
-    async def hostile(attachment: discord.Attachment) -> bytes:
-        return b"entries: &a [*a]\n"
-
-    cog.read_attachment = hostile
+    serve_upload(harness, b"entries: &a [*a]\n")
     before = snapshot(db_path)
     refused = await harness.run(attachment_payload(harness, "loop.yaml", 20))
     assert "`loop.yaml:1:10: an alias here refers to a value that contains it`" in text(refused)
@@ -345,12 +345,7 @@ async def test_a_stored_row_that_no_longer_validates_is_named_and_can_be_repaire
     assert "t-local" not in view
     assert view.get(shipped) == harness.bot.library.shipped.get(shipped)
 
-    cog: Any = harness.bot.get_cog("LoreAdmin")
-
-    async def upload(attachment: discord.Attachment) -> bytes:
-        return UPLOAD
-
-    cog.read_attachment = upload
+    serve_upload(harness, UPLOAD)
     preview = await harness.run(attachment_payload(harness, "mine.yaml", len(UPLOAD)))
     assert "**added: 1** — `t-upload`" in text(preview)
     assert "1 entries changed" in text(await harness.click("Confirm"))
