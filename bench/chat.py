@@ -19,7 +19,7 @@ from bench.stats import print_summary, summarise
 from bench.synthetic import synthetic_lorebook
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
-from bot.persona.answer import Answerer
+from bot.persona.chat import Answerer
 
 REPO = Path(__file__).resolve().parent.parent
 QA = REPO / "tests" / "eval" / "qa.yaml"

@@ -7,6 +7,7 @@ opens the offline console, so a newcomer sees the bot answer at once.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Sequence
@@ -17,9 +18,13 @@ from bot.console import add_arguments as add_console_arguments
 from bot.console import console_main
 from bot.lore.errors import LoreError
 from bot.lore.export import dump_lore
+from bot.lore.library import LoreLibrary
 from bot.lore.loader import check_lore, load_lore
+from bot.lore.lorebook import Lorebook
 from bot.lore.model import lore_json_schema
 from bot.lore.store.base import StorageError
+from bot.lore.store.database import DB_NAME
+from bot.lore.store.sqlite import SqliteGuildStore
 
 
 def _lore_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -63,16 +68,37 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     return run_bot(settings)
 
 
-def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    """Print the reply Lermontov would post to a mention saying `args.text`."""
-    from bot.persona.answer import answer
+async def _book_for(settings: Settings, guild_id: int | None) -> Lorebook:
+    """The lore a server sees: the shipped lore, merged with that server's own under DATA_DIR."""
+    shipped = load_lore(settings.lore_dir)
+    path = settings.data_dir / DB_NAME
+    if guild_id is None or not path.exists():
+        return shipped
+    store = await SqliteGuildStore.open(path)
+    try:
+        return await LoreLibrary(shipped, store).book_for(guild_id)
+    finally:
+        await store.close()
 
-    reply = answer(load_lore(settings.lore_dir), " ".join(args.text))
-    if args.json:
-        payload = {"answer": reply.answer, "sources": reply.sources, "confidence": reply.confidence}
-        print(json.dumps(payload, ensure_ascii=False))
-    else:
-        print(reply.answer)
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    """Print Lermontov's replies to a message and each `--then` message after it, as one
+    conversation in one channel (so "and who played her?" leans on the answer before)."""
+    from bot.persona.chat import Answerer
+
+    book = asyncio.run(_book_for(settings, args.guild))
+    answerer = Answerer()
+    for n, text in enumerate([" ".join(args.text), *args.then]):
+        reply = answerer.answer(book, text, channel=(args.guild, args.user), name=None)
+        if args.json:
+            payload = {
+                "answer": reply.answer,
+                "sources": reply.sources,
+                "confidence": round(reply.confidence, 3),
+            }
+            print(json.dumps(payload, ensure_ascii=False))
+        else:
+            print(f"{'' if n == 0 else chr(10)}{reply.answer}")
     return 0
 
 
@@ -98,6 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="print Lermontov's chat reply to a question")
     ask.add_argument("text", nargs="+", help='what you would say to the bot, e.g. "who is Vicky?"')
     ask.add_argument("--json", action="store_true", help="print answer, sources and confidence")
+    ask.add_argument(
+        "--then",
+        action="append",
+        default=[],
+        metavar="MESSAGE",
+        help="a later message in the same channel (repeatable), e.g. --then 'and who played her?'",
+    )
+    ask.add_argument("--guild", type=int, help="answer from this server's lore under DATA_DIR")
+    ask.add_argument("--user", type=int, default=1001, help="the id of the person asking")
     ask.set_defaults(handler=_ask)
 
     lore = commands.add_parser("lore", help="check, export or describe the lore files")

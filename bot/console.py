@@ -17,7 +17,7 @@ import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO, cast
 
 from discord import AppCommandOptionType
 
@@ -27,6 +27,7 @@ from bot.offline.harness import Harness, HarnessError, Pending, controls
 from bot.offline.payloads import Actor, OptionValue
 from bot.offline.recorder import Call
 from bot.offline.uploads import LocalFiles, UploadError, save
+from bot.persona.chat import Reply
 
 PROMPT = "redshoes> "
 WIDTH = 78
@@ -37,6 +38,8 @@ HELP = """\
                               (a file option takes a local path: /lore import file:mine.yaml)
   complete /command opt:text  show the autocomplete choices for the last option
   click N | click LABEL       press a button or pick a select option of the last message
+  anything else               say it to Lermontov, as in this channel (he remembers the
+                              conversation: try "who is vicky?" then "who played her?")
   quit                        leave (Ctrl-D works too)"""
 OPTION = re.compile(r"(?:^|\s)([a-z_]+):")
 TRUE = {"true", "yes", "y", "1", "on"}
@@ -132,6 +135,15 @@ def draw(call: Call) -> str | None:
     return None
 
 
+class _Chatting(Protocol):
+    """The chat cog as the console uses it (extensions are loaded as their own module objects,
+    so the console names the method it needs rather than the class)."""
+
+    async def reply(
+        self, guild_id: int | None, channel_id: int, text: str, name: str | None = None
+    ) -> Reply: ...
+
+
 class Console:
     """One console session: reads lines, runs them, prints what the bot sent."""
 
@@ -195,6 +207,32 @@ class Console:
         print(HELP, file=self.out)
         return None
 
+    def is_chat(self, line: str) -> bool:
+        """A line that is not a command, a click or `help` is said to the bot."""
+        line = line.strip()
+        first = line.split()[0] if line else ""
+        return (
+            bool(line) and not line.startswith("/") and first not in {"complete", "click", "help"}
+        )
+
+    async def chat(self, line: str) -> None:
+        """Say `line` in the console's channel (or DM) and print the chat cog's reply."""
+        cog = self.harness.bot.get_cog("Chat")
+        if cog is None or not hasattr(cog, "reply"):
+            print("error: the chat cog is not loaded", file=self.out)
+            return
+        actor = self.harness.actor
+        reply = await cast(_Chatting, cog).reply(actor.guild_id, actor.channel_id, line.strip())
+        if self.as_json:
+            record = {
+                "answer": reply.answer,
+                "sources": reply.sources,
+                "confidence": reply.confidence,
+            }
+            print(json.dumps(record, ensure_ascii=False), file=self.out, flush=True)
+        else:
+            print(reply.answer, file=self.out, flush=True)
+
     async def settle(self, pending: Pending) -> None:
         """Wait until the handler is done, or is waiting on the user (a button or a form)."""
         seen = -1
@@ -244,6 +282,9 @@ async def run_console(
         bot.owner_id = actor.user_id  # whoever runs the console runs the bot, and so owns it
     async with Harness.running(bot, actor) as harness:
         console = Console(harness, out, as_json, folder)
+        if command is not None and console.is_chat(command):
+            await console.chat(command)
+            return 0
         if command is not None:
             pending = console.dispatch(command)
             if pending is None:
@@ -259,6 +300,9 @@ async def run_console(
                 return 0
             if line.strip() in {"quit", "exit"}:
                 return 0
+            if console.is_chat(line):
+                await console.chat(line)
+                continue
             pending = console.dispatch(line) if line.strip() else None
             while pending is not None:
                 await console.settle(pending)

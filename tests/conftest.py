@@ -10,6 +10,8 @@ import pytest
 
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
+from bot.lore.model import Dialogue
+from bot.persona.replay import audition
 
 if TYPE_CHECKING:
     from bot.offline.harness import Harness
@@ -61,3 +63,10 @@ async def harness(lorebook: Lorebook, tmp_path: Path) -> AsyncIterator[Harness]:
     bot = create_bot(settings, lorebook)
     async with Harness.running(bot) as running:
         yield running
+
+
+def the_audition(book: Lorebook) -> Dialogue:
+    """The exchange `/lermontov` replays, which the shipped lore must hold."""
+    dialogue = audition(book)
+    assert dialogue is not None
+    return dialogue

@@ -2,12 +2,14 @@
 
 Discord delivers the text of exactly those messages without the privileged message-content
 intent, so the bot never asks for it. The deciding is pure (`should_answer`, `Cooldowns`) and
-tested without Discord; the answering is `bot.persona.answer`. This cog only listens, rate-limits
-and sends, never pinging anyone.
+tested without Discord; the answering is `bot.persona.chat`. This cog only listens, rate-limits
+and sends, never pinging anyone. The offline console talks to the same cog through `reply`, so a
+conversation tried there has the same follow-up memory as one in a channel.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -21,7 +23,7 @@ from discord.ext import commands
 
 from bot.app import RedShoesBot
 from bot.cogs.navigation import NONE
-from bot.persona.answer import Answerer
+from bot.persona.chat import Answerer, Reply
 from bot.persona.lines import persona_line
 from bot.render.limits import CONTENT, clip
 
@@ -151,14 +153,13 @@ class Chat(commands.Cog):
         verdict = self.cooldowns.check(message.author.id, message.channel.id, time.monotonic())
         if verdict is Verdict.SILENT:
             return
-        book = await self.bot.library.book_for(message.guild.id if message.guild else None)
+        guild_id = message.guild.id if message.guild else None
         if verdict is Verdict.WARN:
+            book = await self.bot.library.book_for(guild_id)
             await self._send(message, persona_line(book, "cooldown", self.bot.rng))
             return
         text = strip_mention(message.content, self.bot.user.id)
-        reply = self.answerer.answer(
-            book, text, channel=message.channel.id, name=message.author.display_name
-        )
+        reply = await self.reply(guild_id, message.channel.id, text, message.author.display_name)
         await self._send(message, reply.answer)
         log.info(
             "chat answer channel=%s sources=%s confidence=%.2f ms=%.1f",
@@ -167,6 +168,15 @@ class Chat(commands.Cog):
             reply.confidence,
             (time.perf_counter() - started) * 1000,
         )
+
+    async def reply(
+        self, guild_id: int | None, channel_id: int, text: str, name: str | None = None
+    ) -> Reply:
+        """Lermontov's answer to `text` said in this channel, from that server's lore."""
+        book = await self.bot.library.book_for(guild_id)
+        # A book's fact index is built on its first question; build it off the event loop.
+        await asyncio.to_thread(lambda: book.facts)
+        return self.answerer.answer(book, text, channel=channel_id, name=name)
 
     async def _send(self, message: discord.Message, text: str) -> None:
         await message.reply(

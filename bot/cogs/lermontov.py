@@ -22,7 +22,7 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.model import Dialogue
 from bot.persona.audition import judge
 from bot.persona.lines import persona_line
-from bot.persona.replay import AUDITION, films_reply, replay_steps, speaker_name
+from bot.persona.replay import audition, films_reply, replay_steps, speaker_name
 from bot.render.limits import INPUT_LABEL, clip
 from bot.render.member_text import member_text
 from bot.render.screens import spoken
@@ -94,7 +94,7 @@ class Lermontov(commands.Cog):
     )
     async def lermontov(self, interaction: discord.Interaction[Any], play: bool = False) -> None:
         book = await book_of(interaction)
-        dialogue = book.dialogue(AUDITION)
+        dialogue = audition(book)
         if dialogue is None:
             await say(interaction, "unknown")
             return

@@ -30,7 +30,7 @@ from bot.render.screens import (
 
 SUGGESTIONS = 3
 SEARCH_HITS = 10
-SEARCHABLE: tuple[Kind, ...] = tuple(k for k in KINDS if k != "persona")
+SEARCHABLE: tuple[Kind, ...] = tuple(k for k in KINDS if k not in {"persona", "lexicon"})
 
 Completer = Callable[
     [discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]

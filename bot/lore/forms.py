@@ -63,6 +63,7 @@ _TEMPLATES: dict[Kind, dict[str, Any]] = {
     },
     "trivia": {"work": FILM_ID, "topic": "film"},
     "persona": {"purpose": "greeting", "lines": [""]},
+    "lexicon": {"phrasings": {"played_by": ["played"]}, "groups": [["camera", "cinematographer"]]},
 }
 
 

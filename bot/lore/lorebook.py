@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from bot.lore.bulk import collector_paused
+from bot.lore.factindex import FactIndex, facts_of
 from bot.lore.model import (
     BalletScene,
     Character,
@@ -138,6 +139,12 @@ class Lorebook:
     def dialogue(self, entry_id: str) -> Dialogue | None:
         entry = self.get(entry_id)
         return entry if isinstance(entry, Dialogue) else None
+
+    @property
+    def facts(self) -> FactIndex:
+        """The chat's fact index, built on the first question: loading lore (and every reload
+        or server view that is never chatted with) does not pay for it."""
+        return facts_of(self)
 
     def search(self, query: str, kinds: Iterable[Kind] | None = None, limit: int = 10) -> list[Hit]:
         return self._index.search(query, kinds, limit)

@@ -7,6 +7,8 @@ Models are frozen: a loaded `Lorebook` must never change under a running command
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
@@ -20,7 +22,8 @@ from pydantic import (
     model_validator,
 )
 
-from bot.lore.text import clean_text
+from bot.lore.facts import Fact, FactContext, asked_by, counted, joined, prose
+from bot.lore.text import clean_text, fold
 
 SUMMARY_MAX = 1000
 BODY_MAX = 8000
@@ -50,6 +53,7 @@ Kind = Literal[
     "dialogue",
     "trivia",
     "persona",
+    "lexicon",
 ]
 KINDS: tuple[Kind, ...] = Kind.__args__  # type: ignore[attr-defined]
 
@@ -87,6 +91,15 @@ class EntryBase(_Strict):
         """Each id this entry points at, with the field path it sits under (for error lines)."""
         return [(("related", i), ref) for i, ref in enumerate(self.related)]
 
+    def facts(self, context: FactContext) -> Iterator[Fact]:
+        """What this entry tells the chat: its summary and body, sentence by sentence.
+
+        Kinds with structured fields add sentences derived from them (an actor, a credit, a
+        year); the chat answers only with these, so it can never say what the lore does not.
+        """
+        yield from prose(self.summary, self.id, "summary", hint=self.name)
+        yield from prose(self.body, self.id, "body", hint=self.name)
+
 
 class Credit(_Strict):
     """A maker of a work: a person entry by id, or a plain name for people outside the lore."""
@@ -109,6 +122,17 @@ class Award(_Strict):
     result: Literal["won", "nominated"]
 
 
+WORK_DATED = {
+    "film": "came out in",
+    "fairy tale": "was published in",
+    "restoration": "premiered in",
+    "stage musical": "opened in",
+    "stage ballet": "premiered in",
+    "ballet": "was first danced, on screen, in",
+}
+"""How a work's year is said, by its form."""
+
+
 class Work(EntryBase):
     """The film, the ballet within it, Andersen's tale, restorations and adaptations."""
 
@@ -125,6 +149,46 @@ class Work(EntryBase):
             (("credits", i, "person"), c.person) for i, c in enumerate(self.credits) if c.person
         ]
         return refs
+
+    def facts(self, context: FactContext) -> Iterator[Fact]:
+        yield from super().facts(context)
+        verb = WORK_DATED.get(self.form, "dates from")
+        when = frozenset({"when"})
+        yield Fact(f"{self.name} ({self.form}) {verb} {self.year}.", self.id, "year", (), when)
+        if self.running_time:
+            text = f"{self.name} runs {self.running_time} minutes."
+            yield Fact(text, self.id, "running_time", (), frozenset({"how long"}))
+        by_role: dict[str, list[Credit]] = {}
+        for credit in self.credits:
+            by_role.setdefault(credit.role, []).append(credit)
+        who = frozenset({"who"})
+        for role, credits in by_role.items():
+            names = joined([context.name(c.person) if c.person else c.name or "" for c in credits])
+            ids = tuple(c.person for c in credits if c.person)
+            if fold(role) in context.characters:
+                text = f"In {self.name}, {names} played {role}."
+                yield Fact(text, self.id, "played_by", ids, who)
+                continue
+            said = f"{role} {names}" if role.endswith(" by") else f"{role}: {names}"
+            yield Fact(f"{self.name} — {said}.", self.id, "credit", ids, who)
+        yield from self._award_facts()
+
+    def _award_facts(self) -> Iterator[Fact]:
+        """Per award body: what was won, and every nomination counted once, in correct English."""
+        bodies: dict[str, list[Award]] = {}
+        for award in self.awards:
+            bodies.setdefault(award.award, []).append(award)
+        many = frozenset({"how many", "what", "which"})
+        for body, awards in bodies.items():
+            won = [a for a in awards if a.result == "won"]
+            if won:
+                listed = "; ".join(f"{a.category} ({a.year})" for a in won)
+                text = f"{self.name} won {counted(len(won), body)}: {listed}."
+                yield Fact(text, self.id, "award", (), many)
+            if len(won) < len(awards):
+                listed = "; ".join(f"{a.category} ({a.result})" for a in awards)
+                text = f"{self.name} was nominated for {counted(len(awards), body)}: {listed}."
+                yield Fact(text, self.id, "award", (), many)
 
 
 class InWork(EntryBase):
@@ -203,6 +267,16 @@ class Character(InWork):
         refs += [(("played_by", i, "person"), p.person) for i, p in enumerate(self.played_by)]
         return refs
 
+    def facts(self, context: FactContext) -> Iterator[Fact]:
+        who = frozenset({"who"})
+        if self.role_in_story:
+            yield Fact(f"{self.name}: {self.role_in_story}.", self.id, "role_in_story", (), who)
+        yield from prose(self.summary, self.id, "summary", who=True)
+        yield from prose(self.body, self.id, "body", who=True)
+        if self.played_by:
+            names = joined([p.credit(context.name(p.person)) for p in self.played_by])
+            yield Fact(f"{names} played {self.name}.", self.id, "played_by", self.people, who)
+
 
 class Person(EntryBase):
     """Cast and crew. The characters a person played are found through `Character.played_by`
@@ -213,11 +287,23 @@ class Person(EntryBase):
     born: Annotated[int, Field(ge=1800, le=2100)] | None = None
     died: Annotated[int, Field(ge=1800, le=2100)] | None = None
 
+    def facts(self, context: FactContext) -> Iterator[Fact]:
+        who = frozenset({"who"})
+        yield Fact(f"{self.name} — {', '.join(self.roles)}.", self.id, "roles", (), who)
+        yield from prose(self.summary, self.id, "summary", who=True)
+        yield from prose(self.body, self.id, "body", who=True)
+        when = frozenset({"when", "how old"})
+        if self.born:
+            yield Fact(f"{self.name} was born in {self.born}.", self.id, "born", (), when)
+        if self.died:
+            yield Fact(f"{self.name} died in {self.died}.", self.id, "died", (), when)
+
 
 class _Ordered(InWork):
     """A step of a work's sequence. `order` is the step's place within its own work only, so
     scene 3 of one film and scene 3 of another are both valid."""
 
+    kind: Literal["scene", "ballet_scene"]
     order: Annotated[int, Field(ge=1, le=1000)]
     characters: tuple[EntryId, ...] = ()
 
@@ -225,6 +311,20 @@ class _Ordered(InWork):
         refs = super().references()
         refs += [(("characters", i), c) for i, c in enumerate(self.characters)]
         return refs
+
+    def facts(self, context: FactContext) -> Iterator[Fact]:
+        """Its sentences tell "what happens" and "why", and are told with the whole step; the
+        first and last step also say where they fall."""
+        happens = frozenset({"what happens", "why"})
+        for fact in super().facts(context):
+            about = (*fact.about, *self.characters)
+            yield replace(fact, about=about, answers=fact.answers | happens, whole=True)
+        last = context.last_order.get((self.kind, self.work), 0)
+        position = "first" if self.order == 1 else "last" if self.order == last else None
+        if position:
+            text = f"{self.name} is the {position} scene of {context.name(self.work)}."
+            answers = frozenset({"how", "what", "what happens"})
+            yield Fact(text, self.id, "order", (), answers, whole=True)
 
 
 class Scene(_Ordered):
@@ -255,6 +355,14 @@ class Quote(InWork):
     def references(self) -> list[tuple[tuple[str | int, ...], str]]:
         return [*super().references(), (("speaker",), self.speaker)]
 
+    def facts(self, context: FactContext) -> Iterator[Fact]:
+        who = frozenset({"who", "what"})
+        speaker = (self.speaker,)
+        said = f"{context.name(self.speaker)}: “{self.line}”"
+        yield Fact(said, self.id, "line", speaker, who, hint=f"{self.name} {self.context}")
+        yield from prose(self.context, self.id, "context", speaker, hint=self.name)
+        yield from prose(self.summary, self.id, "summary", speaker, hint=self.name)
+
 
 class DialogueLine(_Strict):
     speaker: EntryId
@@ -273,6 +381,20 @@ class Dialogue(InWork):
         refs = super().references()
         refs += [(("lines", i, "speaker"), ln.speaker) for i, ln in enumerate(self.lines)]
         return refs
+
+    def facts(self, context: FactContext) -> Iterator[Fact]:
+        """Each line with its answer, so "what did she reply to ..." finds the pair."""
+        who = frozenset({"who", "what"})
+        for said, reply in zip(self.lines, self.lines[1:], strict=False):
+            text = (
+                f"{context.name(said.speaker)}: “{said.line}” — "
+                f"{context.name(reply.speaker)}: “{reply.line}”"
+            )
+            speakers = (said.speaker, reply.speaker)
+            hint = f"{self.name} {self.context}"
+            yield Fact(text, self.id, "line", speakers, who, hint=hint)
+        yield from prose(self.context, self.id, "context", hint=self.name)
+        yield from prose(self.summary, self.id, "summary", hint=self.name)
 
 
 class Trivia(InWork):
@@ -296,6 +418,12 @@ class Trivia(InWork):
             raise ValueError("a quiz question needs between 1 and 4 `wrong` choices")
         return self
 
+    def facts(self, context: FactContext) -> Iterator[Fact]:
+        yield from super().facts(context)
+        if self.question and self.answers:
+            text = f"{self.question} {joined(list(self.answers))}."
+            yield Fact(text, self.id, "answer", (), asked_by(self.question), hint=self.name)
+
 
 PersonaPurpose = Literal[
     "greeting",
@@ -312,12 +440,19 @@ PersonaPurpose = Literal[
     "verdict",
     "approval",
     "opinion",
+    "lead",
+    "lead_self",
+    "correction",
+    "refusal",
 ]
 
 
 class Persona(EntryBase):
     """Lines in Lermontov's voice for one purpose; the bot picks one at random.
 
+    A `lead` opens a fact he reports ("Let me tell you."), a `lead_self` one about himself;
+    a `correction` answers a question about something the lore does not hold (`{thing}` names
+    it); a `refusal` turns down attempts to change his persona or pull out secrets.
     An `opinion` is what he would say when a member asks him about something: `about` names the
     entries it concerns (a character, a scene, a work) and `topics` the themes it answers to
     ("ambition", "love"), so that questions put to him find his own words rather than a synopsis.
@@ -342,9 +477,68 @@ class Persona(EntryBase):
         refs += [(("about", i), ref) for i, ref in enumerate(self.about)]
         return refs
 
+    def facts(self, context: FactContext) -> Iterator[Fact]:
+        """Only an opinion is findable, by what it is about; its lines are his, not facts."""
+        if self.purpose == "opinion":
+            subject = " ".join([*self.topics, *(context.name(a) for a in self.about)])
+            yield Fact(subject, self.id, "opinion", self.about)
+
+
+FactField = Literal[
+    "played_by",
+    "credit",
+    "award",
+    "year",
+    "running_time",
+    "born",
+    "died",
+    "roles",
+    "role_in_story",
+    "line",
+    "context",
+    "order",
+    "answer",
+    "summary",
+    "body",
+]
+"""The fields facts are derived from (see `Entry.facts`); a phrasing names one of them."""
+
+TalkSignal = Literal[
+    "greeting", "thanks", "sign_off", "opinion", "refuse", "rude", "list", "after", "before"
+]
+"""What a message may be doing besides asking for a fact: small talk, asking his opinion,
+trying to change his persona or pull out secrets, insulting him, asking for a list or a step."""
+
+Phrase = Annotated[Text, Field(min_length=1, max_length=60)]
+
+
+class Lexicon(EntryBase):
+    """How members ask about this lore, as data a moderator can extend.
+
+    `phrasings` lists the words that point at a fact field ("played", "portrayed" → `played_by`)
+    or say what a message is doing ("thanks", "ignore your instructions"); `groups` are words that
+    mean the same thing here ("cinematographer", "camera", "director of photography"),
+    `relations` name a person by their tie to another ("husband", "married"), and `you`
+    is the character the persona speaks as, so "who played you?" means that entry.
+    """
+
+    kind: Literal["lexicon"]
+    you: EntryId | None = None
+    phrasings: dict[FactField | TalkSignal, tuple[Phrase, ...]] = {}
+    groups: tuple[tuple[Phrase, ...], ...] = ()
+    relations: tuple[tuple[Phrase, ...], ...] = ()
+
+    def references(self) -> list[tuple[tuple[str | int, ...], str]]:
+        refs = super().references()
+        return [*refs, (("you",), self.you)] if self.you else refs
+
+    def facts(self, context: FactContext) -> Iterator[Fact]:
+        """How people ask is not itself something to answer with."""
+        return iter(())
+
 
 Entry = Annotated[
-    Work | Character | Person | Scene | BalletScene | Quote | Dialogue | Trivia | Persona,
+    Work | Character | Person | Scene | BalletScene | Quote | Dialogue | Trivia | Persona | Lexicon,
     Field(discriminator="kind"),
 ]
 ENTRY_ADAPTER: TypeAdapter[Entry] = TypeAdapter(Entry)

@@ -26,6 +26,11 @@ FALLBACKS: dict[PersonaPurpose, str] = {
     "timeout": "No answer? Then we have nothing more to say to each other.",
     "verdict": "Hm. We shall see.",
     "approval": "Good.",
+    "opinion": "I have said what I think of it on the stage.",
+    "lead": "Very well.",
+    "lead_self": "Since you ask about me:",
+    "correction": "There is no {thing} in my story.",
+    "refusal": "I remain exactly who I am, and my secrets remain mine.",
 }
 
 

@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-from bot.persona.intent import Intent
+from bot.lore.factindex import Need
 
 FOLLOW_UP_WINDOW = 180.0
 CAPACITY = 10_000
@@ -19,12 +19,14 @@ CAPACITY = 10_000
 
 @dataclass(frozen=True)
 class Turn:
-    """One answered question: what was asked and the entries the answer was about, first first."""
+    """One answered question: the entries the answer was about (for "he", "it") and what was
+    asked of them (for "and Julian?")."""
 
-    intent: Intent
-    role: str | None
     focus: tuple[str, ...]
     at: float
+    fields: tuple[Need, ...] = ()
+    groups: tuple[Need, ...] = ()
+    asked: tuple[Need, ...] = ()
 
 
 class ConversationMemory:

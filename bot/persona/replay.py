@@ -9,9 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import Dialogue
-
-AUDITION = "why-do-you-want-to-dance"
+from bot.lore.model import Dialogue, Lexicon
 
 
 @dataclass(frozen=True)
@@ -25,6 +23,16 @@ class Step:
 def speaker_name(book: Lorebook, speaker_id: str) -> str:
     entry = book.get(speaker_id)
     return entry.name if entry else speaker_id.replace("-", " ").title()
+
+
+def audition(book: Lorebook) -> Dialogue | None:
+    """The exchange the persona's own character opens (the lexicon's `you`), else the first
+    dialogue of the lore: found by what the lore says, not by an id in code."""
+    you = next((e.you for e in book.of_type(Lexicon) if e.you), None)
+    dialogues = book.of_type(Dialogue)
+    opened = [d for d in dialogues if d.lines[0].speaker == you]
+    found = opened or list(dialogues)
+    return found[0] if found else None
 
 
 def replay_steps(book: Lorebook, dialogue: Dialogue) -> list[Step]:

@@ -60,6 +60,7 @@ KIND_LABELS: dict[str, str] = {
     "dialogue": "Dialogue",
     "trivia": "Trivia",
     "persona": "Lermontov's voice",
+    "lexicon": "How members ask",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.offline.harness import Harness
-from bot.persona.replay import AUDITION
+from tests.conftest import the_audition
 
 NONE: dict[str, list[str]] = {"parse": []}
 
@@ -36,7 +36,7 @@ def cog(harness: Harness) -> Any:
 
 
 async def test_replay_sends_each_line_with_typing_and_the_lore_pauses(harness, cog, lorebook):
-    dialogue = lorebook.dialogue(AUDITION)
+    dialogue = the_audition(lorebook)
     exchange = await harness.command("lermontov")
     assert exchange.response == {
         "type": 4,
@@ -60,7 +60,7 @@ async def test_a_user_waits_out_the_cooldown(harness, cog, lorebook):
     assert [c.kind for c in again.calls] == ["callback"]
     cog.clock.now += cog.cooldown
     later = await harness.command("lermontov")
-    assert len(later.of("followup")) == len(lorebook.dialogue(AUDITION).lines)
+    assert len(later.of("followup")) == len(the_audition(lorebook).lines)
 
 
 def test_cooldowns_forget_users_whose_wait_is_over(cog, monkeypatch):

@@ -22,7 +22,7 @@ from bot.app import RedShoesBot
 from bot.config import Settings
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Character
-from bot.persona.replay import AUDITION, replay_steps
+from bot.persona.replay import audition, replay_steps
 from standin.fake_discord import (
     BOT_ID,
     CHANNEL_ID,
@@ -291,7 +291,7 @@ async def test_bad_events_are_handled_and_the_bot_stays_up(
 async def test_lermontov_replays_the_audition_line_by_line_with_its_pauses(
     fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
 ) -> None:
-    steps = replay_steps(lorebook, lorebook.dialogue(AUDITION))  # type: ignore[arg-type]
+    steps = replay_steps(lorebook, audition(lorebook))  # type: ignore[arg-type]
     cog = bot.get_cog("Lermontov")
     asked: list[float] = []
 

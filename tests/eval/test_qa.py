@@ -23,7 +23,7 @@ import yaml
 
 from bot.lore.lorebook import Lorebook
 from bot.lore.text import fold
-from bot.persona.answer import Answerer, Reply
+from bot.persona.chat import Answerer, Reply
 from bot.persona.lines import FALLBACKS
 
 QA = Path(__file__).with_name("qa.yaml")

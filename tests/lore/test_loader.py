@@ -167,7 +167,7 @@ def test_load_lore_raises_with_every_problem_and_returns_nothing(write_lore: Wri
     lines = str(caught.value).splitlines()
     assert lines[0].endswith(
         "missing required field 'kind' (one of: work, character, person, "
-        "scene, ballet_scene, quote, dialogue, trivia, persona)"
+        "scene, ballet_scene, quote, dialogue, trivia, persona, lexicon)"
     )
     assert lines[1].endswith("played_by: unknown id 'moira-shearer'")
 

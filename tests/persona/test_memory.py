@@ -6,7 +6,7 @@ from bot.persona.memory import ConversationMemory, Turn
 
 
 def turn(at: float, focus: str = "vicky-page") -> Turn:
-    return Turn("about", None, (focus,), at)
+    return Turn((focus,), at)
 
 
 def test_recall_within_the_window_only() -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bot.lore.model import ENTRY_ADAPTER, Dialogue
-from bot.persona.replay import AUDITION, films_reply, replay_steps, speaker_name
+from bot.persona.replay import films_reply, replay_steps, speaker_name
+from tests.conftest import the_audition
 
 
 def test_steps_follow_the_lore_line_by_line(lorebook):
-    dialogue = lorebook.dialogue(AUDITION)
+    dialogue = the_audition(lorebook)
     steps = replay_steps(lorebook, dialogue)
     assert [(s.speaker_id, s.line, s.pause) for s in steps] == [
         (ln.speaker, ln.line, ln.pause) for ln in dialogue.lines
@@ -17,9 +18,7 @@ def test_steps_follow_the_lore_line_by_line(lorebook):
 
 
 def test_the_films_reply_is_lermontovs_line_after_vickys_answer(lorebook):
-    assert (
-        films_reply(lorebook.dialogue(AUDITION)) == "Well, I don't know exactly why, but... I must."
-    )
+    assert films_reply(the_audition(lorebook)) == "Well, I don't know exactly why, but... I must."
 
 
 def test_a_dialogue_without_a_reply_and_an_unknown_speaker(lorebook):

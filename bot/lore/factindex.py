@@ -1,0 +1,382 @@
+"""The chat's retrieval: every fact of a lore snapshot, indexed once, and one scorer over them.
+
+A fact is indexed under keys of four sorts: `#id` for each entry it concerns (its own, the ones
+it points at, and any whose name its text says), concepts (`@field`, `~group`, see
+`bot.lore.language`), word stems, and `?who`-style question words it answers. A question is a
+list of `Need`s over the same keys, each with a weight; a fact's score is the product over the
+needs of 1 when it covers the need and (1 - weight) when it does not. So the score is in [0, 1],
+one missing key word costs as much as it matters, and it is the confidence the chat reports.
+Weights of words and concepts follow their rarity among facts (an idf), so "the" costs nothing
+and "titanic", which no fact holds, costs nearly everything.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import weakref
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.lore.facts import Fact, FactContext
+from bot.lore.language import Language, stem, words
+from bot.lore.model import BalletScene, Entry, Scene
+from bot.lore.search import STOP_WORDS, entry_names
+from bot.lore.text import fold
+
+ENTITY = "#"
+NEAR = "%"
+ASKS = "?"
+NEAR_COST = 0.3
+"""A named entry that is only a neighbour of the fact's entry ("Julian ... in The Red Shoes")
+costs this share of its weight: context, not the subject."""
+MAX_NAME_WORDS = 6
+SETTINGS = frozenset({"work", "scene", "ballet_scene"})
+"""Kinds an entry can be set in: naming one ("Julian in The Red Shoes") is context, so a fact of
+a neighbouring entry still answers, at `NEAR_COST`."""
+UNNAMED = frozenset({"persona", "lexicon"})
+"""Kinds whose names are labels for moderators, not things members talk about."""
+COMMON_NAME = 6
+RARE_FACTS = 4
+"""A name word shared by more entries than this ("red", "shoes") is a word, not a mention."""
+BROAD_POSTING = 4000
+CANDIDATES = 3000
+VOCAB_CUTOFF = 88.0
+NAME_CUTOFF = 80.0
+UNKNOWN_WEIGHT = 0.9
+SOFT_PRIOR = 1.0
+"""Smooths the share of ordinary words covered, so one missed adjective does not sink a fact."""
+PROSE = frozenset({"summary", "body", "context", "role_in_story"})
+
+
+@dataclass(frozen=True)
+class Need:
+    """Something a question asks for: any one of `keys` covers it; missing it costs `weight`."""
+
+    keys: frozenset[str]
+    weight: float
+    words: str = ""
+    near: frozenset[str] = frozenset()
+    hard: bool = True
+    """A hard need (a name, an asked field, a word the lore lacks) multiplies the score by
+    (1 - weight) when missed; soft needs (ordinary words) only lower the share covered."""
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Entries a run of the question's words names (`start`..`end`), and how sure that is."""
+
+    start: int
+    end: int
+    ids: frozenset[str]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Ranked:
+    fact: Fact
+    score: float
+    missing: tuple[Need, ...]
+    near: tuple[Need, ...] = ()
+    """Needs the fact covers only through a neighbouring entry."""
+
+
+class Names:
+    """Every name, alias and id of a lore snapshot, for finding entries named in a sentence:
+    whole names exactly, single words of names, and misspelt words by rapidfuzz."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._exact: dict[str, list[Entry]] = {}
+        self._tokens: dict[str, list[Entry]] = {}
+        for entry in entries:
+            for name in dict.fromkeys(fold(n) for n in entry_names(entry)):
+                self._exact.setdefault(name, []).append(entry)
+                for token in set(name.split()) - STOP_WORDS:
+                    self._tokens.setdefault(token, []).append(entry)
+        self._first_words = frozenset(name.split()[0] for name in self._exact if name)
+        self._by_shape: dict[tuple[int, str], list[str]] = {}
+        for token in self._tokens:
+            for letter in {token[0], token[-1]}:
+                self._by_shape.setdefault((len(token), letter), []).append(token)
+
+    def named(self, folded: str) -> list[Entry]:
+        return self._exact.get(folded, [])
+
+    def starts_a_name(self, token: str) -> bool:
+        return token in self._first_words
+
+    def name_token(self, token: str) -> list[Entry]:
+        return self._tokens.get(token, [])
+
+    def similar_tokens(self, token: str) -> list[tuple[str, float]]:
+        """Name words close to a misspelt one (sharing its length give or take two, and its
+        first or last letter), with their rapidfuzz ratio."""
+        pool = {
+            word
+            for size in range(len(token) - 2, len(token) + 3)
+            for letter in {token[0], token[-1]}
+            for word in self._by_shape.get((size, letter), ())
+        }
+        found = process.extract(token, list(pool), scorer=fuzz.ratio, limit=5, score_cutoff=72)
+        return [(word, float(score)) for word, score, _ in found]
+
+
+class FactIndex:
+    """Facts of one `Lorebook`, built on first use; immutable after that."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self.names = Names(entries)
+        self.language = Language.of(entries)
+        self.kinds = {e.id: e.kind for e in entries}
+        last: dict[tuple[str, str], int] = {}
+        for entry in entries:
+            if isinstance(entry, Scene | BalletScene):
+                step = (entry.kind, entry.work)
+                last[step] = max(last.get(step, 0), entry.order)
+        self.works = {e.id: work for e in entries if (work := getattr(e, "work", None))}
+        characters = frozenset(
+            fold(n) for e in entries if e.kind == "character" for n in (e.name, *e.aliases)
+        )
+        context = FactContext({e.id: e.name for e in entries}, last, characters)
+        self.prominence: Counter[str] = Counter(ref for e in entries for _, ref in e.references())
+        self.near: dict[str, set[str]] = {}
+        for entry in entries:
+            for _, ref in entry.references():
+                self.near.setdefault(entry.id, set()).add(ref)
+                self.near.setdefault(ref, set()).add(entry.id)
+        self._kind_words = {e.id: self._kind_of(e) for e in entries}
+        self.proper: dict[str, set[str]] = {}
+        for entry in entries:
+            for name in (entry.name, *entry.aliases) if entry.kind not in UNNAMED else ():
+                for word in name.split():
+                    if word[:1].isupper():
+                        for token in words(word):
+                            self.proper.setdefault(token, set()).add(entry.id)
+        self.facts: list[Fact] = []
+        self.keys: list[frozenset[str]] = []
+        self.vocab: set[str] = set()
+        self._postings: dict[str, list[int]] = {}
+        for entry in entries:
+            for fact in entry.facts(context):
+                self._add(fact)
+        self._df_total = max(1, len(self.facts))
+        self._by_letter: dict[tuple[str, int], list[str]] = {}
+        for word in self.vocab:
+            self._by_letter.setdefault((word[0], len(word)), []).append(word)
+
+    def _add(self, fact: Fact) -> None:
+        tokens = words(fact.text)
+        named = self.mentions(tokens, partial=False)
+        concepts = self._concepts(tokens, named)
+        hint = words(fact.hint)
+        hint_names = self.mentions(hint, partial=False)
+        concepts |= self._concepts(hint, hint_names) - self.language.relations
+        entities = {fact.entry, *fact.about, *(i for m in named for i in m.ids)}
+        if fact.entry in self.works:  # a scene of the ballet is a fact about the ballet too
+            entities.add(self.works[fact.entry])
+        keys = {f"{ENTITY}{e}" for e in entities} | concepts | {f"@{fact.field}"}
+        keys |= {
+            f"{NEAR}{e}" for e in self.near.get(fact.entry, ()) if self.kinds.get(e) in SETTINGS
+        }
+        keys |= self._kind_words.get(fact.entry, set())
+        keys |= {stem(t) for t in (*tokens, *hint) if t not in STOP_WORDS}
+        keys |= {f"{ASKS}{a}" for a in fact.answers}
+        self.vocab.update(t for t in (*tokens, *hint) if len(t) > 2)
+        number = len(self.facts)
+        self.facts.append(fact)
+        self.keys.append(frozenset(keys))
+        for key in keys:
+            self._postings.setdefault(key, []).append(number)
+
+    def _concepts(self, tokens: Sequence[str], named: Sequence[Mention]) -> set[str]:
+        """Concepts of a fact's words, leaving out words inside names ("Heart of Fire" is not
+        about firing anyone)."""
+        unnamed = list(tokens)
+        for mention in named:
+            unnamed[mention.start : mention.end] = [""] * (mention.end - mention.start)
+        return set(self.language.concepts(unnamed, fields=False)[0])
+
+    def _kind_of(self, entry: Entry) -> set[str]:
+        """Words naming what an entry is ("ballet scene", a work's form), so
+        "the carnival scene" finds a scene whose text never says "scene"."""
+        said = [entry.kind.replace("_", " "), getattr(entry, "form", "")]
+        tokens = [t for text in said for t in words(text)]
+        concepts, _ = self.language.concepts(tokens, fields=False)
+        return {stem(t) for t in tokens} | set(concepts)
+
+    def named_in(self, tokens: Sequence[str]) -> list[str]:
+        """Ids of entries whose full name or alias appears in `tokens`, in order of appearance."""
+        found: dict[str, None] = {}
+        for mention in self.mentions(tokens, partial=False):
+            found.update(dict.fromkeys(sorted(mention.ids)))
+        return list(found)
+
+    def mentions(
+        self, tokens: Sequence[str], partial: bool = True, skip: Sequence[bool] = ()
+    ) -> list[Mention]:
+        """Runs of words naming entries: whole names first (longest first); with `partial`, also
+        a distinctive word of a name ("Grisha") and a misspelt one ("Lermontof"). Words marked
+        in `skip` are already spoken for."""
+        used = list(skip) or [False] * len(tokens)
+        found: list[Mention] = []
+        starts = [i for i, t in enumerate(tokens) if self.names.starts_a_name(t)]
+        for size in range(min(MAX_NAME_WORDS, len(tokens)), 0, -1):
+            for start in starts:
+                if start + size > len(tokens):
+                    continue
+                run = tokens[start : start + size]
+                if any(used[start : start + size]) or (size == 1 and run[0] in STOP_WORDS):
+                    continue
+                named = [e for e in self.names.named(" ".join(run)) if e.kind not in UNNAMED]
+                if named:
+                    ids = frozenset(e.id for e in named)
+                    found.append(Mention(start, start + size, ids, 0.95))
+                    used[start : start + size] = [True] * size
+        if partial:
+            for position, token in enumerate(tokens):
+                if used[position] or len(token) < 3 or token in STOP_WORDS:
+                    continue
+                mention = self._partial(position, token)
+                if mention:
+                    found.append(mention)
+        return sorted(found, key=lambda m: m.start)
+
+    def _partial(self, position: int, token: str) -> Mention | None:
+        """A proper-noun word of a name ("Grisha" of "Grischa Ljubov"), or one misspelt; a
+        lower-case name word ("film", "year") is an ordinary word, not a mention."""
+        if token.endswith("s"):  # "vickys aunt": a possessive without its apostrophe
+            named = [e for e in self.names.named(token[:-1]) if e.kind not in UNNAMED]
+            if named:
+                return Mention(position, position + 1, frozenset(e.id for e in named), 0.9)
+        holders = self.proper.get(token, set()) or self._rare_name_word(token)
+        if holders:
+            if len(holders) > COMMON_NAME:
+                return None
+            return Mention(position, position + 1, frozenset(holders), 0.85)
+        if token in self.vocab or len(token) < 4:
+            return None
+        for similar, score in self.names.similar_tokens(token):
+            holders = self.proper.get(similar, set())
+            if score >= NAME_CUTOFF and holders and len(holders) <= COMMON_NAME:
+                return Mention(position, position + 1, frozenset(holders), 0.8)
+        return None
+
+    def _rare_name_word(self, token: str) -> set[str]:
+        """A lower-case name word that few facts use ("newspaper" of "The netherworld and the
+        newspaper") still names its entry; a common one ("film", "year") does not."""
+        holders = [e for e in self.names.name_token(token) if e.kind not in UNNAMED]
+        rare = len(self._postings.get(stem(token), ())) <= max(RARE_FACTS, self._df_total // 100)
+        return {e.id for e in holders} if holders and len(holders) <= 2 and rare else set()
+
+    def known(self, token: str) -> bool:
+        return token in self.vocab or stem(token) in self._postings
+
+    def correct(self, token: str) -> str | None:
+        """The lore's own word closest to a misspelt one ("directd" → "directed"), if close."""
+        if len(token) < 4:
+            return None
+        pool = [
+            word
+            for size in range(len(token) - 1, len(token) + 2)
+            for letter in {token[0], token[-1]}
+            for word in self._by_letter.get((letter, size), ())
+        ]
+        best = process.extractOne(token, pool, scorer=fuzz.ratio, score_cutoff=VOCAB_CUTOFF)
+        return best[0] if best else None
+
+    def weight(self, key: str) -> float:
+        """How much missing this key costs: rare keys more (an idf scaled into 0.3..0.85)."""
+        df = len(self._postings.get(key, ()))
+        if df == 0:
+            return UNKNOWN_WEIGHT
+        rarity = math.log(self._df_total / df) / math.log(self._df_total + 1)
+        return 0.3 + 0.55 * min(1.0, rarity * 1.6)
+
+    def rank(
+        self,
+        needs: Sequence[Need],
+        keep: Callable[[Fact], bool] | None = None,
+        limit: int = 8,
+    ) -> list[Ranked]:
+        """Facts covering any need, best first, scored as the module docstring says."""
+        candidates = self._candidates(needs)
+        scored: list[tuple[float, float, int, tuple[Need, ...], tuple[Need, ...]]] = []
+        focus = {k for n in needs for k in n.keys if k.startswith(ENTITY)}
+        for number in candidates:
+            fact = self.facts[number]
+            if keep is not None and not keep(fact):
+                continue
+            keys = self.keys[number]
+            score = 1.0
+            soft_total = soft_covered = SOFT_PRIOR
+            missing = []
+            nearby = []
+            for need in needs:
+                if not need.hard:
+                    soft_total += need.weight
+                    if need.keys & keys:
+                        soft_covered += need.weight
+                    else:
+                        missing.append(need)
+                elif need.keys & keys:
+                    continue
+                elif need.near & keys:
+                    score *= 1.0 - need.weight * NEAR_COST
+                    nearby.append(need)
+                else:
+                    score *= 1.0 - need.weight
+                    missing.append(need)
+            score *= soft_covered / soft_total
+            own = f"{ENTITY}{fact.entry}" in focus
+            derived = fact.field not in PROSE
+            tie = 0.01 * derived + 0.0005 * min(10, self.prominence[fact.entry])
+            if fact.about and f"{ENTITY}{fact.about[0]}" in focus:
+                tie += 0.01  # told of the one named: a speaker's own line, an actor's part
+            if own:  # the fact of a named entry, the more so the rarer the name
+                tie += 0.03 * self.weight(f"{ENTITY}{fact.entry}")
+            tie -= number * 1e-9
+            scored.append((score + tie, score, number, tuple(missing), tuple(nearby)))
+        scored.sort(key=lambda row: (row[0], -row[2]), reverse=True)
+        return [Ranked(self.facts[n], s, m, near) for _, s, n, m, near in scored[:limit]]
+
+    def _candidates(self, needs: Iterable[Need]) -> set[int]:
+        lists = sorted(
+            (self._postings.get(key, []) for need in needs for key in need.keys),
+            key=len,
+        )
+        found: set[int] = set()
+        for posting in lists:
+            if found and len(posting) > BROAD_POSTING:
+                break
+            found.update(posting[:CANDIDATES])
+            if len(found) >= CANDIDATES:
+                break
+        return found
+
+    def of_entry(self, entry_id: str) -> list[Fact]:
+        """Every fact an entry states itself, in its own order."""
+        return [
+            self.facts[n]
+            for n in self._postings.get(f"{ENTITY}{entry_id}", ())
+            if self.facts[n].entry == entry_id
+        ]
+
+
+_BUILT: weakref.WeakKeyDictionary[Any, FactIndex] = weakref.WeakKeyDictionary()
+_BUILDING = threading.Lock()
+
+
+def facts_of(book: Any) -> FactIndex:
+    """The fact index of a book (a `Lorebook` or a server's view of one), built once on first
+    use and dropped with the book."""
+    built = _BUILT.get(book)
+    if built is None:
+        with _BUILDING:
+            built = _BUILT.get(book)
+            if built is None:
+                built = _BUILT[book] = FactIndex(book.entries)
+    return built

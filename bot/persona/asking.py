@@ -1,0 +1,175 @@
+"""What a question needs from the lore: the entries it names, the concepts and words it uses.
+
+The result is a `Query` of `Need`s that the lore's fact index ranks facts against (see
+`bot.lore.factindex`). Names are found first (whole names, then a distinctive or misspelt word of
+one), then the lexicon's phrases, then the remaining words; "you" is the persona's own character,
+"he" or "it" the last answer's subject, and "and Julian?" borrows the last question's ask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.lore.factindex import ENTITY, NEAR, FactIndex, Mention, Need
+from bot.lore.language import stem
+from bot.persona.memory import Turn
+from bot.persona.reading import PEOPLE_PRONOUNS, PRONOUNS, YOU, Question, content
+
+ASKED_WEIGHT = 0.35
+MEASURED = frozenset({"when", "how long", "how many", "how old"})
+MEASURED_WEIGHT = 0.6
+"""A date, a length, a count or an age is the answer itself: a fact without one is no answer."""
+MENTION_FLOOR = 0.25
+"""A name weighs like a rare word, and more: an entry named in many facts ("the ballet") is
+the setting of a question more often than its subject."""
+"""What a fact that does not answer the question word ("when" without a date) loses."""
+ASKS_BY_FACT = frozenset(
+    {"who", "when", "where", "why", "how long", "how many", "how old", "what happens"}
+)
+TALK = frozenset(
+    f"@{s}"
+    for s in (
+        "greeting",
+        "thanks",
+        "sign_off",
+        "opinion",
+        "refuse",
+        "rude",
+        "list",
+        "after",
+        "before",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Query:
+    question: Question
+    needs: tuple[Need, ...]
+    mentions: tuple[Mention, ...]
+    you: bool
+    signals: frozenset[str]
+    fields: tuple[Need, ...]
+    relations: tuple[Need, ...]
+    groups: tuple[Need, ...]
+    described: tuple[Need, ...]
+    """Needs that say which thing is meant (names, relations, words), not what to tell of it."""
+    unknown: tuple[str, ...]
+    terms: tuple[str, ...]
+
+    @property
+    def nobody(self) -> bool:
+        """Says "he" or "her" with nobody named or remembered for it to mean."""
+        return not self.mentions and any(t in PEOPLE_PRONOUNS for t in self.question.tokens)
+
+    @property
+    def named(self) -> frozenset[str]:
+        return frozenset(i for m in self.mentions for i in m.ids)
+
+    @property
+    def asks_only_who(self) -> bool:
+        """Names something and asks nothing in particular of it: "who is X", "tell me about X"."""
+        return (
+            bool(self.mentions)
+            and self.question.asks in {None, "who", "what"}
+            and not (self.fields or self.relations or self.groups or self.terms or self.unknown)
+        )
+
+
+def understand(question: Question, index: FactIndex, recalled: Turn | None) -> Query:
+    """The needs of one question, leaning on the recalled turn for pronouns and "and X?"."""
+    tokens = list(question.tokens)
+    mentions = index.mentions(tokens, partial=False)
+    used = [any(m.start <= i < m.end for m in mentions) for i in range(len(tokens))]
+    concepts, by_phrase = index.language.concepts(
+        [t if not u else "" for t, u in zip(tokens, used, strict=True)]
+    )
+    used = [u or p for u, p in zip(used, by_phrase, strict=True)]
+    plain = [u or not content(t) for t, u in zip(tokens, used, strict=True)]
+    mentions += index.mentions(tokens, partial=True, skip=plain)
+    for mention in mentions:
+        used[mention.start : mention.end] = [True] * (mention.end - mention.start)
+    mentions = list({m.ids: m for m in reversed(mentions)}.values())[::-1]
+    you = index.language.you
+    addressed = you is not None and any(t in YOU for t in tokens)
+    if addressed and you is not None:
+        mentions.append(Mention(0, 0, frozenset({you}), 0.9))
+    if recalled and any(t in PRONOUNS for t in tokens) and not _names_enough(mentions, you):
+        mentions.append(Mention(0, 0, frozenset(recalled.focus), 0.9))
+    terms, unknown, term_needs = [], [], []
+    for token, taken in zip(tokens, used, strict=True):
+        if taken or not content(token):
+            continue
+        word = token if index.known(token) else index.correct(token)
+        if word is None:
+            unknown.append(token)
+            term_needs.append(Need(frozenset({stem(token)}), index.weight(stem(token)), token))
+        else:
+            terms.append(stem(word))
+            weight = index.weight(stem(word))
+            term_needs.append(Need(frozenset({stem(word)}), weight, token, hard=False))
+    signals = frozenset(c for c in concepts if c in TALK)
+    fields = tuple(
+        Need(frozenset({c}), max(0.5, index.weight(c)), c, near=frozenset(stem(w) for w in said))
+        for c, said in sorted(concepts.items())
+        if c.startswith("@") and c not in signals
+    )
+    relations = tuple(
+        Need(frozenset({c}), max(0.6, index.weight(c)), c)
+        for c in sorted(set(concepts) & index.language.relations)
+    )
+    groups = tuple(
+        Need(frozenset({c}), max(0.6, index.weight(c)), c, hard=False)
+        for c in sorted(set(concepts) - index.language.relations)
+        if c.startswith("~")
+    )
+    named = tuple(
+        Need(
+            frozenset(f"{ENTITY}{i}" for i in m.ids),
+            min(m.weight, max(index.weight(f"{ENTITY}{i}") for i in m.ids) + MENTION_FLOOR),
+            near=frozenset(f"{NEAR}{i}" for i in m.ids)
+            | {stem(t) for t in tokens[m.start : m.end] if content(t)},
+        )
+        for m in mentions
+    )
+    asks = question.asks
+    asked: tuple[Need, ...] = ()
+    if asks in MEASURED:
+        asked = (Need(frozenset({f"?{asks}"}), MEASURED_WEIGHT, asks),)
+    elif asks in ASKS_BY_FACT:
+        asked = (Need(frozenset({f"?{asks}"}), ASKED_WEIGHT, asks, hard=False),)
+    if recalled and _leans_on(question, fields, groups, term_needs, mentions):
+        fields = fields or recalled.fields
+        groups = groups or recalled.groups
+        asked = asked or recalled.asked
+    described = (*named, *relations, *groups, *term_needs)
+    return Query(
+        question=question,
+        needs=(*described, *fields, *asked),
+        mentions=tuple(mentions),
+        you=addressed,
+        signals=signals,
+        fields=fields,
+        relations=relations,
+        groups=groups,
+        described=described,
+        unknown=tuple(unknown),
+        terms=tuple(terms),
+    )
+
+
+def _names_enough(mentions: list[Mention], you: str | None) -> bool:
+    return any(you not in m.ids for m in mentions)
+
+
+def _leans_on(
+    question: Question,
+    fields: tuple[Need, ...],
+    groups: tuple[Need, ...],
+    terms: list[Need],
+    mentions: list[Mention],
+) -> bool:
+    """ "and Julian?", "what about the shoemaker": a name and nothing asked of it."""
+    if fields or groups or terms:
+        return False
+    return bool(mentions) and (question.follows_on or question.asks is None)

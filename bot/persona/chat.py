@@ -1,0 +1,182 @@
+"""Lermontov answers a chat message from the lore, and only from the lore.
+
+`Answerer.answer(book, text, channel)` splits the message into its questions and answers each:
+a line of a replayed dialogue gets the next line; small talk, attempts to change who he is and
+insults get a persona line; a question put to him about himself finds his opinion (persona lore);
+anything else is matched against the lore's facts (`bot.persona.choose`). The ranking's score is
+the reply's confidence; under `CONFIDENT` he declines in character instead of offering the
+nearest entry, and names the words the lore has never heard of. Every fact carries its entry's id
+into `sources`; a decline carries none.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from bot.lore.factindex import ENTITY, Need
+from bot.lore.facts import Fact
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import Dialogue, Entry, Persona, PersonaPurpose
+from bot.lore.text import fold
+from bot.persona.asking import Query, understand
+from bot.persona.choose import Choice, choose
+from bot.persona.memory import ConversationMemory, Turn
+from bot.persona.reading import read, split, tokens
+from bot.persona.voice import compose, fact_text, said, step_text
+
+CONFIDENT = 0.5
+ECHO = 88.0
+"""How close a message must be to a line of dialogue to count as saying it (rapidfuzz ratio)."""
+MAX_QUESTIONS = 3
+SMALL_TALK: tuple[tuple[str, PersonaPurpose], ...] = (
+    ("@greeting", "greeting"),
+    ("@thanks", "thanks"),
+    ("@sign_off", "sign_off"),
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    answer: str
+    sources: list[str]
+    confidence: float
+
+
+@dataclass
+class _Part:
+    """The answer to one question of a message, before the parts are put together."""
+
+    text: str
+    sources: list[Entry] = field(default_factory=list)
+    confidence: float = 0.0
+    lead: PersonaPurpose | None = None
+
+
+class Answerer:
+    """Answers chat messages, remembering each channel's last answer for follow-ups."""
+
+    def __init__(
+        self,
+        rng: random.Random | None = None,
+        memory: ConversationMemory | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rng = rng or random.Random()
+        self.memory = memory if memory is not None else ConversationMemory()
+        self.clock = clock
+
+    def answer(
+        self, book: Lorebook, text: str, channel: Hashable = None, name: str | None = None
+    ) -> Reply:
+        parts = [self._one(book, q, channel, name) for q in split(text)[:MAX_QUESTIONS]]
+        answered = [p for p in parts if p.sources] or parts[:1]
+        lead = next((p.lead for p in answered if p.lead), None)
+        first = said(book, lead, self.rng, name) if lead else None
+        sources = [e for p in answered for e in p.sources]
+        return Reply(
+            compose([p.text for p in answered], sources, first),
+            list(dict.fromkeys(e.id for e in sources)),
+            min(p.confidence for p in answered),
+        )
+
+    def _one(self, book: Lorebook, text: str, channel: Hashable, name: str | None) -> _Part:
+        echoed = _echo(book, text)
+        if echoed is not None:
+            return echoed
+        question = read(text)
+        recalled = self.memory.recall(channel, self.clock())
+        query = understand(question, book.facts, recalled)
+        declined = self._declined(book, query, name)
+        if declined is not None:
+            return declined
+        opinion = self._opinion(book, query) if query.you else None
+        if opinion is not None and "@opinion" in query.signals and not query.fields:
+            return opinion
+        choice = None if query.nobody else choose(book, query)
+        if choice is None or choice.confidence < CONFIDENT:
+            return opinion or self._unknown(book, query)
+        self.memory.remember(
+            channel,
+            Turn(choice.focus, self.clock(), query.fields, query.groups, _asked(query)),
+        )
+        return self._told(book, query, choice)
+
+    def _declined(self, book: Lorebook, query: Query, name: str | None) -> _Part | None:
+        """Refusals, insults and small talk: a persona line, no sources."""
+        if "@refuse" in query.signals:
+            return _Part(said(book, "refusal", self.rng, name))
+        asks_something = bool(query.fields or query.terms or query.relations)
+        if "@rude" in query.signals and not query.question.asks:
+            return _Part(said(book, "deflection", self.rng, name))
+        if asks_something or (query.question.asks and not query.you):
+            return None
+        for signal, purpose in SMALL_TALK:
+            if signal in query.signals:
+                return _Part(said(book, purpose, self.rng, name))
+        return None
+
+    def _opinion(self, book: Lorebook, query: Query) -> _Part | None:
+        """His own words about what he was asked, when persona lore has them."""
+        you = book.facts.language.you
+        needs = [n for n in query.described if n.keys != {f"{ENTITY}{you}"}]
+        if not needs:
+            return None
+        ranked = book.facts.rank(needs, keep=lambda f: f.field == "opinion", limit=3)
+        if not ranked or ranked[0].score < CONFIDENT:
+            return None
+        entry = book.get(ranked[0].fact.entry)
+        if not isinstance(entry, Persona):
+            return None
+        return _Part(self.rng.choice(entry.lines), [entry], ranked[0].score)
+
+    def _told(self, book: Lorebook, query: Query, choice: Choice) -> _Part:
+        texts = [fact_text(book, f) for f in choice.facts] + [step_text(s) for s in choice.steps]
+        ids = [i for f in choice.facts for i in (f.entry, *_credited(f))]
+        ids += [s.id for s in choice.steps]
+        sources = [e for i in dict.fromkeys(ids) if (e := book.get(i)) is not None]
+        you = book.facts.language.you
+        about_you = query.you or (you is not None and you in choice.focus[:1])
+        lead: PersonaPurpose = "lead_self" if about_you else "lead"
+        return _Part("\n".join(texts), sources, choice.confidence, lead)
+
+    def _unknown(self, book: Lorebook, query: Query) -> _Part:
+        """A decline that says why: words the lore has never heard of, or a fact it lacks."""
+        if query.unknown and (query.mentions or query.terms or query.fields or query.groups):
+            thing = " ".join(query.unknown)
+            return _Part(said(book, "correction", self.rng, None).replace("{thing}", thing))
+        if query.unknown or not (query.mentions or query.terms):
+            return _Part(said(book, "deflection", self.rng, None))
+        return _Part(said(book, "unknown", self.rng, None))
+
+
+def _credited(fact: Fact) -> tuple[str, ...]:
+    """The people a casting or credit fact names are its sources too."""
+    return fact.about if fact.field in {"played_by", "credit"} else ()
+
+
+def _asked(query: Query) -> tuple[Need, ...]:
+    return tuple(n for n in query.needs if any(k.startswith("?") for k in n.keys))
+
+
+def _echo(book: Lorebook, text: str) -> _Part | None:
+    """A member saying a line of a replayed dialogue gets the line that follows it."""
+    folded = " ".join(tokens(text))
+    if not folded:
+        return None
+    for dialogue in book.of_type(Dialogue):
+        for said_line, reply in zip(dialogue.lines, dialogue.lines[1:], strict=False):
+            if fuzz.ratio(folded, fold(said_line.line)) >= ECHO:
+                speaker = book.get(reply.speaker)
+                who = speaker.name if speaker else reply.speaker
+                return _Part(f"**{who}:** “{reply.line}”", [dialogue], 0.95)
+    return None
+
+
+def answer(book: Lorebook, text: str) -> Reply:
+    """One message, no conversation: what `python -m bot ask` prints."""
+    return Answerer(rng=random.Random()).answer(book, text)

@@ -1,0 +1,180 @@
+"""Choosing the facts that answer a question, from the lore's one ranking.
+
+Most questions take the best-ranked fact, with any equally good fact of the same field beside it
+(a person who played two parts). Four shapes go one step further, all decided by the query's
+own needs rather than by words in code:
+- a relation ("Vicky's husband") first finds who is meant, then asks the question of them;
+- a name with nothing asked of it ("who is X?") gets the entry's overview, not one sentence;
+- "after" / "before" a step of a story answers with the neighbouring step;
+- a list or summary request gathers every fact of the best one's field, or every step in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from bot.lore.factindex import ENTITY, FactIndex, Need, Ranked
+from bot.lore.facts import Fact
+from bot.lore.language import words
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import BalletScene, Entry, Scene
+from bot.persona.asking import Query
+
+VAGUE = 0.45
+TIE = 0.02
+"""Facts scoring within this of the best, of the same field, are said together."""
+MAX_TOGETHER = 4
+MAX_LIST = 25
+PEOPLE = frozenset({"character", "person"})
+PERSON_FIELDS = frozenset({"@played_by", "@born", "@died"})
+"""Fields asked of someone described rather than named ("who played the stage-door man")."""
+STRUCTURED = frozenset({"played_by", "credit", "award", "born", "died", "year", "running_time"})
+OVERVIEW = ("role_in_story", "roles", "summary", "played_by", "born", "died", "year", "credit")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The facts to say, how sure the ranking is, and what they were about."""
+
+    facts: tuple[Fact, ...]
+    confidence: float
+    focus: tuple[str, ...]
+    steps: tuple[Entry, ...] = ()
+    """Whole steps of a story to tell in order (a neighbour, a sequence), summary and all."""
+
+
+def choose(book: Lorebook, query: Query) -> Choice | None:
+    index = book.facts
+    if query.relations and query.mentions:
+        return _by_relation(index, query)
+    ranked = _rank(index, query.needs)
+    if not ranked:
+        return None
+    best = ranked[0]
+    asks_of_a_person = {k for n in query.fields for k in n.keys} <= PERSON_FIELDS
+    if best.score < 0.5 and query.fields and asks_of_a_person and len(query.described) > 1:
+        hopped = _by_relation(index, query)
+        if hopped and hopped.confidence > best.score:
+            return hopped
+    if "@after" in query.signals or "@before" in query.signals:
+        step = _neighbour(book, best.fact.entry, "@after" in query.signals)
+        if step is not None:
+            return Choice((), best.score, (step.id,), (step,))
+    if "@list" in query.signals:
+        listed = _listed(book, index, query, best)
+        if listed is not None:
+            return listed
+    if _vague(query):
+        best = replace(best, score=min(best.score, VAGUE))
+    if query.asks_only_who and best.fact.entry in query.named:
+        return _overview(index, best)
+    together = [
+        r.fact
+        for r in ranked
+        if r.score >= best.score - TIE
+        and r.fact.field == best.fact.field
+        and best.fact.field in STRUCTURED
+        and (r.fact.entry == best.fact.entry or set(r.fact.about) & set(best.fact.about))
+    ][:MAX_TOGETHER] or [best.fact]
+    return Choice(tuple(together), best.score, _focus(together))
+
+
+def _vague(query: Query) -> bool:
+    """Names nothing and uses a single word of the lore ("the meaning of life"): one shared
+    word is a coincidence, not an answer."""
+    specific = query.mentions or query.fields or query.groups or query.relations
+    return not specific and len(query.terms) < 2
+
+
+def _rank(index: FactIndex, needs: Sequence[Need], limit: int = 12) -> list[Ranked]:
+    return index.rank(needs, keep=lambda f: f.field != "opinion", limit=limit)
+
+
+def _focus(facts: Sequence[Fact]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(i for f in facts for i in (f.entry, *f.about)))
+
+
+def _by_relation(index: FactIndex, query: Query) -> Choice | None:
+    """Who the question describes ("Vicky's husband": someone the lore says married Vicky),
+    then, if it asks something of them ("who played ..."), that.
+
+    The fact must say both itself: it names the person asked about (or is theirs) and names
+    someone else of the same kind, who is the answer."""
+    described = _rank(index, query.described, limit=8)
+    named = query.named
+    kinds = {index.kinds.get(i) for i in named} & PEOPLE or PEOPLE
+    # A fact that is the described person's own ("Lady Neston: Vicky's aunt") says it best.
+    described.sort(
+        key=lambda r: (
+            -round(r.score, 1),
+            r.fact.entry in named or index.kinds.get(r.fact.entry) not in PEOPLE,
+        )
+    )
+    for ranked in described:
+        if ranked.score < 0.5:
+            break
+        fact = ranked.fact
+        said = {fact.entry, *index.named_in(words(fact.text))}
+        if any(not (m.ids & said) for m in query.mentions):
+            continue
+        others = [
+            i
+            for i in dict.fromkeys([fact.entry, *index.named_in(words(fact.text))])
+            if i not in named and index.kinds.get(i) in kinds
+        ]
+        if not others:
+            continue
+        who = others[0]
+        if not query.fields:
+            own = index.of_entry(who)
+            facts = [f for field in OVERVIEW[:3] for f in own if f.field == field][:1]
+            return Choice((*facts, fact), ranked.score, (who,))
+        asked = (Need(frozenset({f"{ENTITY}{who}"}), 0.95), *query.fields, *_asked(query))
+        answer = _rank(index, asked, limit=1)
+        if answer and answer[0].score >= 0.5:
+            confidence = min(ranked.score, answer[0].score)
+            return Choice((answer[0].fact, fact), confidence, (who,))
+    return None
+
+
+def _asked(query: Query) -> tuple[Need, ...]:
+    return tuple(n for n in query.needs if any(k.startswith("?") for k in n.keys))
+
+
+def _overview(index: FactIndex, best: Ranked) -> Choice:
+    """An entry told in a few sentences: who or what it is, then its key fields."""
+    own = index.of_entry(best.fact.entry)
+    facts = [f for field in OVERVIEW for f in own if f.field == field]
+    return Choice(tuple(facts[:6]) or (best.fact,), best.score, (best.fact.entry,))
+
+
+def _ordered(book: Lorebook, entry_id: str) -> list[Entry]:
+    """The steps of the work this step belongs to, in order (none for other entries)."""
+    entry = book.get(entry_id)
+    if not isinstance(entry, Scene | BalletScene):
+        return []
+    return list(book.sequence(entry.kind, entry.work))
+
+
+def _neighbour(book: Lorebook, entry_id: str, after: bool) -> Entry | None:
+    steps = _ordered(book, entry_id)
+    at = [s.id for s in steps].index(entry_id) if steps else -1
+    step = at + (1 if after else -1)
+    return steps[step] if steps and 0 <= step < len(steps) else None
+
+
+def _listed(book: Lorebook, index: FactIndex, query: Query, best: Ranked) -> Choice | None:
+    """Every step of a story in order, or every fact of the best fact's field and subject."""
+    steps = _ordered(book, best.fact.entry)
+    if steps:
+        return Choice((), best.score, (steps[0].id,), tuple(steps))
+    plain = tuple(n for n in query.needs if n.keys.isdisjoint({"@list"}))
+    same = [
+        r.fact
+        for r in _rank(index, plain, limit=MAX_LIST * 2)
+        if r.fact.field == best.fact.field and r.score >= best.score - 0.2
+    ][:MAX_LIST]
+    if len(same) < 2:
+        return None
+    return Choice(tuple(same), best.score, _focus(same))

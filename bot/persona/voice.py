@@ -1,0 +1,74 @@
+"""Lermontov's voice around the lore's facts: a lead in character, the facts unaltered, a source.
+
+The lead lines are persona lore (`lead`, `lead_self`), so moderators change the voice without
+code. The facts are printed as the lore states them; the only additions are the entry's name in
+bold where a sentence of prose does not say whose it is, and a small `-# from *Entry*` line.
+Replies never repeat a sentence, and a long reply is cut between sentences, never inside one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from bot.lore.facts import Fact, sentences
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import Entry, PersonaPurpose
+from bot.lore.text import fold
+from bot.persona.lines import persona_line
+
+MAX_ANSWER = 1900
+"""Discord allows 2,000 characters; the footer and a lead fit in what is left."""
+PROSE = frozenset({"summary", "body", "context"})
+MAX_SOURCES = 3
+
+
+def said(book: Lorebook, purpose: PersonaPurpose, rng: random.Random, name: str | None) -> str:
+    return persona_line(book, purpose, rng, name)
+
+
+def fact_text(book: Lorebook, fact: Fact) -> str:
+    """A fact as printed: the lore's sentence, with whose it is when the sentence does not say."""
+    entry = book.get(fact.entry)
+    text = fact.text
+    if entry is not None and fact.field in PROSE and not _names(entry, text):
+        text = f"**{entry.name}**: {text}"
+    if fact.whole and entry is not None:
+        text = entry.summary if fact.text in entry.summary else f"{text} {entry.summary}"
+    return text
+
+
+def step_text(entry: Entry) -> str:
+    return f"**{entry.name}** — {entry.summary}"
+
+
+def _names(entry: Entry, text: str) -> bool:
+    folded = fold(text)
+    names = [entry.name, *entry.aliases]
+    return any(fold(n) in folded for n in names if len(n) > 3)
+
+
+def compose(parts: Sequence[str], sources: Sequence[Entry], lead: str | None = None) -> str:
+    """The reply: a lead, each part once (no sentence twice), cut at a sentence, a source line."""
+    seen: set[str] = set()
+    lines: list[str] = [lead] if lead else []
+    room = MAX_ANSWER - (len(lead) + 1 if lead else 0)
+    for part in parts:
+        kept = []
+        for sentence in sentences(part):
+            key = fold(sentence)
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(sentence) + 1 > room:
+                room = 0
+                break
+            kept.append(sentence)
+            room -= len(sentence) + 1
+        if kept:
+            lines.append(" ".join(kept))
+        if room <= 0:
+            break
+    text = "\n".join(lines)
+    names = list(dict.fromkeys(e.name for e in sources))[:MAX_SOURCES]
+    return f"{text}\n-# from *{'* · *'.join(names)}*" if names else text
