@@ -132,6 +132,10 @@ class FactIndex:
         self.names = Names(entries)
         self.language = Language.of(entries)
         self.kinds = {e.id: e.kind for e in entries}
+        self.name_stems = {
+            e.id: frozenset(stem(w) for n in (e.name, *e.aliases) for w in words(n)) - STOP_WORDS
+            for e in entries
+        }
         last: dict[tuple[str, str], int] = {}
         for entry in entries:
             if isinstance(entry, Scene | BalletScene):
@@ -306,6 +310,7 @@ class FactIndex:
         candidates = self._candidates(needs)
         scored: list[tuple[float, float, int, tuple[Need, ...], tuple[Need, ...]]] = []
         focus = {k for n in needs for k in n.keys if k.startswith(ENTITY)}
+        asked_words = {k for n in needs if not n.hard for k in n.keys}
         for number in candidates:
             fact = self.facts[number]
             if keep is not None and not keep(fact):
@@ -336,6 +341,8 @@ class FactIndex:
             tie = 0.01 * derived + 0.0005 * min(10, self.prominence[fact.entry])
             if fact.about and f"{ENTITY}{fact.about[0]}" in focus:
                 tie += 0.01  # told of the one named: a speaker's own line, an actor's part
+            if asked_words & self.name_stems.get(fact.entry, frozenset()):
+                tie += 0.04  # an entry whose own name holds the asked word ("the newspaper")
             if own:  # the fact of a named entry, the more so the rarer the name
                 tie += 0.03 * self.weight(f"{ENTITY}{fact.entry}")
             tie -= number * 1e-9
