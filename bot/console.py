@@ -38,6 +38,7 @@ HELP = """\
                               (a file option takes a local path: /lore import file:mine.yaml)
   complete /command opt:text  show the autocomplete choices for the last option
   click N | click LABEL       press a button or pick a select option of the last message
+                              (a label by its words: `click next` presses "Next ▶")
   anything else               say it to Lermontov, as in this channel (he remembers the
                               conversation: try "who is vicky?" then "who played her?")
   quit                        leave (Ctrl-D works too)"""
@@ -153,11 +154,25 @@ class Console:
         self.as_json = as_json
         self.folder = folder
         self.files = LocalFiles()
+        self.failures: list[str] = []
         harness.recorder.listeners.append(self._print)
         self.files.install(harness.bot)
 
+    def _save(self, call: Call) -> list[str]:
+        """Write the files the bot sent; one that cannot be written is an error of this console
+        (the bot did its part), kept in `failures` so `-c` exits non-zero with the reason."""
+        saved = []
+        for upload in call.files:
+            try:
+                saved.append(str(save(upload, self.folder)))
+            except OSError as error:
+                reason = f"could not save {upload.filename} into {self.folder}: {error.strerror}"
+                self.failures.append(reason)
+                print(f"error: {reason}", file=self.out, flush=True)
+        return saved
+
     def _print(self, call: Call) -> None:
-        saved = [str(save(upload, self.folder)) for upload in call.files]
+        saved = self._save(call)
         if self.as_json:
             record = {
                 "kind": call.kind,
@@ -177,7 +192,10 @@ class Console:
     def command_payload(self, line: str, complete: bool = False) -> dict[str, Any]:
         """The payload for a typed command; a file option's local path becomes an attachment."""
         path, options = parse_command(self.harness, line)
-        command, _ = self.harness.command_for(path)
+        command, root = self.harness.command_for(path)
+        top = self.harness.bot.tree.get_command(root)
+        if self.harness.actor.guild_id is None and top is not None and top.guild_only:
+            raise HarnessError(f"/{root} is only available in a server (drop --dm)")
         attachments = {}
         for parameter in command.parameters:
             if parameter.type is AppCommandOptionType.attachment and parameter.name in options:
@@ -187,7 +205,12 @@ class Console:
         if complete and not options:
             raise HarnessError("name the option to complete, e.g. name:vic")
         focused = list(options)[-1] if complete else None
-        return self.harness.command_payload(path, options, focused, attachments=attachments)
+        payload = self.harness.command_payload(path, options, focused, attachments=attachments)
+        missing = [p.name for p in command.parameters if p.required and p.name not in options]
+        if missing and not complete:
+            needed = " ".join(f"{name}:" for name in missing)
+            raise HarnessError(f"/{path} needs {needed} (e.g. /{path} {missing[0]}:…)")
+        return payload
 
     def dispatch(self, line: str) -> Pending | None:
         """Start what `line` asks for; None when it was not an interaction (or was wrong)."""
@@ -273,7 +296,8 @@ async def run_console(
     read: Callable[[str], str] = input,
     folder: Path = Path("."),
 ) -> int:
-    """Run one command (`command`) or an interactive session; 0 unless the command was wrong.
+    """Run one command (`command`) or an interactive session; 0 unless the command was wrong
+    (2) or what the bot sent could not be saved (1).
 
     Files the bot sends are saved into `folder`.
     """
@@ -291,7 +315,7 @@ async def run_console(
                 return 2
             if pending.tasks:
                 await asyncio.wait(pending.tasks)
-            return 0
+            return 1 if console.failures else 0
         print("Offline console: the bot's own handlers, no Discord. Type `help`.", file=out)
         while True:
             try:

@@ -187,3 +187,43 @@ def test_a_malformed_token_is_one_line_that_never_echoes_it(tmp_path):
         assert "DISCORD_TOKEN" in result.stderr
         assert TOKEN not in result.stderr + result.stdout
         assert "AbCdEf" not in result.stderr + result.stdout
+
+
+async def test_an_export_that_cannot_be_saved_is_an_error_and_a_failing_exit(settings, tmp_path):
+    """Defect 12: the bot answered, but the file never reached the disk; -c must say so."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    out = io.StringIO()
+    code = await run_console(settings, MODERATOR, "/lore export", out=out, folder=blocked)
+    assert code == 1
+    [said] = [line for line in out.getvalue().splitlines() if line.startswith("error:")]
+    assert said.startswith(f"error: could not save lore-2001.yaml into {blocked}: ")
+    assert "(file saved" not in out.getvalue()
+    assert "small disaster" not in out.getvalue() and "backstage" not in out.getvalue()
+    assert blocked.read_text(encoding="utf-8") == "a file where the folder should be"
+
+
+async def test_a_missing_required_option_is_named_not_a_traceback(settings):
+    for line, needed in [
+        ("/character", "/character needs name:"),
+        ("/lore history", "/lore history needs entry:"),
+    ]:
+        out = io.StringIO()
+        assert await run_console(settings, MODERATOR, line, out=out) == 2
+        assert out.getvalue().startswith(f"error: {needed}"), out.getvalue()
+
+
+async def test_a_server_only_command_in_a_dm_is_refused_as_discord_would(settings):
+    out = io.StringIO()
+    code = await run_console(settings, Actor(guild_id=None), "/quiz start", out=out)
+    assert code == 2
+    assert out.getvalue() == "error: /quiz is only available in a server (drop --dm)\n"
+
+
+async def test_buttons_are_clicked_by_their_words_without_symbols_or_case(settings):
+    lines = iter(["/story", "click next", "click PREVIOUS", "quit"])
+    out = io.StringIO()
+    await run_console(settings, Actor(), out=out, read=lambda _prompt: next(lines))
+    text = out.getvalue()
+    assert "nothing to press" not in text
+    assert "page 2/" in text and text.count("page 1/") == 2

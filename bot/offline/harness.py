@@ -8,6 +8,7 @@ command tree, views, dynamic items and modals all run unmodified.
 from __future__ import annotations
 
 import asyncio
+import re
 import zlib
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
@@ -94,6 +95,11 @@ def controls(message: Mapping[str, Any]) -> list[Control]:
                     for o in item.get("options", [])
                 ]
     return found
+
+
+def _words(label: str) -> str:
+    """A label as a person says it: "Next ▶" is "next" (symbols, spacing and case ignored)."""
+    return " ".join(re.findall(r"\w+", label.casefold()))
 
 
 @dataclass
@@ -231,9 +237,9 @@ class Harness:
             index = int(target) - 1
             chosen = options[index] if 0 <= index < len(options) else None
         else:
-            folded = target.casefold()
             chosen = next(
-                (c for c in options if folded in (c.custom_id.casefold(), c.label.casefold())), None
+                (c for c in options if target == c.custom_id or _words(target) == _words(c.label)),
+                None,
             )
         if chosen is None or chosen.disabled:
             raise HarnessError(f"nothing to press called {target!r}")
