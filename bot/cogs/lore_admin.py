@@ -160,7 +160,8 @@ class LoreAdmin(commands.Cog):
             view = Confirm(
                 self, interaction.user.id, lambda g, by: self._remove(g, entry, base, by)
             )
-            await reply(interaction, f"Remove `{entry}` ({how})?", view=view)
+            warning = render.referrers_text(await self.editor.referrers(guild_id, entry))
+            await reply(interaction, f"Remove `{entry}` ({how})?{warning}", view=view)
 
         await self.run(interaction, act)
 
@@ -188,7 +189,10 @@ class LoreAdmin(commands.Cog):
     ) -> None:
         async def act(guild_id: int) -> None:
             change = await self.editor.revert(guild_id, entry, revision, by=interaction.user.id)
-            await reply(interaction, f"Reverted `{entry}` to r{revision}, as r{change.revision}.")
+            missing = render.dangling_text(await self.editor.dangling(guild_id, entry))
+            await reply(
+                interaction, f"Reverted `{entry}` to r{revision}, as r{change.revision}.{missing}"
+            )
 
         await self.run(interaction, act)
 

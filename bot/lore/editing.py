@@ -60,10 +60,16 @@ class LoreEditor:
             )
         return EditRefused(f"no entry {entry_id!r} in this server (unknown or hidden)")
 
-    async def _check_references(self, guild_id: int, entry: Entry) -> None:
+    async def _check_references(
+        self, guild_id: int, entry: Entry, before: Entry | None = None
+    ) -> None:
+        """New references must point at entries this server sees. References the entry already
+        had (`before`) may dangle, since a moderator hid or deleted their target: they are shown
+        as plain text and must not make the entry uneditable."""
         view = await self.view(guild_id)
         located = LocatedEntry(entry, "form", ParsedYaml(value=None), ())
-        problems = check_collection([located], known={e.id: e for e in view.entries})
+        kept = {ref for _, ref in before.references()} if before is not None else set()
+        problems = check_collection([located], {e.id: e for e in view.entries}, unloaded=kept)
         if problems:
             raise LoreError([LoreProblem("form", 0, 0, p.message) for p in problems])
 
@@ -77,8 +83,8 @@ class LoreEditor:
         return change
 
     async def edit(self, guild_id: int, entry: Entry, *, base_revision: int, by: int) -> Change:
-        await self.current(guild_id, entry.id)
-        await self._check_references(guild_id, entry)
+        before, _ = await self.current(guild_id, entry.id)
+        await self._check_references(guild_id, entry, before)
         change = await self.store.put(guild_id, entry, base_revision=base_revision, by=by)
         self.library.invalidate(guild_id)
         return change
@@ -92,6 +98,23 @@ class LoreEditor:
             change = await self.store.delete(guild_id, entry_id, base_revision=base_revision, by=by)
         self.library.invalidate(guild_id)
         return change
+
+    async def referrers(self, guild_id: int, entry_id: str) -> list[str]:
+        """Entries of this server that refer to `entry_id`: removing it would leave them
+        pointing at nothing, so the moderator is told who they are before confirming."""
+        view = await self.view(guild_id)
+        return [
+            e.id
+            for e in view.entries
+            if e.id != entry_id and any(ref == entry_id for _, ref in e.references())
+        ]
+
+    async def dangling(self, guild_id: int, entry_id: str) -> list[str]:
+        """The ids `entry_id` refers to that this server does not have (after a revert)."""
+        view = await self.view(guild_id)
+        entry = view.get(entry_id)
+        refs = entry.references() if entry is not None else []
+        return sorted({ref for _, ref in refs if ref not in view})
 
     async def history(self, guild_id: int, entry_id: str) -> list[Change]:
         changes = await self.store.history(guild_id, entry_id)

@@ -22,10 +22,13 @@ def problems_text(line: str, problems: Sequence[LoreProblem]) -> str:
     return clip("\n".join([line, *shown]), CONTENT)
 
 
-def _ids(label: str, ids: Sequence[str]) -> str:
+def _listed(ids: Sequence[str]) -> str:
     listed = ", ".join(f"`{i}`" for i in ids[:IDS_SHOWN])
-    more = f" …and {len(ids) - IDS_SHOWN} more" if len(ids) > IDS_SHOWN else ""
-    return f"**{label}: {len(ids)}**" + (f" — {listed}{more}" if ids else "")
+    return listed + (f" …and {len(ids) - IDS_SHOWN} more" if len(ids) > IDS_SHOWN else "")
+
+
+def _ids(label: str, ids: Sequence[str]) -> str:
+    return f"**{label}: {len(ids)}**" + (f" — {_listed(ids)}" if ids else "")
 
 
 def plan_text(display: str, plan: ImportPlan) -> str:
@@ -64,3 +67,24 @@ def history_text(entry_id: str, changes: Sequence[Change]) -> str:
     lines = [f"History of `{entry_id}` in this server (newest first):"]
     lines += [change_line(c) for c in changes]
     return clip("\n".join(lines), CONTENT)
+
+
+def referrers_text(ids: Sequence[str]) -> str:
+    """The warning before a removal that would leave other entries pointing at nothing."""
+    return _about(
+        ids, "{n} entries refer to it ({ids}); they will name it as plain text, without a link."
+    )
+
+
+def dangling_text(ids: Sequence[str]) -> str:
+    """After a revert: the references it brought back that this server no longer has."""
+    return _about(
+        ids,
+        "It refers to entries this server no longer has ({ids}); they are shown as plain text "
+        "until you edit it.",
+    )
+
+
+def _about(ids: Sequence[str], sentence: str) -> str:
+    """A line added to a reply about `ids`, or nothing when there are none."""
+    return f"\n{sentence.format(n=len(ids), ids=_listed(ids))}" if ids else ""

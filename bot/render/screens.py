@@ -162,8 +162,10 @@ def _finish(
 
 
 def _name(book: Lorebook, entry_id: str) -> str:
+    """An entry's name; a reference this server cannot see (hidden or deleted since) is shown
+    as plain words made from its id, never as a raw id or a link."""
     entry = book.get(entry_id)
-    return entry.name if entry else entry_id
+    return entry.name if entry else entry_id.replace("-", " ").title()
 
 
 def _entries(book: Lorebook, ids: Iterable[str]) -> list[Entry]:

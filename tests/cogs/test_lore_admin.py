@@ -364,3 +364,52 @@ async def test_a_stored_row_that_no_longer_validates_is_named_and_can_be_repaire
             "SELECT before_data FROM entry_change WHERE entry_id = 't-local' AND revision = 2"
         ).fetchall()
     assert json.loads(kept)["colour"] == "red"  # the broken copy is kept in history, not lost
+
+
+async def test_hiding_a_person_warns_then_their_characters_show_plain_text_and_stay_editable(
+    harness: Harness, db_path: Path
+) -> None:
+    asked = await harness.command("lore remove", entry="moira-shearer")
+    warning = text(asked)
+    assert "entries refer to it (" in warning
+    assert "`vicky-page`" in warning
+    assert "they will name it as plain text, without a link." in warning
+    assert "is hidden" in text(await harness.click("Confirm"))
+
+    shown = await harness.command("character", name="vicky-page")
+    fields = {f["name"]: f["value"] for f in shown.data["embeds"][0]["fields"]}
+    assert "Moira Shearer" in fields["Played by"]
+    assert "moira-shearer" not in json.dumps(shown.data)
+
+    edit = await harness.command("lore edit", entry="vicky-page")
+    saved = await submit_form(harness, edit, {"summary": "Still editable."})
+    assert "Saved `vicky-page` (r1)" in text(saved)
+    edited = (await harness.bot.library.book_for(2001)).get("vicky-page")
+    assert edited is not None and edited.summary == "Still editable."
+
+    before = snapshot(db_path)
+    opened = await harness.command("lore add", kind="trivia")
+    dangling = {**TRIVIA, "details": TRIVIA["details"] + "related: [moira-shearer]\n"}
+    refused = await submit_form(harness, opened, dangling)
+    assert "unknown id 'moira-shearer'" in text(refused)
+    assert snapshot(db_path) == before
+
+
+async def test_a_revert_that_brings_back_a_deleted_reference_says_so(harness: Harness) -> None:
+    for entry_id, related in (("t-target", ""), ("t-source", "related: [t-target]\n")):
+        opened = await harness.command("lore add", kind="trivia")
+        values = {**TRIVIA, "id": entry_id, "details": TRIVIA["details"] + related}
+        assert "(r1)" in text(await submit_form(harness, opened, values))
+    edit = await harness.command("lore edit", entry="t-source")
+    cleared = {"details": TRIVIA["details"]}
+    assert "(r2)" in text(await submit_form(harness, edit, cleared))
+    await harness.command("lore remove", entry="t-target")
+    assert "is deleted" in text(await harness.click("Confirm"))
+
+    reverted = await harness.command("lore revert", entry="t-source", revision=1)
+    assert text(reverted) == (
+        "Reverted `t-source` to r1, as r3.\nIt refers to entries this server no longer has "
+        "(`t-target`); they are shown as plain text until you edit it."
+    )
+    edit = await harness.command("lore edit", entry="t-source")
+    assert "(r4)" in text(await submit_form(harness, edit, {"summary": "Kept editable."}))
