@@ -94,6 +94,10 @@ def _work(book: Lorebook, value: str | None, kind: Kind) -> str | None:
     return found.id if found is not None and found.id in works else None
 
 
+# The commands that take a `name:` of one kind: a name of the other kind is pointed there.
+NAMED_BY: dict[Kind, str] = {"character": "character", "person": "person"}
+
+
 def resolve(book: Lorebook, value: str, kinds: Sequence[Kind]) -> Entry | None:
     """The entry an option names: its id (from autocomplete) or a confident match of free text."""
     entry = book.get(value)
@@ -105,8 +109,21 @@ def resolve(book: Lorebook, value: str, kinds: Sequence[Kind]) -> Entry | None:
 async def did_you_mean(
     interaction: discord.Interaction[Any], book: Lorebook, value: str, kinds: Sequence[Kind]
 ) -> None:
-    """The unknown-name answer: a line in character and up to three suggestions to pick from."""
+    """The unknown-name answer: a line in character and up to three suggestions to pick from;
+    a name that plainly means a person or a character is pointed to its own command instead."""
     line = persona_line(book, "unknown", bot_of(interaction).rng)
+    elsewhere = book.find(value, [k for k in NAMED_BY if k not in kinds])
+    if elsewhere is not None:
+        command = f"`/{NAMED_BY[elsewhere.kind]} name:{elsewhere.name}`"
+        view = discord.ui.View(timeout=None)
+        view.add_item(Opener(interaction.user.id, select_options([elsewhere])))
+        await interaction.response.send_message(
+            f"{line}\n{elsewhere.name} is a {elsewhere.kind}: {command}",
+            view=view,
+            ephemeral=True,
+            allowed_mentions=NONE,
+        )
+        return
     hits = [h.entry for h in book.search(value, kinds, limit=SUGGESTIONS)]
     if not hits:
         await interaction.response.send_message(line, ephemeral=True, allowed_mentions=NONE)

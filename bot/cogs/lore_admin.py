@@ -175,7 +175,8 @@ class LoreAdmin(commands.Cog):
     async def history(self, interaction: discord.Interaction[Any], entry: str) -> None:
         async def act(guild_id: int) -> None:
             changes = await self.editor.history(guild_id, entry)
-            await reply(interaction, render.history_text(entry, changes))
+            shipped = entry in self.bot.library.shipped
+            await reply(interaction, render.history_text(entry, changes, shipped))
 
         await self.run(interaction, act)
 

@@ -43,29 +43,32 @@ def plan_text(display: str, plan: ImportPlan) -> str:
     return clip("\n".join(lines), CONTENT)
 
 
-def _version(version: Version) -> str:
+def _version(version: Version, shipped: bool) -> str:
+    """A version as a moderator reads it; no copy of the server's own means the shipped entry,
+    or, for an entry the server added, nothing at all."""
     if version.hidden:
         return "hidden"
     if version.unreadable is not None:
         return "a copy that no longer validates"
     if version.entry is None:
-        return "as shipped"
+        return "as shipped" if shipped else "nothing"
     return f"“{clip(version.entry.name, 60)}”: {clip(version.entry.summary, 80)}"
 
 
-def change_line(change: Change) -> str:
+def change_line(change: Change, shipped: bool) -> str:
     when = int(change.at.timestamp())
     return (
         f"**r{change.revision}** {change.action} by <@{change.user_id}> <t:{when}:R> — "
-        f"{_version(change.before)} → {_version(change.after)}"
+        f"{_version(change.before, shipped)} → {_version(change.after, shipped)}"
     )
 
 
-def history_text(entry_id: str, changes: Sequence[Change]) -> str:
+def history_text(entry_id: str, changes: Sequence[Change], shipped: bool) -> str:
+    """`shipped`: whether the entry is in the shipped lore (else this server added it)."""
     if not changes:
         return f"`{entry_id}` is as shipped; nobody in this server has changed it."
     lines = [f"History of `{entry_id}` in this server (newest first):"]
-    lines += [change_line(c) for c in changes]
+    lines += [change_line(c, shipped) for c in changes]
     return clip("\n".join(lines), CONTENT)
 
 

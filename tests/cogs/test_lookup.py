@@ -249,3 +249,16 @@ async def test_every_entry_renders_within_discords_limits_through_every_command(
     assert checked >= len(lorebook.entries)
     assert any(isinstance(e, Character) for e in lorebook.entries)
     assert any(isinstance(e, Person) for e in lorebook.entries)
+
+
+async def test_a_person_asked_for_as_a_character_is_pointed_to_person(harness: Harness) -> None:
+    exchange = await harness.command("character", name="moira shearer")
+    content = exchange.data["content"]
+    assert "Moira Shearer is a person: `/person name:Moira Shearer`" in content
+    assert "Did you mean" not in content
+    [select] = exchange.data["components"][0]["components"]
+    assert [o["value"] for o in select["options"]] == ["moira-shearer"]
+    opened = await harness.click("1")
+    assert opened.of("callback")[0]["data"]["embeds"][0]["title"] == "Moira Shearer"
+    back = await harness.command("person", name="vicky page")
+    assert "is a character: `/character name:Victoria" in back.data["content"]

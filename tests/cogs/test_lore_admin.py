@@ -88,6 +88,19 @@ async def test_add_through_the_modal_is_seen_at_once(harness: Harness) -> None:
     assert "t-local" not in await harness.bot.library.book_for(9999)
 
 
+async def test_history_of_an_added_entry_starts_from_nothing_not_as_shipped(
+    harness: Harness,
+) -> None:
+    await submit_form(harness, await harness.command("lore add", kind="trivia"), TRIVIA)
+    removed = await harness.command("lore remove", entry="t-local")
+    assert "Remove `t-local`" in text(removed)
+    await harness.click("Confirm")
+    history = text(await harness.command("lore history", entry="t-local"))
+    assert "as shipped" not in history
+    assert "**r1** add by <@1> " in history and " — nothing → “" in history
+    assert history.splitlines()[1].endswith("→ nothing")
+
+
 async def test_a_field_over_its_limit_changes_nothing(harness: Harness, db_path: Path) -> None:
     before = snapshot(db_path)
     opened = await harness.command("lore add", kind="trivia")
@@ -358,7 +371,7 @@ async def test_a_stored_row_that_no_longer_validates_is_named_and_can_be_repaire
 
     history = text(await harness.command("lore history", entry="t-local"))
     assert "**r2** delete by <@1>" in history
-    assert "a copy that no longer validates → as shipped" in history
+    assert "a copy that no longer validates → nothing" in history
     with sqlite3.connect(db_path) as db:
         [(kept,)] = db.execute(
             "SELECT before_data FROM entry_change WHERE entry_id = 't-local' AND revision = 2"
