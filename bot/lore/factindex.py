@@ -12,6 +12,7 @@ and "titanic", which no fact holds, costs nearly everything.
 
 from __future__ import annotations
 
+import heapq
 import math
 import threading
 import weakref
@@ -24,8 +25,9 @@ from rapidfuzz import fuzz, process
 
 from bot.lore.facts import Fact, FactContext
 from bot.lore.language import Language, stem, words
-from bot.lore.model import BalletScene, Entry, Scene
-from bot.lore.search import STOP_WORDS, entry_names
+from bot.lore.model import BalletScene, Dialogue, Entry, Scene
+from bot.lore.names import Names
+from bot.lore.search import STOP_WORDS
 from bot.lore.text import fold
 
 ENTITY = "#"
@@ -85,46 +87,6 @@ class Ranked:
     """Needs the fact covers only through a neighbouring entry."""
 
 
-class Names:
-    """Every name, alias and id of a lore snapshot, for finding entries named in a sentence:
-    whole names exactly, single words of names, and misspelt words by rapidfuzz."""
-
-    def __init__(self, entries: Sequence[Entry]) -> None:
-        self._exact: dict[str, list[Entry]] = {}
-        self._tokens: dict[str, list[Entry]] = {}
-        for entry in entries:
-            for name in dict.fromkeys(fold(n) for n in entry_names(entry)):
-                self._exact.setdefault(name, []).append(entry)
-                for token in set(name.split()) - STOP_WORDS:
-                    self._tokens.setdefault(token, []).append(entry)
-        self._first_words = frozenset(name.split()[0] for name in self._exact if name)
-        self._by_shape: dict[tuple[int, str], list[str]] = {}
-        for token in self._tokens:
-            for letter in {token[0], token[-1]}:
-                self._by_shape.setdefault((len(token), letter), []).append(token)
-
-    def named(self, folded: str) -> list[Entry]:
-        return self._exact.get(folded, [])
-
-    def starts_a_name(self, token: str) -> bool:
-        return token in self._first_words
-
-    def name_token(self, token: str) -> list[Entry]:
-        return self._tokens.get(token, [])
-
-    def similar_tokens(self, token: str) -> list[tuple[str, float]]:
-        """Name words close to a misspelt one (sharing its length give or take two, and its
-        first or last letter), with their rapidfuzz ratio."""
-        pool = {
-            word
-            for size in range(len(token) - 2, len(token) + 3)
-            for letter in {token[0], token[-1]}
-            for word in self._by_shape.get((size, letter), ())
-        }
-        found = process.extract(token, list(pool), scorer=fuzz.ratio, limit=5, score_cutoff=72)
-        return [(word, float(score)) for word, score, _ in found]
-
-
 class FactIndex:
     """Facts of one `Lorebook`, built on first use; immutable after that."""
 
@@ -152,7 +114,8 @@ class FactIndex:
             for _, ref in entry.references():
                 self.near.setdefault(entry.id, set()).add(ref)
                 self.near.setdefault(ref, set()).add(entry.id)
-        self._kind_words = {e.id: self._kind_of(e) for e in entries}
+        forms = {e.id: str(getattr(e, "form", "")) for e in entries}
+        self._kind_words = {e.id: self._kind_of(e, forms) for e in entries}
         self.proper: dict[str, set[str]] = {}
         for entry in entries:
             for name in (entry.name, *entry.aliases) if entry.kind not in UNNAMED else ():
@@ -168,6 +131,12 @@ class FactIndex:
             for fact in entry.facts(context):
                 self._add(fact)
         self._df_total = max(1, len(self.facts))
+        self._said: list[str] = []
+        self._said_at: list[tuple[Dialogue, int]] = []
+        for dialogue in (e for e in entries if isinstance(e, Dialogue)):
+            for number, line in enumerate(dialogue.lines[:-1]):
+                self._said.append(" ".join(words(line.line)))
+                self._said_at.append((dialogue, number))
         self._by_letter: dict[tuple[str, int], list[str]] = {}
         for word in self.vocab:
             self._by_letter.setdefault((word[0], len(word)), []).append(word)
@@ -204,10 +173,12 @@ class FactIndex:
             unnamed[mention.start : mention.end] = [""] * (mention.end - mention.start)
         return set(self.language.concepts(unnamed, fields=False)[0])
 
-    def _kind_of(self, entry: Entry) -> set[str]:
-        """Words naming what an entry is ("ballet scene", a work's form), so
-        "the carnival scene" finds a scene whose text never says "scene"."""
-        said = [entry.kind.replace("_", " "), getattr(entry, "form", "")]
+    def _kind_of(self, entry: Entry, forms: dict[str, str]) -> set[str]:
+        """Words naming what an entry is ("ballet scene", a work's form, the form of the work
+        it belongs to), so "the carnival scene" finds a scene whose text never says "scene"
+        and "the start of the film" a scene of a film."""
+        work = self.works.get(entry.id, "")
+        said = [entry.kind.replace("_", " "), forms.get(entry.id, ""), forms.get(work, "")]
         tokens = [t for text in said for t in words(text)]
         concepts, _ = self.language.concepts(tokens, fields=False)
         return {stem(t) for t in tokens} | set(concepts)
@@ -347,12 +318,20 @@ class FactIndex:
                 tie += 0.03 * self.weight(f"{ENTITY}{fact.entry}")
             tie -= number * 1e-9
             scored.append((score + tie, score, number, tuple(missing), tuple(nearby)))
-        scored.sort(key=lambda row: (row[0], -row[2]), reverse=True)
-        return [Ranked(self.facts[n], s, m, near) for _, s, n, m, near in scored[:limit]]
+        best = heapq.nlargest(limit, scored, key=lambda row: (row[0], -row[2]))
+        return [Ranked(self.facts[n], s, m, near) for _, s, n, m, near in best]
 
     def _candidates(self, needs: Iterable[Need]) -> set[int]:
+        """Facts holding a key of a hard need (or of any need, when none is hard): a fact
+        missing every hard need scores too low to matter."""
+        needs = list(needs)
+        leading = [n for n in needs if n.hard and not all(k.startswith(ASKS) for k in n.keys)]
         lists = sorted(
-            (self._postings.get(key, []) for need in needs for key in need.keys),
+            (
+                self._postings.get(key, [])
+                for need in leading or needs
+                for key in need.keys | need.near
+            ),
             key=len,
         )
         found: set[int] = set()
@@ -363,6 +342,13 @@ class FactIndex:
             if len(found) >= CANDIDATES:
                 break
         return found
+
+    def line_said(self, said: str, cutoff: float) -> tuple[Dialogue, int] | None:
+        """The dialogue line `said` (folded words) repeats, closely enough, and where it is."""
+        if not self._said or not said:
+            return None
+        found = process.extractOne(said, self._said, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return self._said_at[found[2]] if found else None
 
     def of_entry(self, entry_id: str) -> list[Fact]:
         """Every fact an entry states itself, in its own order."""

@@ -4,8 +4,9 @@
 a line of a replayed dialogue gets the next line; small talk, attempts to change who he is and
 insults get a persona line; a question put to him about himself finds his opinion (persona lore);
 anything else is matched against the lore's facts (`bot.persona.choose`). The ranking's score is
-the reply's confidence; under `CONFIDENT` he declines in character instead of offering the
-nearest entry, and names the words the lore has never heard of. Every fact carries its entry's id
+the reply's confidence (less when another entry's fact ties); when the best fact covers under half
+of the question he declines in character instead of offering the nearest entry, and names the
+words the lore has never heard of. Every fact carries its entry's id
 into `sources`; a decline carries none.
 """
 
@@ -16,13 +17,10 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from bot.lore.factindex import ENTITY, Need
 from bot.lore.facts import Fact
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import Dialogue, Entry, Persona, PersonaPurpose
-from bot.lore.text import fold
+from bot.lore.model import Entry, Persona, PersonaPurpose
 from bot.persona.asking import Query, understand
 from bot.persona.choose import Choice, choose
 from bot.persona.memory import ConversationMemory, Turn
@@ -30,6 +28,7 @@ from bot.persona.reading import read, split, tokens
 from bot.persona.voice import compose, fact_text, said, step_text
 
 CONFIDENT = 0.5
+"""The least score an opinion needs to be said."""
 ECHO = 88.0
 """How close a message must be to a line of dialogue to count as saying it (rapidfuzz ratio)."""
 MAX_QUESTIONS = 3
@@ -95,10 +94,11 @@ class Answerer:
         if declined is not None:
             return declined
         opinion = self._opinion(book, query) if query.you else None
-        if opinion is not None and "@opinion" in query.signals and not query.fields:
+        asked_of_him = "@opinion" in query.signals and not query.fields
+        if opinion is not None and (asked_of_him or _only_about(query, book.facts.language.you)):
             return opinion
         choice = None if query.nobody else choose(book, query)
-        if choice is None or choice.confidence < CONFIDENT:
+        if choice is None or not choice.answers:
             return opinion or self._unknown(book, query)
         self.memory.remember(
             channel,
@@ -123,9 +123,9 @@ class Answerer:
     def _opinion(self, book: Lorebook, query: Query) -> _Part | None:
         """His own words about what he was asked, when persona lore has them."""
         you = book.facts.language.you
-        needs = [n for n in query.described if n.keys != {f"{ENTITY}{you}"}]
-        if not needs:
-            return None
+        himself = [n for n in query.described if n.keys == {f"{ENTITY}{you}"}]
+        # "what do you think of Vicky?" is about Vicky; "tell me about yourself" about him.
+        needs = [n for n in query.described if n not in himself] or himself
         ranked = book.facts.rank(needs, keep=lambda f: f.field == "opinion", limit=3)
         if not ranked or ranked[0].score < CONFIDENT:
             return None
@@ -154,6 +154,11 @@ class Answerer:
         return _Part(said(book, "unknown", self.rng, None))
 
 
+def _only_about(query: Query, you: str | None) -> bool:
+    """ "Who are you?", "tell me about yourself": himself, and nothing asked in particular."""
+    return query.asks_only_who and query.named == {you}
+
+
 def _credited(fact: Fact) -> tuple[str, ...]:
     """The people a casting or credit fact names are its sources too."""
     return fact.about if fact.field in {"played_by", "credit"} else ()
@@ -165,16 +170,14 @@ def _asked(query: Query) -> tuple[Need, ...]:
 
 def _echo(book: Lorebook, text: str) -> _Part | None:
     """A member saying a line of a replayed dialogue gets the line that follows it."""
-    folded = " ".join(tokens(text))
-    if not folded:
+    found = book.facts.line_said(" ".join(tokens(text)), ECHO)
+    if found is None:
         return None
-    for dialogue in book.of_type(Dialogue):
-        for said_line, reply in zip(dialogue.lines, dialogue.lines[1:], strict=False):
-            if fuzz.ratio(folded, fold(said_line.line)) >= ECHO:
-                speaker = book.get(reply.speaker)
-                who = speaker.name if speaker else reply.speaker
-                return _Part(f"**{who}:** “{reply.line}”", [dialogue], 0.95)
-    return None
+    dialogue, number = found
+    reply = dialogue.lines[number + 1]
+    speaker = book.get(reply.speaker)
+    who = speaker.name if speaker else reply.speaker
+    return _Part(f"**{who}:** “{reply.line}”", [dialogue], 0.95)
 
 
 def answer(book: Lorebook, text: str) -> Reply:

@@ -23,6 +23,11 @@ from bot.persona.asking import Query
 
 VAGUE = 0.45
 TIE = 0.02
+ANSWERS = 0.5
+"""The least share of a question a fact must cover for the chat to say it."""
+MARGIN = 0.15
+TIED_COST = 0.2
+"""A best fact tied with another entry's keeps 80% of its score as confidence."""
 """Facts scoring within this of the best, of the same field, are said together."""
 MAX_TOGETHER = 4
 MAX_LIST = 25
@@ -42,6 +47,13 @@ class Choice:
     focus: tuple[str, ...]
     steps: tuple[Entry, ...] = ()
     """Whole steps of a story to tell in order (a neighbour, a sequence), summary and all."""
+    covered: float | None = None
+    """How much of the question the best fact covers, when the confidence also weighs a tie
+    with another entry; under half covered, the chat declines."""
+
+    @property
+    def answers(self) -> bool:
+        return (self.confidence if self.covered is None else self.covered) >= ANSWERS
 
 
 def choose(book: Lorebook, query: Query) -> Choice | None:
@@ -77,7 +89,17 @@ def choose(book: Lorebook, query: Query) -> Choice | None:
         and best.fact.field in STRUCTURED
         and (r.fact.entry == best.fact.entry or set(r.fact.about) & set(best.fact.about))
     ][:MAX_TOGETHER] or [best.fact]
-    return Choice(tuple(together), best.score, _focus(together))
+    sure = _sure(best, ranked, together)
+    return Choice(tuple(together), sure, _focus(together), covered=best.score)
+
+
+def _sure(best: Ranked, ranked: Sequence[Ranked], said: Sequence[Fact]) -> float:
+    """The best score, less when another entry's fact scores as well: a tie between two
+    entries is a guess between them, and the confidence says so."""
+    entries = {f.entry for f in said}
+    rival = next((r.score for r in ranked if r.fact.entry not in entries), 0.0)
+    margin = min(1.0, max(0.0, best.score - rival) / MARGIN)
+    return best.score * (1 - TIED_COST * (1 - margin))
 
 
 def _vague(query: Query) -> bool:

@@ -9,7 +9,9 @@ general.yaml holds questions written for the kinds of question a blind evaluatio
 absent facts that must be declined). relations.yaml holds people named by a relation to
 someone ("Vicky's husband"), the audition exchange asked in other words, and a scene's objects.
 round3.yaml holds near misses (an entry sharing words but not answering), false declines and
-declines that must stay honest.
+declines that must stay honest. persona.yaml puts questions to Lermontov himself (answered in the
+first person from persona lore); declines.yaml holds false premises, other subjects, persona
+changes and secrets, all of which must be declined in character.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ HELD_OUT = Path(__file__).with_name("heldout.yaml")
 GENERAL = Path(__file__).with_name("general.yaml")
 RELATIONS = Path(__file__).with_name("relations.yaml")
 ROUND3 = Path(__file__).with_name("round3.yaml")
+PERSONA = Path(__file__).with_name("persona.yaml")
+DECLINES = Path(__file__).with_name("declines.yaml")
 THRESHOLD = 0.90
 
 
@@ -92,8 +96,8 @@ def test_qa_has_enough_questions() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [QA, HELD_OUT, GENERAL, RELATIONS, ROUND3],
-    ids=["qa", "heldout", "general", "relations", "round3"],
+    [QA, HELD_OUT, GENERAL, RELATIONS, ROUND3, PERSONA, DECLINES],
+    ids=["qa", "heldout", "general", "relations", "round3", "persona", "declines"],
 )
 def test_qa_accuracy(lorebook: Lorebook, path: Path) -> None:
     total, failures = run_eval(lorebook, path)

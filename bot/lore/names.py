@@ -1,0 +1,57 @@
+"""Names of a lore snapshot as the chat's fact index reads them: which entries a run of words
+names exactly, which have a given word in a name, and which name words a misspelt one is close to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rapidfuzz import fuzz, process
+
+from bot.lore.model import Entry
+from bot.lore.search import STOP_WORDS, entry_names
+from bot.lore.text import fold
+
+TYPO_CUTOFF = 72.0
+
+
+class Names:
+    """Every name, alias and id of a lore snapshot, for finding entries named in a sentence:
+    whole names exactly, single words of names, and misspelt words by rapidfuzz."""
+
+    def __init__(self, entries: Sequence[Entry]) -> None:
+        self._exact: dict[str, list[Entry]] = {}
+        self._tokens: dict[str, list[Entry]] = {}
+        for entry in entries:
+            for name in dict.fromkeys(fold(n) for n in entry_names(entry)):
+                self._exact.setdefault(name, []).append(entry)
+                for token in set(name.split()) - STOP_WORDS:
+                    self._tokens.setdefault(token, []).append(entry)
+        self._first_words = frozenset(name.split()[0] for name in self._exact if name)
+        self._by_shape: dict[tuple[int, str], list[str]] = {}
+        for token in self._tokens:
+            for letter in {token[0], token[-1]}:
+                self._by_shape.setdefault((len(token), letter), []).append(token)
+
+    def named(self, folded: str) -> list[Entry]:
+        return self._exact.get(folded, [])
+
+    def starts_a_name(self, token: str) -> bool:
+        return token in self._first_words
+
+    def name_token(self, token: str) -> list[Entry]:
+        return self._tokens.get(token, [])
+
+    def similar_tokens(self, token: str) -> list[tuple[str, float]]:
+        """Name words close to a misspelt one (sharing its length give or take two, and its
+        first or last letter), with their rapidfuzz ratio."""
+        pool = {
+            word
+            for size in range(len(token) - 2, len(token) + 3)
+            for letter in {token[0], token[-1]}
+            for word in self._by_shape.get((size, letter), ())
+        }
+        found = process.extract(
+            token, list(pool), scorer=fuzz.ratio, limit=5, score_cutoff=TYPO_CUTOFF
+        )
+        return [(word, float(score)) for word, score, _ in found]
