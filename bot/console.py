@@ -24,6 +24,7 @@ from discord import AppCommandOptionType
 from bot.app import create_bot
 from bot.config import Settings
 from bot.offline.harness import Harness, HarnessError, Pending, controls
+from bot.offline.markup import readable
 from bot.offline.payloads import Actor, OptionValue
 from bot.offline.recorder import Call
 from bot.offline.uploads import LocalFiles, UploadError, save
@@ -85,28 +86,32 @@ def convert(raw: str, option_type: int) -> OptionValue:
     return raw
 
 
-def draw_embed(embed: Mapping[str, Any]) -> list[str]:
-    out = [f"┌─ {embed.get('title', '')}"]
-    for paragraph in (embed.get("description") or "").split("\n"):
+def draw_embed(embed: Mapping[str, Any], you: int | None = None) -> list[str]:
+    def read(text: str) -> str:
+        return readable(text, you=you)
+
+    out = [f"┌─ {read(embed.get('title', ''))}"]
+    for paragraph in read(embed.get("description") or "").split("\n"):
         out += textwrap.wrap(paragraph, WIDTH, initial_indent="│ ", subsequent_indent="│ ") or ["│"]
     for field in embed.get("fields", []):
-        out.append(f"│ ▸ {field['name']}")
-        for line in field["value"].split("\n"):
+        out.append(f"│ ▸ {read(field['name'])}")
+        for line in read(field["value"]).split("\n"):
             out += textwrap.wrap(line, WIDTH - 5, initial_indent="│   ", subsequent_indent="│   ")
     if "footer" in embed:
-        out.append(f"└─ {embed['footer'].get('text', '')}")
+        out.append(f"└─ {read(embed['footer'].get('text', ''))}")
     return out
 
 
-def draw_message(data: Mapping[str, Any]) -> str:
-    """A message as text: content, embeds as boxes, then its controls numbered for `click`."""
+def draw_message(data: Mapping[str, Any], you: int | None = None) -> str:
+    """A message as text, as a person reads it in Discord (markup rendered, `you` being the
+    reader's id): content, embeds as boxes, then its controls numbered for `click`."""
     out: list[str] = []
     if (data.get("flags") or 0) & 64:
         out.append("(only you can see this)")
     if data.get("content"):
-        out.append(str(data["content"]))
+        out.append(readable(str(data["content"]), you=you))
     for embed in data.get("embeds") or []:
-        out += draw_embed(embed)
+        out += draw_embed(embed, you)
     for number, control in enumerate(controls(data), start=1):
         state = " (disabled)" if control.disabled else ""
         kind = "option" if control.value is not None else "button"
@@ -114,7 +119,7 @@ def draw_message(data: Mapping[str, Any]) -> str:
     return "\n".join(out)
 
 
-def draw(call: Call) -> str | None:
+def draw(call: Call, you: int | None = None) -> str | None:
     """One recorded call as the console shows it (None: nothing worth showing)."""
     payload = call.payload or {}
     if call.kind == "typing":
@@ -128,11 +133,11 @@ def draw(call: Call) -> str | None:
             return "\n".join(f"  · {c['name']}  ({c['value']})" for c in data.get("choices", []))
         if kind == 9:
             return f"[form: {data.get('title', '')}]"
-        return draw_message(data)
+        return draw_message(data, you)
     if call.kind == "edit":
-        return "(edited) " + (draw_message(payload) or "buttons removed")
+        return "(edited) " + (draw_message(payload, you) or "buttons removed")
     if call.kind in {"followup", "message"}:
-        return draw_message(payload)
+        return draw_message(payload, you)
     return None
 
 
@@ -183,7 +188,7 @@ class Console:
             }
             print(json.dumps(record, ensure_ascii=False), file=self.out, flush=True)
             return
-        text = draw(call)
+        text = draw(call, self.harness.actor.user_id)
         if text:
             print(text, file=self.out, flush=True)
         for path in saved:
@@ -254,7 +259,7 @@ class Console:
             }
             print(json.dumps(record, ensure_ascii=False), file=self.out, flush=True)
         else:
-            print(reply.answer, file=self.out, flush=True)
+            print(readable(reply.answer, you=self.harness.actor.user_id), file=self.out, flush=True)
 
     async def settle(self, pending: Pending) -> None:
         """Wait until the handler is done, or is waiting on the user (a button or a form)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -77,7 +78,8 @@ async def test_a_session_clicks_completes_and_answers_forms(settings):
     assert "page 2/2" in text
     assert "· Boris Lermontov  (boris-lermontov)" in text
     assert "[form: The audition]" in text
-    assert "**Boris Lermontov:** Well, I don't know exactly why, but... I must." in text
+    assert "Boris Lermontov: Well, I don't know exactly why, but... I must." in text
+    assert "**" not in text, "markup is drawn as Discord shows it"
     assert "click N | click LABEL" in text
 
 
@@ -110,10 +112,11 @@ async def test_the_moderator_workflow_runs_offline_from_export_to_revert(setting
     assert code == 0
     assert f"(file saved: {tmp_path / 'lore-2001-all.yaml'})" in text
     preview, rest = text.split("Imported: 1 entries changed.")
-    assert f"**replaced: 1** — `{edited['id']}`" in preview
+    assert f"replaced: 1 — {edited['id']}" in preview
     changed, reverted = rest.split("as r2.")
     assert "│ Rewritten in the offline console." in changed
-    assert "**r1** import by <@1001>" in changed
+    assert re.search(r"r1 import by @you (just now|\d+ seconds? ago) — ", changed)
+    assert "<@" not in text and "<t:" not in text
     assert "Rewritten" not in reverted
     assert edited["summary"].split()[0] in reverted
 
