@@ -43,6 +43,10 @@ HELP = """\
   anything else               say it to Lermontov, as in this channel (he remembers the
                               conversation: try "who is vicky?" then "who played her?")
   quit                        leave (Ctrl-D works too)"""
+FORM_HELP = (
+    "A form: answer each field (type \\n for a new line). A value already filled in is shown;"
+    " Enter keeps it, - empties it."
+)
 OPTION = re.compile(r"(?:^|\s)([a-z_]+):")
 TRUE = {"true", "yes", "y", "1", "on"}
 
@@ -279,11 +283,26 @@ class Console:
         if not forms:
             return None
         data = forms[-1]["data"]
+        print(FORM_HELP, file=self.out, flush=True)
         values = {}
         for row in data.get("components", []):
             for field in row.get("components", []):
-                values[field["custom_id"]] = await asyncio.to_thread(read, f"{field['label']} > ")
+                values[field["custom_id"]] = await self._field(field, read)
         return self.harness.dispatch(self.harness.submit_payload(data["custom_id"], values))
+
+    async def _field(self, field: Mapping[str, Any], read: Callable[[str], str]) -> str:
+        """One form field: its pre-filled value is shown and kept unless something is typed,
+        as in Discord's form, where a pre-filled value stays until it is edited."""
+        current = str(field.get("value") or "")
+        if not current:
+            typed = await asyncio.to_thread(read, f"{field['label']} > ")
+            return typed.replace("\\n", "\n")
+        print(f"{field['label']}:", file=self.out)
+        print(textwrap.indent(current, "  │ ", lambda _line: True).rstrip("\n"), file=self.out)
+        typed = await asyncio.to_thread(read, f"{field['label']} (Enter keeps it) > ")
+        if not typed:
+            return current
+        return "" if typed.strip() == "-" else typed.replace("\\n", "\n")
 
 
 def _awaits_user(call: Call) -> bool:

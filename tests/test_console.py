@@ -230,3 +230,50 @@ async def test_buttons_are_clicked_by_their_words_without_symbols_or_case(settin
     text = out.getvalue()
     assert "nothing to press" not in text
     assert "page 2/" in text and text.count("page 1/") == 2
+
+
+def _form_answers(answers: dict[str, str], commands: list[str], prompts: list[str]):
+    """A reader that types `commands`, answers each form field by its label's first word
+    (Enter when not listed), and notes every prompt it was shown."""
+    lines = iter(commands)
+
+    def read(prompt: str) -> str:
+        prompts.append(prompt)
+        if prompt == "redshoes> ":
+            return next(lines)
+        return answers.get(prompt.split()[0], "")
+
+    return read
+
+
+async def test_an_edit_form_keeps_every_value_it_was_not_given(settings):
+    prompts: list[str] = []
+    read = _form_answers(
+        {"Summary": "Edited in the console."},
+        ["/lore edit entry:vicky-page", "/character name:vicky-page", "quit"],
+        prompts,
+    )
+    out = io.StringIO()
+    await run_console(settings, MODERATOR, out=out, read=read)
+    text = out.getvalue()
+    assert "Saved `vicky-page`" in text or "Saved vicky-page" in text, text
+    shown = text.split("Saved")[-1]
+    assert "│ Edited in the console." in shown
+    assert "│ ▸ Played by" in shown, "the details were kept, not emptied"
+    assert '┌─ Victoria "Vicky" Page' in shown
+    assert any("Enter keeps it" in p for p in prompts)
+
+
+async def test_an_add_form_shows_its_template_and_takes_new_lines(settings):
+    details = "topic: film\\nsources:\\n  - title: Console notes"
+    prompts: list[str] = []
+    read = _form_answers(
+        {"Id": "t-console", "Name": "A console fact", "Summary": "Typed here.", "Other": details},
+        ["/lore add kind:trivia", "/trivia", "quit"],
+        prompts,
+    )
+    out = io.StringIO()
+    await run_console(settings, MODERATOR, out=out, read=read)
+    text = out.getvalue()
+    assert "work: the-red-shoes-film" in text, "the template is shown before its prompt"
+    assert "Saved t-console" in text or "Saved `t-console`" in text, text
