@@ -275,7 +275,20 @@ class Character(InWork):
         yield from prose(self.body, self.id, "body", who=True)
         if self.played_by:
             names = joined([p.credit(context.name(p.person)) for p in self.played_by])
-            yield Fact(f"{names} played {self.name}.", self.id, "played_by", self.people, who)
+            where, about = self._elsewhere(context), self.people
+            if where:
+                about = (*about, self.work)
+            yield Fact(f"{names} played {self.name}{where}.", self.id, "played_by", about, who)
+
+    def _elsewhere(self, context: FactContext) -> str:
+        """` in <work>` for a part in a work other than the shipped film, unless the part's
+        name already says it ("The Girl (Ballet of the Red Shoes)"), so a person's several
+        parts read as parts of different works."""
+        if self.work == FILM_ID:
+            return ""
+        work = context.name(self.work)
+        said = fold(work).removeprefix("the ") in fold(self.name)
+        return "" if said else f" in {work}"
 
 
 class Person(EntryBase):

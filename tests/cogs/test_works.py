@@ -16,6 +16,7 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.model import Character, Scene
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
+from bot.persona.chat import answer
 from bot.render.limits import problems
 from bot.render.screens import entry_screen, screen_for, sequence_key
 from tests.cogs.test_lore_admin import attachment_payload, text
@@ -177,3 +178,15 @@ async def test_every_entry_of_the_pack_renders_within_discords_limits(harness: H
     for entry in pack:
         for page in entry_screen(book, entry).pages:
             assert problems({"embeds": [page.embed.to_dict()]}) == [], entry.id
+
+
+async def test_the_chat_names_every_performer_and_the_work(harness: Harness) -> None:
+    book = await harness.bot.library.book_for(MODERATOR.guild_id)
+    reply = answer(book, "who played Olympia?")
+    assert "Moira Shearer and Dorothy Bond (singing voice) played Olympia in The Tales of" in (
+        reply.answer
+    )
+    assert {"olympia", "moira-shearer", "dorothy-bond"} <= set(reply.sources)
+    shearer = answer(book, "who did Moira Shearer play?").answer
+    assert 'Moira Shearer played Victoria "Vicky" Page.' in shearer
+    assert "Moira Shearer played Stella in The Tales of Hoffmann." in shearer
