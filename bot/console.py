@@ -164,6 +164,7 @@ class Console:
         self.folder = folder
         self.files = LocalFiles()
         self.failures: list[str] = []
+        self.prompt: str | None = None
         harness.recorder.listeners.append(self._print)
         self.files.install(harness.bot)
 
@@ -177,7 +178,7 @@ class Console:
             except OSError as error:
                 reason = f"could not save {upload.filename} into {self.folder}: {error.strerror}"
                 self.failures.append(reason)
-                print(f"error: {reason}", file=self.out, flush=True)
+                self._show(f"error: {reason}")
         return saved
 
     def _print(self, call: Call) -> None:
@@ -190,13 +191,32 @@ class Console:
                 "payload": call.payload,
                 "saved": saved,
             }
-            print(json.dumps(record, ensure_ascii=False), file=self.out, flush=True)
+            self._show(json.dumps(record, ensure_ascii=False))
             return
         text = draw(call, self.harness.actor.user_id)
-        if text:
+        shown = ([text] if text else []) + [f"(file saved: {path})" for path in saved]
+        if shown:
+            self._show("\n".join(shown))
+
+    def _show(self, text: str) -> None:
+        """Print what the bot sent on lines of its own. It may arrive while a prompt waits for
+        typing (a quiz's reveal, a timed-out audition): then it moves off the prompt's line
+        first and shows the prompt again after it, with what was typed so far."""
+        if self.prompt is None:
             print(text, file=self.out, flush=True)
-        for path in saved:
-            print(f"(file saved: {path})", file=self.out, flush=True)
+            return
+        tty = self.out.isatty()
+        start = "\r\x1b[K" if tty else "\n"
+        self.out.write(f"{start}{text}\n{self.prompt}{_typed_so_far() if tty else ''}")
+        self.out.flush()
+
+    async def ask(self, read: Callable[[str], str], prompt: str) -> str:
+        """Read one line after `prompt`, noting that the prompt is showing meanwhile."""
+        self.prompt = prompt
+        try:
+            return await asyncio.to_thread(read, prompt)
+        finally:
+            self.prompt = None
 
     def command_payload(self, line: str, complete: bool = False) -> dict[str, Any]:
         """The payload for a typed command; a file option's local path becomes an attachment."""
@@ -295,14 +315,23 @@ class Console:
         as in Discord's form, where a pre-filled value stays until it is edited."""
         current = str(field.get("value") or "")
         if not current:
-            typed = await asyncio.to_thread(read, f"{field['label']} > ")
+            typed = await self.ask(read, f"{field['label']} > ")
             return typed.replace("\\n", "\n")
         print(f"{field['label']}:", file=self.out)
         print(textwrap.indent(current, "  │ ", lambda _line: True).rstrip("\n"), file=self.out)
-        typed = await asyncio.to_thread(read, f"{field['label']} (Enter keeps it) > ")
+        typed = await self.ask(read, f"{field['label']} (Enter keeps it) > ")
         if not typed:
             return current
         return "" if typed.strip() == "-" else typed.replace("\\n", "\n")
+
+
+def _typed_so_far() -> str:
+    """What the person has typed at the prompt, when readline edits the line (a terminal)."""
+    try:
+        import readline
+    except ImportError:  # not every platform's Python has it
+        return ""
+    return readline.get_line_buffer()
 
 
 def _awaits_user(call: Call) -> bool:
@@ -343,7 +372,7 @@ async def run_console(
         print("Offline console: the bot's own handlers, no Discord. Type `help`.", file=out)
         while True:
             try:
-                line = await asyncio.to_thread(read, PROMPT)
+                line = await console.ask(read, PROMPT)
             except EOFError:
                 return 0
             if line.strip() in {"quit", "exit"}:

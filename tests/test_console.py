@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 import yaml
 
 from bot.config import Settings
-from bot.console import draw_message, run_console
+from bot.console import PROMPT, Console, draw_message, run_console
 from bot.offline.payloads import Actor
 from tests.conftest import LORE_DIR, REPO
 
@@ -277,3 +279,26 @@ async def test_an_add_form_shows_its_template_and_takes_new_lines(settings):
     text = out.getvalue()
     assert "work: the-red-shoes-film" in text, "the template is shown before its prompt"
     assert "Saved t-console" in text or "Saved `t-console`" in text, text
+
+
+async def test_output_arriving_at_the_prompt_starts_on_its_own_line(harness, tmp_path):
+    """A quiz's reveal or a timed-out audition lands while the prompt waits for typing: it must
+    not be written onto the prompt line, and the prompt is shown again after it."""
+    out = io.StringIO()
+    console = Console(harness, out, False, tmp_path)
+    shown, release = threading.Event(), threading.Event()
+
+    def read(prompt: str) -> str:
+        out.write(prompt)
+        shown.set()
+        release.wait(5)
+        out.write("quit\n")  # the terminal echoes what was typed, and the Enter
+        return "quit"
+
+    typed = asyncio.create_task(console.ask(read, PROMPT))
+    await asyncio.to_thread(shown.wait, 5)
+    await harness.bot.get_partial_messageable(5).send("A late line.")
+    release.set()
+    assert await typed == "quit"
+    await harness.bot.get_partial_messageable(5).send("Not at a prompt.")
+    assert out.getvalue() == f"{PROMPT}\nA late line.\n{PROMPT}quit\nNot at a prompt.\n"
