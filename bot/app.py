@@ -31,6 +31,7 @@ from bot.lore.store.base import StorageError
 from bot.lore.store.database import DB_NAME
 from bot.lore.store.sqlite import SqliteGuildStore
 from bot.persona.lines import persona_line
+from bot.render.limits import CONTENT, clip
 
 log = logging.getLogger(__name__)
 
@@ -57,24 +58,25 @@ def intents() -> discord.Intents:
     return chosen
 
 
-async def reply(interaction: discord.Interaction[Any], text: str, **extra: Any) -> None:
+async def reply(interaction: discord.Interaction[RedShoesBot], text: str, **extra: Any) -> None:
     """An ephemeral line to whoever acted, whether or not the interaction was answered yet."""
-    kwargs: dict[str, Any] = {"ephemeral": True, "allowed_mentions": discord.AllowedMentions.none()}
     if interaction.response.is_done():
-        await interaction.followup.send(text, **kwargs, **extra)
+        await interaction.followup.send(text, ephemeral=True, **extra)
     else:
-        await interaction.response.send_message(text, **kwargs, **extra)
+        await interaction.response.send_message(text, ephemeral=True, **extra)
 
 
-class RedShoesTree(app_commands.CommandTree[Any]):
+class Refusal(app_commands.CheckFailure):
+    """A check that failed for a reason the user should read (shown after a refusing line)."""
+
+
+class RedShoesTree(app_commands.CommandTree["RedShoesBot"]):
     """The command tree, with one error handler for every slash command."""
 
     async def on_error(
-        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+        self, interaction: discord.Interaction[RedShoesBot], error: app_commands.AppCommandError
     ) -> None:
-        bot = interaction.client
-        assert isinstance(bot, RedShoesBot)
-        await bot.apologise(interaction, error)
+        await interaction.client.apologise(interaction, error)
 
 
 class RedShoesBot(commands.Bot):
@@ -90,6 +92,8 @@ class RedShoesBot(commands.Bot):
             intents=intents(),
             tree_cls=RedShoesTree,
             help_command=None,
+            # The one place that keeps every message from pinging anyone: discord.py applies it to
+            # each send, reply, follow-up and edit that does not pass its own (none of ours do).
             allowed_mentions=discord.AllowedMentions.none(),
             # Nothing reads the message cache: replies carry the message they answer, and every
             # button and form arrives as an interaction. Not keeping 1,000 messages saves memory.
@@ -124,7 +128,7 @@ class RedShoesBot(commands.Bot):
         scopes = [None] if guild is None else [None, guild]
         merged: dict[tuple[str, int], dict[str, Any]] = {}
         for scope in scopes:  # a server's copy of a global command replaces it, as in Discord
-            for command in self.tree._get_all_commands(guild=scope):
+            for command in self.tree.get_commands(guild=scope):
                 data = command.to_dict(self.tree)
                 merged[(str(data["name"]), int(data.get("type", 1)))] = data
         payload = [merged[key] for key in sorted(merged)]
@@ -158,7 +162,9 @@ class RedShoesBot(commands.Bot):
         log.info("synced %d commands (%s)", len(synced), scope)
         return True
 
-    async def apologise(self, interaction: discord.Interaction[Any], error: Exception) -> None:
+    async def apologise(
+        self, interaction: discord.Interaction[RedShoesBot], error: Exception
+    ) -> None:
         """Log what went wrong with its traceback; tell the user, briefly and in character.
         A storage fault is the operator's to fix: one log line naming the file and the remedy."""
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
@@ -171,6 +177,8 @@ class RedShoesBot(commands.Bot):
         elif isinstance(error, app_commands.CheckFailure):
             log.info("check failed for %s: %s", _name_of(interaction), error)
             text = persona_line(book, "forbidden", self.rng)
+            if isinstance(error, Refusal):
+                text = clip(f"{text} {error}", CONTENT)
         elif isinstance(cause, StorageError):
             log.error("%s failed, storage fault: %s", _name_of(interaction), cause)
             text = f"{persona_line(book, 'apology', self.rng)} Nothing was changed."
@@ -200,7 +208,7 @@ class RedShoesBot(commands.Bot):
         self.library.forget(guild.id)
 
 
-def _name_of(interaction: discord.Interaction[Any]) -> str:
+def _name_of(interaction: discord.Interaction[RedShoesBot]) -> str:
     command = interaction.command
     return f"/{command.qualified_name}" if command else f"interaction {interaction.id}"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from bot.persona.replay import audition
 
 if TYPE_CHECKING:
     from bot.offline.harness import Harness
+    from bot.offline.recorder import Call
 
 REPO = Path(__file__).resolve().parent.parent
 LORE_DIR = REPO / "lore"
@@ -63,6 +64,33 @@ async def harness(lorebook: Lorebook, tmp_path: Path) -> AsyncIterator[Harness]:
     bot = create_bot(settings, lorebook)
     async with Harness.running(bot) as running:
         yield running
+        assert pinging(running.recorder.calls) == []
+
+
+MESSAGE_KEYS = ("content", "embeds", "components", "attachments")
+"""What makes a payload a message (new or edited) rather than a modal or a list of choices."""
+NOT_MESSAGES = (8, 9)
+"""Interaction callbacks that carry no message: autocomplete choices (8) and a modal (9)."""
+
+
+def pinging(calls: Sequence[Call]) -> list[str]:
+    """Every message the bot sent or edited that could ping someone.
+
+    The one guarantee is the bot's global `allowed_mentions` (none); no handler passes its own,
+    so this check, run after every test that drives the bot, is what keeps it so.
+    """
+    wrong = []
+    for call in calls:
+        payload = call.payload or {}
+        kind = payload.get("type")
+        if kind in NOT_MESSAGES:
+            continue
+        data = payload.get("data") or {} if isinstance(kind, int) else payload
+        if any(key in data for key in MESSAGE_KEYS) and data.get("allowed_mentions") != {
+            "parse": []
+        }:
+            wrong.append(f"{call.kind} {call.method} {call.url}: {data.get('allowed_mentions')}")
+    return wrong
 
 
 def the_audition(book: Lorebook) -> Dialogue:

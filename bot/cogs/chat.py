@@ -1,10 +1,10 @@
 """Chat: Lermontov answers when mentioned, in DMs, and when someone replies to one of his messages.
 
 Discord delivers the text of exactly those messages without the privileged message-content
-intent, so the bot never asks for it. The deciding is pure (`should_answer`, `Cooldowns`) and
-tested without Discord; the answering is `bot.persona.chat`. This cog only listens, rate-limits
-and sends, never pinging anyone. The offline console talks to the same cog through `reply`, so a
-conversation tried there has the same follow-up memory as one in a channel.
+intent, so the bot never asks for it. The deciding (`should_answer`, `Limits` on discord.py's
+cooldowns) is tested without a connection; the answering is `bot.persona.chat`. This cog only
+listens, rate-limits and sends, never pinging anyone. The offline console talks to the same cog
+through `reply`, so a conversation tried there has the same follow-up memory as one in a channel.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import asyncio
 import logging
 import re
 import time
-from collections import OrderedDict, deque
-from collections.abc import Hashable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -22,7 +20,6 @@ import discord
 from discord.ext import commands
 
 from bot.app import RedShoesBot
-from bot.cogs.navigation import NONE
 from bot.persona.chat import Answerer, Reply
 from bot.persona.lines import persona_line
 from bot.render.limits import CONTENT, clip
@@ -60,60 +57,37 @@ class Verdict(Enum):
     """Too fast and already warned: say nothing."""
 
 
-class _Window:
-    """Timestamps of recent answers for one key, and when that key was last warned."""
+class Limits:
+    """At most `per_user` answers per user and `per_channel` per channel in `window` seconds,
+    with discord.py's cooldowns; a user who is refused hears the cooldown line once per window.
 
-    __slots__ = ("times", "warned")
-
-    def __init__(self) -> None:
-        self.times: deque[float] = deque()
-        self.warned = float("-inf")
-
-
-class Cooldowns:
-    """At most `per_user` answers per user and `per_channel` per channel in `window` seconds.
-
-    Sliding windows, so a burst is refused however it lines up with a clock. Keys are bounded
-    (least recently used forgotten first) so a large bot does not grow without limit.
+    discord.py's buckets forget a key once its window has passed, so a large bot's memory stays
+    bounded by who spoke recently. `now` (Unix seconds) is for tests; it defaults to the clock.
     """
 
-    def __init__(
-        self,
-        per_user: int = 3,
-        per_channel: int = 8,
-        window: float = 30.0,
-        capacity: int = 10_000,
-    ) -> None:
-        self._limits = {"user": per_user, "channel": per_channel}
-        self._window = window
-        self._capacity = capacity
-        self._seen: OrderedDict[tuple[str, Hashable], _Window] = OrderedDict()
+    def __init__(self, per_user: int = 3, per_channel: int = 8, window: float = 30.0) -> None:
+        self.per_user: commands.CooldownMapping[discord.Message] = (
+            commands.CooldownMapping.from_cooldown(per_user, window, commands.BucketType.user)
+        )
+        self.per_channel: commands.CooldownMapping[discord.Message] = (
+            commands.CooldownMapping.from_cooldown(per_channel, window, commands.BucketType.channel)
+        )
+        self.warned: commands.CooldownMapping[discord.Message] = (
+            commands.CooldownMapping.from_cooldown(1, window, commands.BucketType.user)
+        )
 
-    def _slot(self, scope: str, key: Hashable, now: float) -> _Window:
-        slot = self._seen.get((scope, key))
-        if slot is None:
-            slot = self._seen[(scope, key)] = _Window()
-            while len(self._seen) > self._capacity:
-                self._seen.popitem(last=False)
-        self._seen.move_to_end((scope, key))
-        while slot.times and now - slot.times[0] >= self._window:
-            slot.times.popleft()
-        return slot
-
-    def check(self, user: Hashable, channel: Hashable, now: float) -> Verdict:
+    def check(self, message: discord.Message, now: float | None = None) -> Verdict:
         """Count an answer if both limits allow it; otherwise warn the user once per window."""
-        user_slot = self._slot("user", user, now)
-        channel_slot = self._slot("channel", channel, now)
-        full = len(user_slot.times) >= self._limits["user"]
-        full = full or len(channel_slot.times) >= self._limits["channel"]
-        if not full:
-            user_slot.times.append(now)
-            channel_slot.times.append(now)
+        user = self.per_user.get_bucket(message, now)
+        channel = self.per_channel.get_bucket(message, now)
+        assert user is not None and channel is not None  # None only for BucketType.default
+        if user.get_tokens(now) and channel.get_tokens(now):
+            user.update_rate_limit(now)
+            channel.update_rate_limit(now)
             return Verdict.ANSWER
-        if now - user_slot.warned >= self._window:
-            user_slot.warned = now
-            return Verdict.WARN
-        return Verdict.SILENT
+        warned = self.warned.get_bucket(message, now)
+        assert warned is not None
+        return Verdict.SILENT if warned.update_rate_limit(now) else Verdict.WARN
 
 
 def strip_mention(text: str, bot_id: int) -> str:
@@ -127,7 +101,7 @@ class Chat(commands.Cog):
     def __init__(self, bot: RedShoesBot) -> None:
         self.bot = bot
         self.answerer = Answerer(rng=bot.rng)
-        self.cooldowns = Cooldowns()
+        self.limits = Limits()
 
     def _seen(self, message: discord.Message) -> Seen:
         me = self.bot.user
@@ -150,7 +124,7 @@ class Chat(commands.Cog):
         if self.bot.user is None or not should_answer(self._seen(message)):
             return
         started = time.perf_counter()
-        verdict = self.cooldowns.check(message.author.id, message.channel.id, time.monotonic())
+        verdict = self.limits.check(message)
         if verdict is Verdict.SILENT:
             return
         guild_id = message.guild.id if message.guild else None
@@ -182,10 +156,8 @@ class Chat(commands.Cog):
         await message.reply(
             clip(text, CONTENT),
             mention_author=False,
-            allowed_mentions=NONE,
         )
 
 
-async def setup(bot: commands.Bot) -> None:
-    assert isinstance(bot, RedShoesBot)
+async def setup(bot: RedShoesBot) -> None:
     await bot.add_cog(Chat(bot))

@@ -12,12 +12,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.navigation import NONE
+from bot.app import RedShoesBot
 from bot.render.screens import command_help_embed
 
 
 def visible(
-    command: app_commands.Command[Any, ..., Any], interaction: discord.Interaction[Any]
+    command: app_commands.Command[Any, ..., Any], interaction: discord.Interaction[RedShoesBot]
 ) -> bool:
     """Whether Discord shows this command to this person here (its group's settings count)."""
     root = command.root_parent or command
@@ -28,20 +28,18 @@ def visible(
 
 
 class Help(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: RedShoesBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="Every command, one line each.")
-    async def help_(self, interaction: discord.Interaction[Any]) -> None:
+    async def help_(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         lines = [
             (command.qualified_name, command.description)
             for command in self.bot.tree.walk_commands(guild=None)
             if isinstance(command, app_commands.Command) and visible(command, interaction)
         ]
-        await interaction.response.send_message(
-            embed=command_help_embed(lines), ephemeral=True, allowed_mentions=NONE
-        )
+        await interaction.response.send_message(embed=command_help_embed(lines), ephemeral=True)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: RedShoesBot) -> None:
     await bot.add_cog(Help(bot))

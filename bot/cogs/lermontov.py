@@ -1,7 +1,8 @@
 """/lermontov: the audition replayed line by line, or played with the user as Vicky.
 
 The script and its pauses come from the lore's dialogue entry. One replay runs per channel at a
-time and each user has a cooldown, so the scene cannot be spammed. Playing Vicky uses a button
+time and each user has a cooldown (discord.py's, answered by the bot's error handler), so the
+scene cannot be spammed. Playing Vicky uses a button
 that opens a form, which needs no message-content intent.
 """
 
@@ -17,7 +18,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.navigation import NONE, book_of, bot_of, say
+from bot.app import RedShoesBot
+from bot.cogs.utils.replies import book_of, say
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Dialogue
 from bot.persona.audition import judge
@@ -30,11 +32,11 @@ from bot.render.screens import spoken
 log = logging.getLogger(__name__)
 
 COOLDOWN = 30.0
-COOLDOWN_MEMORY = 10_000
+"""Seconds a user waits between two /lermontov scenes."""
 ANSWER_TIMEOUT = 60.0
 ANSWER_MAX = 300
 
-Answer = Callable[[discord.Interaction[Any], str], Awaitable[None]]
+Answer = Callable[[discord.Interaction[RedShoesBot], str], Awaitable[None]]
 
 
 class AnswerForm(discord.ui.Modal, title="The audition"):
@@ -48,7 +50,7 @@ class AnswerForm(discord.ui.Modal, title="The audition"):
         self.add_item(self.answer)
         self._on_answer = on_answer
 
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+    async def on_submit(self, interaction: discord.Interaction[RedShoesBot], /) -> None:  # type: ignore[override]
         await self._on_answer(interaction, self.answer.value)
 
 
@@ -59,7 +61,7 @@ class AuditionView(discord.ui.View):
         super().__init__(timeout=None)
         self.owner, self.question, self.on_answer = owner, question, on_answer
 
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
         if interaction.user.id == self.owner:
             return True
         await say(interaction, "not_yours")
@@ -69,7 +71,7 @@ class AuditionView(discord.ui.View):
         label="Answer as Vicky", style=discord.ButtonStyle.danger, custom_id="rs:audition"
     )
     async def answer(
-        self, interaction: discord.Interaction[Any], _: discord.ui.Button[Any]
+        self, interaction: discord.Interaction[RedShoesBot], _: discord.ui.Button[Any]
     ) -> None:
         await interaction.response.send_modal(AnswerForm(self.question, self.on_answer))
 
@@ -77,14 +79,29 @@ class AuditionView(discord.ui.View):
 class Lermontov(commands.Cog):
     """The replay and the audition; `sleep` and `clock` are swapped in tests to keep them fast."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: RedShoesBot) -> None:
         self.bot = bot
         self.sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
-        self.clock: Callable[[], float] = time.monotonic
-        self.cooldown = COOLDOWN
+        self.clock: Callable[[], float] = time.time
         self.answer_timeout = ANSWER_TIMEOUT
+        self.cooldowns: commands.CooldownMapping[discord.Interaction[RedShoesBot]] = (
+            commands.CooldownMapping(commands.Cooldown(1, COOLDOWN), lambda i: i.user.id)
+        )
         self._busy: set[int] = set()
-        self._last_use: dict[int, float] = {}
+
+    async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
+        """discord.py's per-user cooldown on the scene; the bot's error handler answers it.
+
+        The buckets belong to this cog (not to a decorator's module-wide mapping), so each bot,
+        and each test's bot, counts its own users, and forgets them once their wait is over.
+        """
+        now = self.clock()
+        bucket = self.cooldowns.get_bucket(interaction, now)
+        assert bucket is not None  # None only for a mapping without a key (BucketType.default)
+        retry_after = bucket.update_rate_limit(now)
+        if retry_after:
+            raise app_commands.CommandOnCooldown(bucket, retry_after)
+        return True
 
     @app_commands.command(
         description="'Why do you want to dance?' The audition, as the film has it."
@@ -92,22 +109,19 @@ class Lermontov(commands.Cog):
     @app_commands.describe(
         play="Play Vicky: Lermontov asks you, and waits a minute for your answer"
     )
-    async def lermontov(self, interaction: discord.Interaction[Any], play: bool = False) -> None:
+    async def lermontov(
+        self, interaction: discord.Interaction[RedShoesBot], play: bool = False
+    ) -> None:
         book = await book_of(interaction)
         dialogue = audition(book)
         if dialogue is None:
             await say(interaction, "unknown")
             return
-        channel, user = interaction.channel_id or 0, interaction.user.id
-        last = self._last_use.get(user)
-        if last is not None and self.clock() - last < self.cooldown:
-            await say(interaction, "cooldown")
-            return
+        channel = interaction.channel_id or 0
         if channel in self._busy:
             await say(interaction, "busy")
             return
         self._busy.add(channel)
-        self._remember_use(user)
         try:
             if play:
                 await self._audition(interaction, book, dialogue)
@@ -116,15 +130,7 @@ class Lermontov(commands.Cog):
         finally:
             self._busy.discard(channel)
 
-    def _remember_use(self, user: int) -> None:
-        """Note the user's replay; forget users whose cooldown has passed, so a bot in many
-        servers does not keep every user it ever saw."""
-        now = self.clock()
-        if len(self._last_use) >= COOLDOWN_MEMORY:
-            self._last_use = {u: t for u, t in self._last_use.items() if now - t < self.cooldown}
-        self._last_use[user] = now
-
-    async def _typing(self, interaction: discord.Interaction[Any]) -> None:
+    async def _typing(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         channel = interaction.channel
         if not isinstance(channel, discord.abc.Messageable):
             return
@@ -134,26 +140,26 @@ class Lermontov(commands.Cog):
             log.info("no typing indicator in channel %s: %s", interaction.channel_id, error)
 
     async def _replay(
-        self, interaction: discord.Interaction[Any], book: Lorebook, dialogue: Dialogue
+        self, interaction: discord.Interaction[RedShoesBot], book: Lorebook, dialogue: Dialogue
     ) -> None:
-        await interaction.response.send_message(f"*{dialogue.context}*", allowed_mentions=NONE)
+        await interaction.response.send_message(f"*{dialogue.context}*")
         for step in replay_steps(book, dialogue):
             await self._typing(interaction)
             await self.sleep(step.pause)
-            await interaction.followup.send(spoken(step.speaker, step.line), allowed_mentions=NONE)
+            await interaction.followup.send(spoken(step.speaker, step.line))
 
     async def _audition(
-        self, interaction: discord.Interaction[Any], book: Lorebook, dialogue: Dialogue
+        self, interaction: discord.Interaction[RedShoesBot], book: Lorebook, dialogue: Dialogue
     ) -> None:
         first = dialogue.lines[0]
         asker = speaker_name(book, first.speaker)
         answered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
-        async def on_answer(submitted: discord.Interaction[Any], text: str) -> None:
+        async def on_answer(submitted: discord.Interaction[RedShoesBot], text: str) -> None:
             if answered.done():
                 await say(submitted, "timeout")
                 return
-            rng = bot_of(submitted).rng
+            rng = submitted.client.rng
             verdict = judge(
                 text,
                 films_reply(dialogue),
@@ -168,7 +174,6 @@ class Lermontov(commands.Cog):
             await submitted.response.send_message(
                 f"{spoken(member_text(submitted.user.display_name), member_text(text))}\n"
                 f"{spoken(asker, verdict.reply)}",
-                allowed_mentions=NONE,
             )
             answered.set_result(None)
 
@@ -176,19 +181,18 @@ class Lermontov(commands.Cog):
         await interaction.response.send_message(
             f"{spoken(asker, first.line)}\n-# Answer as Vicky within a minute.",
             view=view,
-            allowed_mentions=NONE,
         )
         try:
             await asyncio.wait_for(answered, self.answer_timeout)
         except TimeoutError:
             timeout = persona_line(
-                book, "timeout", bot_of(interaction).rng, interaction.user.display_name
+                book, "timeout", interaction.client.rng, interaction.user.display_name
             )
-            await interaction.followup.send(spoken(asker, timeout), allowed_mentions=NONE)
+            await interaction.followup.send(spoken(asker, timeout))
         finally:
             view.stop()
-            await interaction.edit_original_response(view=None, allowed_mentions=NONE)
+            await interaction.edit_original_response(view=None)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: RedShoesBot) -> None:
     await bot.add_cog(Lermontov(bot))

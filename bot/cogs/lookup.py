@@ -6,6 +6,7 @@ corrections show up here without any change to this file.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
@@ -13,7 +14,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.cogs.navigation import NONE, Opener, book_of, bot_of, say, show
+from bot.app import RedShoesBot
+from bot.cogs.utils.paging import Opener, show
+from bot.cogs.utils.replies import book_of, say
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import KINDS, Entry, InWork, Kind, Quote, Work
 from bot.lore.search import entry_names
@@ -33,7 +36,7 @@ SEARCH_HITS = 10
 SEARCHABLE: tuple[Kind, ...] = tuple(k for k in KINDS if k not in {"persona", "lexicon"})
 
 Completer = Callable[
-    [discord.Interaction[Any], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
+    [discord.Interaction[RedShoesBot], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
 ]
 
 
@@ -41,7 +44,7 @@ def completer(kind: Kind) -> Completer:
     """Autocomplete for a name option: the server's entries of `kind`, accent and typo tolerant."""
 
     async def complete(
-        interaction: discord.Interaction[Any], current: str
+        interaction: discord.Interaction[RedShoesBot], current: str
     ) -> list[app_commands.Choice[str]]:
         book = await book_of(interaction)
         return choices(book.complete(current, kind))
@@ -53,7 +56,7 @@ def work_completer(kind: Kind) -> Completer:
     """Autocomplete for `work:` on /story and /ballet: the works that have scenes of `kind`."""
 
     async def complete(
-        interaction: discord.Interaction[Any], current: str
+        interaction: discord.Interaction[RedShoesBot], current: str
     ) -> list[app_commands.Choice[str]]:
         book = await book_of(interaction)
         works = _entries(book, book.sequence_works(kind))
@@ -67,7 +70,7 @@ def scene_completer(kind: Kind) -> Completer:
     """Autocomplete for a scene: of the work already chosen in `work:`, else of any work."""
 
     async def complete(
-        interaction: discord.Interaction[Any], current: str
+        interaction: discord.Interaction[RedShoesBot], current: str
     ) -> list[app_commands.Choice[str]]:
         book = await book_of(interaction)
         work = _work(book, getattr(interaction.namespace, "work", None), kind)
@@ -107,11 +110,11 @@ def resolve(book: Lorebook, value: str, kinds: Sequence[Kind]) -> Entry | None:
 
 
 async def did_you_mean(
-    interaction: discord.Interaction[Any], book: Lorebook, value: str, kinds: Sequence[Kind]
+    interaction: discord.Interaction[RedShoesBot], book: Lorebook, value: str, kinds: Sequence[Kind]
 ) -> None:
     """The unknown-name answer: a line in character and up to three suggestions to pick from;
     a name that plainly means a person or a character is pointed to its own command instead."""
-    line = persona_line(book, "unknown", bot_of(interaction).rng)
+    line = persona_line(book, "unknown", interaction.client.rng)
     elsewhere = book.find(value, [k for k in NAMED_BY if k not in kinds])
     if elsewhere is not None:
         command = f"`/{NAMED_BY[elsewhere.kind]} name:{elsewhere.name}`"
@@ -121,23 +124,22 @@ async def did_you_mean(
             f"{line}\n{elsewhere.name} is a {elsewhere.kind}: {command}",
             view=view,
             ephemeral=True,
-            allowed_mentions=NONE,
         )
         return
     hits = [h.entry for h in book.search(value, kinds, limit=SUGGESTIONS)]
     if not hits:
-        await interaction.response.send_message(line, ephemeral=True, allowed_mentions=NONE)
+        await interaction.response.send_message(line, ephemeral=True)
         return
     names = ", ".join(f"**{e.name}**" for e in hits)
     view = discord.ui.View(timeout=None)
     view.add_item(Opener(interaction.user.id, select_options(hits)))
     await interaction.response.send_message(
-        f"{line}\nDid you mean {names}?", view=view, ephemeral=True, allowed_mentions=NONE
+        f"{line}\nDid you mean {names}?", view=view, ephemeral=True
     )
 
 
 async def show_named(
-    interaction: discord.Interaction[Any], value: str, kinds: Sequence[Kind]
+    interaction: discord.Interaction[RedShoesBot], value: str, kinds: Sequence[Kind]
 ) -> None:
     book = await book_of(interaction)
     entry = resolve(book, value, kinds)
@@ -148,7 +150,7 @@ async def show_named(
 
 
 async def show_part(
-    interaction: discord.Interaction[Any], scene: str | None, work: str | None, kind: Kind
+    interaction: discord.Interaction[RedShoesBot], scene: str | None, work: str | None, kind: Kind
 ) -> None:
     """One scene when it is named, else a work's whole sequence in order: the named work's,
     or the shipped film's (its ballet's) when none is named."""
@@ -163,7 +165,7 @@ async def show_part(
         await show(interaction, sequence_screen(book, key))
 
 
-async def show_work(interaction: discord.Interaction[Any], form: str) -> None:
+async def show_work(interaction: discord.Interaction[RedShoesBot], form: str) -> None:
     """The first work of a form (the film, the fairy tale), as the lore orders them."""
     book = await book_of(interaction)
     work = next((w for w in book.of_kind("work") if isinstance(w, Work) and w.form == form), None)
@@ -173,7 +175,9 @@ async def show_work(interaction: discord.Interaction[Any], form: str) -> None:
         await show(interaction, entry_screen(book, work))
 
 
-def pick_quote(book: Lorebook, speaker: Entry | None, search: str | None, rng: Any) -> Quote | None:
+def pick_quote(
+    book: Lorebook, speaker: Entry | None, search: str | None, rng: random.Random
+) -> Quote | None:
     """The best quote for a search (by this speaker, if given), or a random one."""
     pool = [
         q
@@ -190,23 +194,23 @@ def pick_quote(book: Lorebook, speaker: Entry | None, search: str | None, rng: A
 class Lookup(commands.Cog):
     """Slash commands that show lore entries."""
 
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: RedShoesBot) -> None:
         self.bot = bot
 
     @app_commands.command(description="The Red Shoes (1948) at a glance: makers, stars, awards.")
-    async def film(self, interaction: discord.Interaction[Any]) -> None:
+    async def film(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         await show_work(interaction, "film")
 
     @app_commands.command(description="A character of the film, and who played them.")
     @app_commands.describe(name="Start typing a name: Vicky, Lermontov, Julian…")
     @app_commands.autocomplete(name=completer("character"))
-    async def character(self, interaction: discord.Interaction[Any], name: str) -> None:
+    async def character(self, interaction: discord.Interaction[RedShoesBot], name: str) -> None:
         await show_named(interaction, name, ["character"])
 
     @app_commands.command(description="Someone from the cast or crew, and whom they played.")
     @app_commands.describe(name="Start typing a name: Moira Shearer, Powell, Easdale…")
     @app_commands.autocomplete(name=completer("person"))
-    async def person(self, interaction: discord.Interaction[Any], name: str) -> None:
+    async def person(self, interaction: discord.Interaction[RedShoesBot], name: str) -> None:
         await show_named(interaction, name, ["person"])
 
     @app_commands.command(description="The Ballet of the Red Shoes, in order, or one scene of it.")
@@ -219,7 +223,7 @@ class Lookup(commands.Cog):
     )
     async def ballet(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[RedShoesBot],
         scene: str | None = None,
         work: str | None = None,
     ) -> None:
@@ -233,7 +237,7 @@ class Lookup(commands.Cog):
     @app_commands.autocomplete(scene=scene_completer("scene"), work=work_completer("scene"))
     async def story(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[RedShoesBot],
         scene: str | None = None,
         work: str | None = None,
     ) -> None:
@@ -244,7 +248,7 @@ class Lookup(commands.Cog):
     @app_commands.autocomplete(character=completer("character"))
     async def quote(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[RedShoesBot],
         character: str | None = None,
         search: str | None = None,
     ) -> None:
@@ -253,19 +257,19 @@ class Lookup(commands.Cog):
         if character and speaker is None:
             await did_you_mean(interaction, book, character, ["character"])
             return
-        found = pick_quote(book, speaker, search, bot_of(interaction).rng)
+        found = pick_quote(book, speaker, search, interaction.client.rng)
         if found is None:
             await say(interaction, "unknown")
         else:
             await show(interaction, entry_screen(book, found))
 
     @app_commands.command(description="Andersen's fairy tale, and how the ballet departs from it.")
-    async def andersen(self, interaction: discord.Interaction[Any]) -> None:
+    async def andersen(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         await show_work(interaction, "fairy tale")
 
     @app_commands.command(description="Search all the lore; pick a result to open it.")
     @app_commands.describe(query="A name, a word, a line you half remember")
-    async def search(self, interaction: discord.Interaction[Any], query: str) -> None:
+    async def search(self, interaction: discord.Interaction[RedShoesBot], query: str) -> None:
         book = await book_of(interaction)
         hits = [h.entry for h in book.search(query, SEARCHABLE, limit=SEARCH_HITS)]
         if not hits:
@@ -276,9 +280,8 @@ class Lookup(commands.Cog):
         await interaction.response.send_message(
             embed=listing_embed(book, f"Search: {query}", hits),
             view=view,
-            allowed_mentions=NONE,
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: RedShoesBot) -> None:
     await bot.add_cog(Lookup(bot))

@@ -2,9 +2,9 @@
 
 Thin glue: the rules live in `bot.lore.editing`, storage in `bot.lore.store`, hot reload in
 `bot.lore.watch`, the texts in `bot.render.lore_admin`. Discord's default permissions hide the
-group from members without Manage Server; every handler checks again (Manage Server, or the role
-configured with `/lore config`), and so does every modal and button, since a payload can be sent
-by anyone who has its custom id.
+group from members without Manage Server; every command checks again with `moderator_only`
+(Manage Server, or the role configured with `/lore config`), and so does every modal and button
+(`interaction_check`), since a payload can be sent by anyone who has its custom id.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 import discord
@@ -20,11 +21,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RedShoesBot, reply
-from bot.cogs.navigation import NONE
+from bot.cogs.utils.checks import is_moderator, moderator_only
 from bot.lore.editing import EditRefused, LoreEditor
 from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.forms import blank_form, entry_form, entry_from_form, form_fields
-from bot.lore.model import Kind
+from bot.lore.model import Kind, PersonaPurpose
 from bot.lore.store.base import GuildConfig, GuildStore, StoreError
 from bot.lore.transfer import ImportPlan
 from bot.lore.watch import reload_lore, watch_lore
@@ -78,43 +79,24 @@ class LoreAdmin(commands.Cog):
         text = render.problems_text(
             "Lore reload refused; still serving the previous lore:", problems
         )
-        await self.bot.get_partial_messageable(channel_id).send(text, allowed_mentions=NONE)
+        await self.bot.get_partial_messageable(channel_id).send(text)
 
-    async def _refuse(self, interaction: discord.Interaction[Any], purpose: Any, text: str) -> None:
+    async def refuse(
+        self, interaction: discord.Interaction[RedShoesBot], purpose: PersonaPurpose, text: str
+    ) -> None:
+        """A line in character for `purpose`, then what exactly was refused, to the user alone."""
         book = await self.bot.library.book_for(interaction.guild_id)
         await reply(
             interaction, clip(f"{persona_line(book, purpose, self.bot.rng)} {text}", CONTENT)
         )
 
-    async def allowed(self, interaction: discord.Interaction[Any]) -> bool:
-        """Manage Server or the configured moderator role, in a server; else refuse and say why."""
-        if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
-            await self._refuse(interaction, "forbidden", "Lore is changed inside a server.")
-            return False
-        if interaction.permissions.manage_guild:
-            return True
-        role = (await self.store.config(interaction.guild_id)).moderator_role_id
-        # The interaction carries the member's role ids; `Member.roles` would need the guild
-        # cached, which it is not for a server the bot sees only through interactions.
-        if role is not None and interaction.user._roles.has(role):
-            return True
-        log.info(
-            "lore change refused for user %s in guild %s", interaction.user.id, interaction.guild_id
-        )
-        await self._refuse(
-            interaction, "forbidden", "Only moderators (Manage Server or the lore role) may."
-        )
-        return False
-
-    async def run(
-        self, interaction: discord.Interaction[Any], action: Callable[[int], Awaitable[None]]
-    ) -> None:
-        """Check the caller, then act; refusals of bad input are answered with what was wrong."""
-        if not await self.allowed(interaction):
-            return
+    @asynccontextmanager
+    async def refusals(self, interaction: discord.Interaction[RedShoesBot]) -> AsyncIterator[int]:
+        """The block acts in the caller's server (a check has let them in); a refusal of bad
+        input inside it is answered with what was wrong, and nothing was changed."""
         assert interaction.guild_id is not None
         try:
-            await action(interaction.guild_id)
+            yield interaction.guild_id
         except LoreError as error:
             book = await self.bot.library.book_for(interaction.guild_id)
             line = persona_line(book, "verdict", self.bot.rng)
@@ -122,10 +104,10 @@ class LoreAdmin(commands.Cog):
                 interaction, render.problems_text(f"{line} Nothing was changed:", error.problems)
             )
         except (EditRefused, StoreError) as error:
-            await self._refuse(interaction, "verdict", f"Nothing was changed: {error}.")
+            await self.refuse(interaction, "verdict", f"Nothing was changed: {error}.")
 
     async def entry_choices(
-        self, interaction: discord.Interaction[Any], current: str
+        self, interaction: discord.Interaction[RedShoesBot], current: str
     ) -> list[app_commands.Choice[str]]:
         book = await self.bot.library.book_for(interaction.guild_id)
         entries = book.complete(current) if current else book.entries
@@ -135,26 +117,24 @@ class LoreAdmin(commands.Cog):
         ]
 
     @lore.command(name="add", description="Add an entry to this server's lore")
-    async def add(self, interaction: discord.Interaction[Any], kind: Kind) -> None:
-        async def act(guild_id: int) -> None:
-            await interaction.response.send_modal(EntryForm(self, kind, None, 0, blank_form(kind)))
-
-        await self.run(interaction, act)
+    @moderator_only
+    async def add(self, interaction: discord.Interaction[RedShoesBot], kind: Kind) -> None:
+        await interaction.response.send_modal(EntryForm(self, kind, None, 0, blank_form(kind)))
 
     @lore.command(name="edit", description="Change an entry in this server")
+    @moderator_only
     @app_commands.autocomplete(entry=entry_choices)
-    async def edit(self, interaction: discord.Interaction[Any], entry: str) -> None:
-        async def act(guild_id: int) -> None:
+    async def edit(self, interaction: discord.Interaction[RedShoesBot], entry: str) -> None:
+        async with self.refusals(interaction) as guild_id:
             current, base = await self.editor.current(guild_id, entry)
             form = EntryForm(self, current.kind, current.id, base, entry_form(current))
             await interaction.response.send_modal(form)
 
-        await self.run(interaction, act)
-
     @lore.command(name="remove", description="Hide a shipped entry here, or delete an added one")
+    @moderator_only
     @app_commands.autocomplete(entry=entry_choices)
-    async def remove(self, interaction: discord.Interaction[Any], entry: str) -> None:
-        async def act(guild_id: int) -> None:
+    async def remove(self, interaction: discord.Interaction[RedShoesBot], entry: str) -> None:
+        async with self.refusals(interaction) as guild_id:
             base = await self.editor.removable(guild_id, entry)
             how = "hide it in this server" if entry in self.bot.library.shipped else "delete it"
             view = Confirm(
@@ -163,59 +143,57 @@ class LoreAdmin(commands.Cog):
             warning = render.referrers_text(await self.editor.referrers(guild_id, entry))
             await reply(interaction, f"Remove `{entry}` ({how})?{warning}", view=view)
 
-        await self.run(interaction, act)
-
     async def _remove(self, guild_id: int, entry_id: str, base: int, by: int) -> str:
         change = await self.editor.remove(guild_id, entry_id, base_revision=base, by=by)
         done = "hidden" if change.after.hidden else "deleted"
         return f"`{entry_id}` is {done} (r{change.revision})."
 
     @lore.command(name="history", description="Who changed an entry in this server, and when")
+    @moderator_only
     @app_commands.autocomplete(entry=entry_choices)
-    async def history(self, interaction: discord.Interaction[Any], entry: str) -> None:
-        async def act(guild_id: int) -> None:
+    async def history(self, interaction: discord.Interaction[RedShoesBot], entry: str) -> None:
+        async with self.refusals(interaction) as guild_id:
             changes = await self.editor.history(guild_id, entry)
             shipped = entry in self.bot.library.shipped
             await reply(interaction, render.history_text(entry, changes, shipped))
 
-        await self.run(interaction, act)
-
     @lore.command(name="revert", description="Bring back an earlier revision (0: as shipped)")
+    @moderator_only
     @app_commands.autocomplete(entry=entry_choices)
     async def revert(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[RedShoesBot],
         entry: str,
         revision: app_commands.Range[int, 0, 1_000_000],
     ) -> None:
-        async def act(guild_id: int) -> None:
+        async with self.refusals(interaction) as guild_id:
             change = await self.editor.revert(guild_id, entry, revision, by=interaction.user.id)
             missing = render.dangling_text(await self.editor.dangling(guild_id, entry))
             await reply(
                 interaction, f"Reverted `{entry}` to r{revision}, as r{change.revision}.{missing}"
             )
 
-        await self.run(interaction, act)
-
     @lore.command(name="export", description="This server's lore as a YAML file")
+    @moderator_only
     @app_commands.describe(all="The whole lore this server sees, not only its own entries")
-    async def export(self, interaction: discord.Interaction[Any], all: bool = False) -> None:
+    async def export(
+        self, interaction: discord.Interaction[RedShoesBot], all: bool = False
+    ) -> None:
         everything = all
 
-        async def act(guild_id: int) -> None:
+        async with self.refusals(interaction) as guild_id:
             text, hidden = await self.editor.export(guild_id, everything=everything)
             name = f"lore-{guild_id}{'-all' if everything else ''}.yaml"
             note = f" ({hidden} shipped entries are hidden here.)" if hidden else ""
             file = discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
             await reply(interaction, f"The lore, as a lore file.{note}", file=file)
 
-        await self.run(interaction, act)
-
     @lore.command(name="import", description="Add or replace entries from a YAML lore file")
+    @moderator_only
     async def import_(
-        self, interaction: discord.Interaction[Any], file: discord.Attachment
+        self, interaction: discord.Interaction[RedShoesBot], file: discord.Attachment
     ) -> None:
-        async def act(guild_id: int) -> None:
+        async with self.refusals(interaction) as guild_id:
             too_big = size_problem(file.filename, file.size)
             if too_big is not None:
                 raise LoreError([too_big])
@@ -230,21 +208,20 @@ class LoreAdmin(commands.Cog):
             view = Confirm(self, interaction.user.id, lambda g, by: self._import(g, plan, by))
             await reply(interaction, text, view=view)
 
-        await self.run(interaction, act)
-
     async def _import(self, guild_id: int, plan: ImportPlan, by: int) -> str:
         changes = await self.editor.apply_import(guild_id, plan, by=by)
         return f"Imported: {len(changes)} entries changed."
 
     @lore.command(name="config", description="This server's lore moderator role and log channel")
+    @moderator_only
     async def config(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[RedShoesBot],
         moderator_role: discord.Role | None = None,
         log_channel: discord.TextChannel | None = None,
         reset: bool = False,
     ) -> None:
-        async def act(guild_id: int) -> None:
+        async with self.refusals(interaction) as guild_id:
             current = await self.store.config(guild_id)
             if reset:
                 current = await self.store.set_config(
@@ -260,8 +237,6 @@ class LoreAdmin(commands.Cog):
             channel = f"<#{current.log_channel_id}>" if current.log_channel_id else "none"
             await reply(interaction, f"Lore moderator role: {role}. Log channel: {channel}.")
 
-        await self.run(interaction, act)
-
     async def _is_owner(self, user: discord.abc.User) -> bool:
         """OWNER_IDS when set; otherwise the application's owner (or team) as Discord reports it."""
         if self.bot.settings.owner_ids:
@@ -269,9 +244,9 @@ class LoreAdmin(commands.Cog):
         return await self.bot.is_owner(user)
 
     @lore.command(name="reload", description="Re-read the shipped lore files now (bot owner)")
-    async def reload(self, interaction: discord.Interaction[Any]) -> None:
+    async def reload(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         if not await self._is_owner(interaction.user):
-            await self._refuse(interaction, "forbidden", "Only the bot's owner reloads the lore.")
+            await self.refuse(interaction, "forbidden", "Only the bot's owner reloads the lore.")
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         problems = await reload_lore(self.bot.settings.lore_dir, self.bot.library)
@@ -305,11 +280,14 @@ class EntryForm(discord.ui.Modal):
             self.inputs[field.key] = text_input
             self.add_item(text_input)
 
-    async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+    async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
+        return await is_moderator(interaction)
+
+    async def on_submit(self, interaction: discord.Interaction[RedShoesBot], /) -> None:  # type: ignore[override]
         values = {key: item.value for key, item in self.inputs.items()}
         by = interaction.user.id
 
-        async def act(guild_id: int) -> None:
+        async with self.cog.refusals(interaction) as guild_id:
             entry_id = self.entry_id or values.get("id", "").strip()
             entry = entry_from_form(self.kind, values, entry_id)
             if self.entry_id is None:
@@ -318,10 +296,8 @@ class EntryForm(discord.ui.Modal):
                 change = await self.cog.editor.edit(guild_id, entry, base_revision=self.base, by=by)
             await reply(interaction, f"Saved `{entry.id}` (r{change.revision}).")
 
-        await self.cog.run(interaction, act)
-
     async def on_error(  # type: ignore[override]  # discord.py's Modal narrows BaseView's
-        self, interaction: discord.Interaction[Any], error: Exception, /
+        self, interaction: discord.Interaction[RedShoesBot], error: Exception, /
     ) -> None:
         await self.cog.bot.apologise(interaction, error)
 
@@ -335,26 +311,27 @@ class Confirm(discord.ui.View):
         super().__init__(timeout=VIEW_TIMEOUT)
         self.cog, self.owner, self.action = cog, owner, action
 
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
         if interaction.user.id != self.owner:
-            await self.cog._refuse(interaction, "forbidden", "This is not your change to confirm.")
+            await self.cog.refuse(interaction, "forbidden", "This is not your change to confirm.")
             return False
-        return True
+        return await is_moderator(interaction)
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
     async def confirm(
-        self, interaction: discord.Interaction[Any], button: discord.ui.Button[Any]
+        self, interaction: discord.Interaction[RedShoesBot], button: discord.ui.Button[Any]
     ) -> None:
         self.stop()
 
-        async def act(guild_id: int) -> None:
+        async with self.cog.refusals(interaction) as guild_id:
             text = await self.action(guild_id, interaction.user.id)
-            await interaction.response.edit_message(content=text, view=None, allowed_mentions=NONE)
-
-        await self.cog.run(interaction, act)
+            await interaction.response.edit_message(content=text, view=None)
 
     async def on_error(
-        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
+        self,
+        interaction: discord.Interaction[RedShoesBot],  # type: ignore[override]
+        error: Exception,
+        item: discord.ui.Item[Any],
     ) -> None:
         await self.cog.bot.apologise(interaction, error)
 

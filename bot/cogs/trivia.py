@@ -17,7 +17,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RedShoesBot, reply
-from bot.cogs.navigation import NONE, bot_of, guarded
+from bot.cogs.utils.checks import moderates
+from bot.cogs.utils.replies import guarded
 from bot.lore.store.database import DB_NAME
 from bot.persona.lines import persona_line
 from bot.quiz.engine import (
@@ -55,7 +56,6 @@ class FollowupHost:
         self._question = await self.followup.send(
             embed=render.question_embed(game, rnd),
             view=render.answer_view(game, rnd),
-            allowed_mentions=NONE,
             wait=True,
         )
 
@@ -64,12 +64,11 @@ class FollowupHost:
             await self._question.edit(
                 embed=render.question_embed(game, rnd),
                 view=render.answer_view(game, rnd),
-                allowed_mentions=NONE,
             )
-        await self.followup.send(embed=render.reveal_embed(game, rnd), allowed_mentions=NONE)
+        await self.followup.send(embed=render.reveal_embed(game, rnd))
 
     async def game_over(self, game: Game, ending: Ending) -> None:
-        await self.followup.send(embed=render.final_embed(game, ending), allowed_mentions=NONE)
+        await self.followup.send(embed=render.final_embed(game, ending))
 
 
 class AnswerButton(
@@ -88,15 +87,15 @@ class AnswerButton(
     @classmethod
     async def from_custom_id(
         cls,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[RedShoesBot],  # type: ignore[override]
         item: discord.ui.Item[Any],
         match: re.Match[str],
         /,
     ) -> AnswerButton:
         return cls(match["game"], int(match["round"]), int(match["choice"]))
 
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        cog = bot_of(interaction).get_cog(Trivia.__cog_name__)
+    async def callback(self, interaction: discord.Interaction[RedShoesBot]) -> None:  # type: ignore[override]
+        cog = interaction.client.get_cog(Trivia.__cog_name__)
         if not isinstance(cog, Trivia):
             await reply(interaction, render.VERDICTS[Verdict.NO_GAME])
             return
@@ -126,13 +125,13 @@ class Trivia(commands.Cog):
 
     async def _announce_interrupted(self, record: GameRecord, standings: list[Standing]) -> None:
         channel = self.bot.get_partial_messageable(record.channel_id, guild_id=record.guild_id)
-        await channel.send(embed=render.interrupted_embed(record, standings), allowed_mentions=NONE)
+        await channel.send(embed=render.interrupted_embed(record, standings))
 
     @quiz.command(name="start", description="Start a quiz in this channel")
     @app_commands.describe(rounds="How many questions (default 5)", topic="What to ask about")
     async def start(
         self,
-        interaction: discord.Interaction[Any],
+        interaction: discord.Interaction[RedShoesBot],
         rounds: app_commands.Range[int, 1, MAX_ROUNDS] = 5,
         topic: Topic = "all",
     ) -> None:
@@ -160,20 +159,19 @@ class Trivia(commands.Cog):
         try:
             await interaction.response.send_message(
                 embed=render.start_embed(game),
-                allowed_mentions=NONE,
             )
         finally:
             host.announced.set()
 
     @quiz.command(name="stop", description="Stop this channel's quiz (its starter or a moderator)")
-    async def stop(self, interaction: discord.Interaction[Any]) -> None:
+    async def stop(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         assert interaction.channel_id is not None
         game = self.registry.in_channel(interaction.channel_id)
         if game is None:
             await reply(interaction, "There is no quiz running in this channel.")
             return
         user = interaction.user.id
-        if user != game.record.starter_id and not interaction.permissions.manage_guild:
+        if user != game.record.starter_id and not await moderates(interaction):
             book = await self.bot.library.book_for(interaction.guild_id)
             line = persona_line(book, "forbidden", self.bot.rng)
             await reply(
@@ -185,16 +183,16 @@ class Trivia(commands.Cog):
         await reply(interaction, "Stopped. The points scored so far are kept.")
 
     @quiz.command(name="leaderboard", description="This server's best quiz players")
-    async def leaderboard(self, interaction: discord.Interaction[Any]) -> None:
+    async def leaderboard(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         assert interaction.guild_id is not None
         standings = await self.registry.store.leaderboard(
             interaction.guild_id, render.LEADERBOARD_SIZE
         )
-        await interaction.response.send_message(
-            embed=render.leaderboard_embed(standings), allowed_mentions=NONE
-        )
+        await interaction.response.send_message(embed=render.leaderboard_embed(standings))
 
-    async def answer(self, interaction: discord.Interaction[Any], button: AnswerButton) -> None:
+    async def answer(
+        self, interaction: discord.Interaction[RedShoesBot], button: AnswerButton
+    ) -> None:
         """A click on an answer: judged by the engine, answered privately to whoever clicked."""
         assert interaction.channel_id is not None
         verdict = await self.registry.answer(

@@ -1,8 +1,10 @@
 """Driving the real bot with real interaction payloads, and reading back what it sent.
 
 `Harness` owns a bot whose HTTP layer is the recorder. Payloads go in through discord.py's own
-`ConnectionState.parse_interaction_create`, exactly where the gateway would deliver them, so the
-command tree, views, dynamic items and modals all run unmodified.
+gateway parsers (`ConnectionState.parsers`), exactly where the gateway would deliver them, so the
+command tree, views, dynamic items and modals all run unmodified. It is the one place that
+reaches into discord.py's connection state, because it stands in for the gateway itself; the bot
+and its cogs use only public API.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from bot.offline.payloads import (
     OptionValue,
     command_data,
     component_data,
+    guild_create,
     modal_data,
+    role,
 )
 from bot.offline.recorder import Call, Origin, Recorder, install
 
@@ -153,9 +157,32 @@ class Harness:
             )
         )
         start = len(self.recorder.calls)
+        self._introduce_server(payload)
         before = asyncio.all_tasks()
-        self.bot._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+        self._gateway("INTERACTION_CREATE", payload)
         return Pending(asyncio.all_tasks() - before, start, self.recorder)
+
+    def _gateway(self, event: str, data: dict[str, Any]) -> None:
+        """Deliver one gateway event to discord.py, as its websocket would."""
+        self.bot._connection.parsers[event](data)
+
+    def _introduce_server(self, payload: dict[str, Any]) -> None:
+        """Make the server, and every role its member has, known to the bot first, as Discord
+        does (`GUILD_CREATE` on joining, `GUILD_ROLE_CREATE` when a role is made): role checks
+        read the member's roles through the cached server (`Member.get_role`)."""
+        if "guild_id" not in payload:
+            return
+        guild_id = int(payload["guild_id"])
+        role_ids = [int(r) for r in payload["member"]["roles"]]
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            self._gateway("GUILD_CREATE", guild_create(guild_id, role_ids))
+            return
+        for role_id in role_ids:
+            if guild.get_role(role_id) is None:
+                self._gateway(
+                    "GUILD_ROLE_CREATE", {"guild_id": str(guild_id), "role": role(role_id)}
+                )
 
     async def run(self, payload: dict[str, Any]) -> Exchange:
         return await self.dispatch(payload).done()

@@ -111,6 +111,40 @@ class Actor:
         return payload
 
 
+def role(role_id: int, name: str | None = None) -> dict[str, Any]:
+    """A role as `GUILD_CREATE` and `GUILD_ROLE_CREATE` carry it."""
+    return {
+        "id": str(role_id),
+        "name": name or f"role-{role_id}",
+        "color": 0,
+        "hoist": False,
+        "position": 0 if name == "@everyone" else 1,
+        "permissions": "0",
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+
+
+def guild_create(guild_id: int, role_ids: Sequence[int] = ()) -> dict[str, Any]:
+    """The `GUILD_CREATE` the gateway sends for a server the bot is in: its roles, no members."""
+    roles = [role(guild_id, "@everyone"), *(role(r) for r in role_ids)]
+    return {
+        "id": str(guild_id),
+        "name": "The Lermontov Ballet",
+        "owner_id": "1",
+        "roles": roles,
+        "channels": [],
+        "members": [],
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "member_count": 1,
+        "large": False,
+        "unavailable": False,
+    }
+
+
 @dataclass(frozen=True)
 class Option:
     name: str

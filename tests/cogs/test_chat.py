@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
+from typing import cast
 
+import discord
 import pytest
 
-from bot.cogs.chat import Cooldowns, Seen, Verdict, should_answer, strip_mention
+from bot.cogs.chat import Limits, Seen, Verdict, should_answer, strip_mention
 
 PERSON = Seen(
     from_bot=False,
@@ -52,9 +55,21 @@ def test_strip_mention_removes_only_the_bots_own() -> None:
     assert strip_mention("<@!42>hello <@42>", 42) == "hello"
 
 
+T0 = 1_700_000_000.0
+"""Cooldown times are Unix seconds (discord.py's buckets treat 0 as "now")."""
+
+
+def said(user: str, channel: str = "c") -> discord.Message:
+    """What the limits read of a message: who sent it, and where."""
+    return cast(
+        discord.Message,
+        SimpleNamespace(author=SimpleNamespace(id=user), channel=SimpleNamespace(id=channel)),
+    )
+
+
 def test_user_cooldown_warns_once_then_stays_silent() -> None:
-    cooldowns = Cooldowns(per_user=2, per_channel=10, window=10.0)
-    verdicts = [cooldowns.check("ann", "c", now) for now in (0.0, 1.0, 2.0, 3.0, 4.0)]
+    limits = Limits(per_user=2, per_channel=10, window=10.0)
+    verdicts = [limits.check(said("ann"), T0 + t) for t in (0.0, 1.0, 2.0, 3.0, 4.0)]
     assert verdicts == [
         Verdict.ANSWER,
         Verdict.ANSWER,
@@ -62,34 +77,34 @@ def test_user_cooldown_warns_once_then_stays_silent() -> None:
         Verdict.SILENT,
         Verdict.SILENT,
     ]
-    assert cooldowns.check("ann", "c", 10.5) is Verdict.ANSWER
+    assert limits.check(said("ann"), T0 + 10.5) is Verdict.ANSWER
 
 
 def test_user_limit_does_not_touch_other_users() -> None:
-    cooldowns = Cooldowns(per_user=1, per_channel=10, window=10.0)
-    assert cooldowns.check("ann", "c", 0.0) is Verdict.ANSWER
-    assert cooldowns.check("ann", "c", 0.1) is Verdict.WARN
-    assert cooldowns.check("bob", "c", 0.2) is Verdict.ANSWER
+    limits = Limits(per_user=1, per_channel=10, window=10.0)
+    assert limits.check(said("ann"), T0) is Verdict.ANSWER
+    assert limits.check(said("ann"), T0 + 0.1) is Verdict.WARN
+    assert limits.check(said("bob"), T0 + 0.2) is Verdict.ANSWER
 
 
 def test_channel_limit_holds_across_users() -> None:
-    cooldowns = Cooldowns(per_user=5, per_channel=2, window=10.0)
-    assert cooldowns.check("ann", "c", 0.0) is Verdict.ANSWER
-    assert cooldowns.check("bob", "c", 0.1) is Verdict.ANSWER
-    assert cooldowns.check("cat", "c", 0.2) is Verdict.WARN
-    assert cooldowns.check("cat", "other", 0.3) is Verdict.ANSWER
+    limits = Limits(per_user=5, per_channel=2, window=10.0)
+    assert limits.check(said("ann"), T0) is Verdict.ANSWER
+    assert limits.check(said("bob"), T0 + 0.1) is Verdict.ANSWER
+    assert limits.check(said("cat"), T0 + 0.2) is Verdict.WARN
+    assert limits.check(said("cat", "other"), T0 + 0.3) is Verdict.ANSWER
 
 
 def test_refused_messages_do_not_use_up_the_allowance() -> None:
-    cooldowns = Cooldowns(per_user=1, per_channel=10, window=10.0)
-    cooldowns.check("ann", "c", 0.0)
-    for now in (1.0, 2.0, 3.0):
-        cooldowns.check("ann", "c", now)
-    assert cooldowns.check("ann", "c", 10.0) is Verdict.ANSWER
+    limits = Limits(per_user=1, per_channel=10, window=10.0)
+    limits.check(said("ann"), T0)
+    for t in (1.0, 2.0, 3.0):
+        limits.check(said("ann"), T0 + t)
+    assert limits.check(said("ann"), T0 + 10.5) is Verdict.ANSWER
 
 
-def test_memory_of_keys_is_bounded() -> None:
-    cooldowns = Cooldowns(per_user=1, per_channel=100, window=60.0, capacity=4)
-    for user in range(10):
-        cooldowns.check(user, "c", 0.0)
-    assert cooldowns.check(0, "c", 1.0) is Verdict.ANSWER
+def test_a_refusal_by_the_channel_limit_spends_nothing_of_the_users() -> None:
+    limits = Limits(per_user=1, per_channel=1, window=10.0)
+    assert limits.check(said("ann"), T0) is Verdict.ANSWER
+    assert limits.check(said("bob"), T0 + 1.0) is Verdict.WARN
+    assert limits.check(said("bob", "other"), T0 + 2.0) is Verdict.ANSWER

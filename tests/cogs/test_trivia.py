@@ -6,7 +6,7 @@ import asyncio
 import json
 import random
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +17,14 @@ from bot.app import RedShoesBot
 from bot.cogs.trivia import Trivia
 from bot.config import Settings
 from bot.lore.lorebook import Lorebook
+from bot.lore.store.base import GuildConfig
 from bot.lore.store.database import DB_NAME
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
 from bot.offline.recorder import Call
 from bot.quiz.engine import Game, QuizRegistry, QuizSettings
 from bot.quiz.sqlite import SqliteScoreStore
-from bot.quiz.store import Standing
+from bot.quiz.store import Ending, Standing
 from bot.render.limits import problems
 from tests.quiz.test_engine import FakeClock, InstantClock
 
@@ -216,6 +217,19 @@ async def test_one_game_per_channel(table: Table):
     refused = await table.harness.command("quiz start", actor=JULIAN)
     assert "already running" in ephemeral_text(refused)
     assert table.game() is game and game.record.starter_id == STARTER.user_id
+
+
+async def test_the_configured_moderator_role_may_stop_a_quiz(table: Table):
+    """The role set with /lore config counts wherever Manage Server does."""
+    store = table.harness.bot.guild_store
+    await store.set_config(2001, GuildConfig(moderator_role_id=77), by=MODERATOR.user_id)
+    await table.start(rounds=3)
+    game = table.game()
+    with_role = replace(JULIAN, roles=(77,))
+    text = ephemeral_text(await table.harness.command("quiz stop", actor=with_role))
+    assert "Stopped" in text
+    assert await table.cog.registry.wait(game) is Ending.STOPPED
+    assert game.stopped_by == JULIAN.user_id
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,131 @@
+"""Paging and one-click links, as buttons and selects that survive restarts.
+
+Each control is a `DynamicItem`: its state (screen key, page, the asker's id) lives in its
+custom id, so a click is answered from the current lore even after the bot restarted. Only the
+person who asked may turn pages; anyone may open a linked entry (the asker in place, anyone
+else in a message of their own).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.app import RedShoesBot
+from bot.cogs.utils.replies import book_of, guarded, say
+from bot.render.screens import Screen, entry_screen, screen_for, select_options
+
+KEY = r"[a-z0-9.-]+"
+
+
+class Pager(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=rf"rs:pg:(?P<key>{KEY}):(?P<page>\d+):(?P<owner>\d+)",
+):
+    """Turns to `page` of the screen `key`; only `owner` (the asker) may press it."""
+
+    def __init__(self, key: str, page: int, owner: int, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"rs:pg:{key}:{page}:{owner}",
+            )
+        )
+        self.key, self.page, self.owner = key, page, owner
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[RedShoesBot],  # type: ignore[override]
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Pager:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(match["key"], int(match["page"]), int(match["owner"]), label or "")
+
+    async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
+        if interaction.user.id == self.owner:
+            return True
+        await say(interaction, "not_yours")
+        return False
+
+    async def callback(self, interaction: discord.Interaction[RedShoesBot]) -> None:  # type: ignore[override]
+        async def turn() -> None:
+            screen = screen_for(await book_of(interaction), self.key)
+            if screen is None:
+                await say(interaction, "unknown")
+                return
+            await interaction.response.edit_message(**screen_message(screen, self.page, self.owner))
+
+        await guarded(interaction, turn)
+
+
+class Opener(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rs:open:(?P<owner>\d+)"):
+    """A select of linked entries: the asker's message follows the link, others get their own."""
+
+    def __init__(self, owner: int, options: list[discord.SelectOption]) -> None:
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"rs:open:{owner}",
+                placeholder="Open a related entry…",
+                options=options,
+            )
+        )
+        self.owner = owner
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[RedShoesBot],  # type: ignore[override]
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> Opener:
+        options = item.options if isinstance(item, discord.ui.Select) else []
+        return cls(int(match["owner"]), list(options))
+
+    async def callback(self, interaction: discord.Interaction[RedShoesBot]) -> None:  # type: ignore[override]
+        async def open_entry() -> None:
+            book = await book_of(interaction)
+            entry = book.get(self.item.values[0]) if self.item.values else None
+            if entry is None:
+                await say(interaction, "unknown")
+                return
+            screen = entry_screen(book, entry)
+            if interaction.user.id == self.owner:
+                await interaction.response.edit_message(**screen_message(screen, 0, self.owner))
+            else:
+                await interaction.response.send_message(
+                    ephemeral=True, **screen_message(screen, 0, interaction.user.id)
+                )
+
+        await guarded(interaction, open_entry)
+
+
+def screen_message(screen: Screen, number: int, owner: int) -> dict[str, Any]:
+    """Keyword arguments for sending or editing a message that shows one page of a screen."""
+    number = max(0, min(number, len(screen.pages) - 1))
+    page = screen.pages[number]
+    view = discord.ui.View(timeout=None)
+    total = len(screen.pages)
+    if total > 1:  # where we are is in the footer ("page 2/3")
+        if number > 0:
+            view.add_item(Pager(screen.key, number - 1, owner, "◀ Previous"))
+        if number < total - 1:
+            view.add_item(Pager(screen.key, number + 1, owner, "Next ▶"))
+    if page.links:
+        view.add_item(Opener(owner, select_options(page.links)))
+    return {"embed": page.embed, "view": view if view.children else None}
+
+
+async def show(
+    interaction: discord.Interaction[RedShoesBot], screen: Screen, *, ephemeral: bool = False
+) -> None:
+    """Answer with the first page of `screen`, owned by whoever asked."""
+    await interaction.response.send_message(
+        ephemeral=ephemeral, **screen_message(screen, 0, interaction.user.id)
+    )

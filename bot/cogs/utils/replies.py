@@ -1,0 +1,36 @@
+"""Answering an interaction from the server's lore: its book, a line in character, a guard.
+
+Every send relies on the bot's global `allowed_mentions` (none), set once in `RedShoesBot`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import discord
+
+from bot.app import RedShoesBot, reply
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import PersonaPurpose
+from bot.persona.lines import persona_line
+
+
+async def book_of(interaction: discord.Interaction[RedShoesBot]) -> Lorebook:
+    """The lore this interaction's server sees (its overlay included)."""
+    return await interaction.client.library.book_for(interaction.guild_id)
+
+
+async def say(interaction: discord.Interaction[RedShoesBot], purpose: PersonaPurpose) -> None:
+    """An ephemeral persona line for `purpose` (unknown, forbidden, busy, ...)."""
+    book = await book_of(interaction)
+    await reply(interaction, persona_line(book, purpose, interaction.client.rng))
+
+
+async def guarded(
+    interaction: discord.Interaction[RedShoesBot], action: Callable[[], Awaitable[None]]
+) -> None:
+    """Run a component's action; a failure gets the same apology as a failed command."""
+    try:
+        await action()
+    except Exception as error:
+        await interaction.client.apologise(interaction, error)
