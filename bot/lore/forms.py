@@ -18,7 +18,7 @@ import yaml
 from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.export import entry_to_data
 from bot.lore.loader import parse_lore_file
-from bot.lore.model import BALLET_ID, FILM_ID, SUMMARY_MAX, Entry, Kind
+from bot.lore.model import ENTRY_CLASSES, SUMMARY_MAX, Entry, Kind
 from bot.lore.yaml_source import parse_yaml
 
 FORM = "form"
@@ -47,25 +47,6 @@ DETAILS_FIELD = FormField(
 )
 OWN_FIELDS = frozenset({"id", "kind", "name", "summary", "body"})
 
-# The kind-specific required fields, as a starting point for `details` when adding; `work`
-# is shown filled in, so a moderator writing about another work sees where to say so.
-_TEMPLATES: dict[Kind, dict[str, Any]] = {
-    "work": {"form": "film", "year": 1948},
-    "character": {"work": FILM_ID, "played_by": []},
-    "person": {"roles": ["actor"]},
-    "scene": {"work": FILM_ID, "order": 1, "characters": []},
-    "ballet_scene": {"work": BALLET_ID, "order": 1, "characters": []},
-    "quote": {"work": FILM_ID, "line": "", "speaker": "", "context": ""},
-    "dialogue": {
-        "work": FILM_ID,
-        "context": "",
-        "lines": [{"speaker": "", "line": ""}, {"speaker": "", "line": ""}],
-    },
-    "trivia": {"work": FILM_ID, "topic": "film"},
-    "persona": {"purpose": "greeting", "lines": [""]},
-    "lexicon": {"phrasings": {"played_by": ["played"]}, "groups": [["camera", "cinematographer"]]},
-}
-
 
 def form_fields(*, new: bool) -> tuple[FormField, ...]:
     """The form's fields: adding asks for the id too; editing keeps the id fixed."""
@@ -78,8 +59,13 @@ def _yaml(data: Mapping[str, Any]) -> str:
 
 
 def blank_form(kind: Kind) -> dict[str, str]:
-    """Starting values for adding an entry of `kind`."""
-    details = {**_TEMPLATES[kind], "sources": [{"title": ""}]}
+    """Starting values for adding an entry of `kind`: its class's `form_template`, after the
+    work it belongs to by default (shown filled in, so a moderator writing about another work
+    sees where to say so)."""
+    cls = ENTRY_CLASSES[kind]
+    work = cls.model_fields.get("work")
+    belongs = {"work": work.default} if work is not None else {}
+    details = {**belongs, **cls.form_template, "sources": [{"title": ""}]}
     return {"details": _yaml(details)}
 
 

@@ -18,7 +18,7 @@ from pydantic_core import ErrorDetails
 from bot.lore.bulk import collector_paused
 from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import ENTRY_ADAPTER, KINDS, BalletScene, Entry, Scene
+from bot.lore.model import ENTRY_ADAPTER, ENTRY_CLASSES, BalletScene, Entry, Scene
 from bot.lore.yaml_source import ParsedYaml, Path_, parse_yaml, read_lore_bytes
 
 # Which kind of entry each reference field must point at; `related` may point at any kind.
@@ -62,9 +62,9 @@ def _describe(error: ErrorDetails, loc: tuple[int | str, ...]) -> str:
     if kind == "missing":
         return f"missing required field {_field_name(loc)!r}"
     if kind == "union_tag_not_found":
-        return f"missing required field 'kind' (one of: {', '.join(KINDS)})"
+        return f"missing required field 'kind' (one of: {', '.join(ENTRY_CLASSES)})"
     if kind == "union_tag_invalid":
-        return f"'kind' must be one of: {', '.join(KINDS)}"
+        return f"'kind' must be one of: {', '.join(ENTRY_CLASSES)}"
     message = error["msg"].removeprefix("Value error, ")
     return f"{_field_name(loc)}: {message}"
 

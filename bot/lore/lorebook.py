@@ -95,6 +95,12 @@ class Lorebook:
     def get(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
 
+    def name_of(self, entry_id: str) -> str:
+        """An entry's name; a reference this server cannot see (hidden or deleted since) is
+        shown as plain words made from its id, never as a raw id or a link."""
+        entry = self.get(entry_id)
+        return entry.name if entry else entry_id.replace("-", " ").title()
+
     def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
         """Entries of one kind; scenes and ballet scenes come work by work, each in its `order`."""
         return self._by_kind.get(kind, ())

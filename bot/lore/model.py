@@ -3,13 +3,21 @@
 Pydantic does the validating so that errors come with a location we can map back to a YAML line,
 and so the same models publish the JSON Schema that editors use (`python -m bot lore schema`).
 Models are frozen: a loaded `Lorebook` must never change under a running command.
+
+Each kind carries its own behaviour, so a new kind is one class plus its data: its `label`, the
+fields its `/lore add` form starts with (`form_template`), the prose search reads
+(`search_text`), and how it is shown (`shown_text`, `details`, `linked_ids`). Defining a class
+with a one-value `kind` registers it (`ENTRY_CLASSES`), and `ENTRY_ADAPTER` validates, loads and
+exports every registered kind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import replace
-from typing import Annotated, Any, Literal, get_args
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from itertools import islice
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, Union, get_args
 
 from pydantic import (
     AfterValidator,
@@ -24,6 +32,9 @@ from pydantic import (
 
 from bot.lore.facts import Fact, FactContext, asked_by, counted, joined, prose
 from bot.lore.text import clean_text, fold
+
+if TYPE_CHECKING:
+    from bot.lore.lorebook import Lorebook
 
 SUMMARY_MAX = 1000
 BODY_MAX = 8000
@@ -64,6 +75,33 @@ BALLET_ID = "ballet-of-the-red-shoes"
 """The ballet danced inside the film: where a ballet scene belongs when it names no work."""
 
 
+@dataclass(frozen=True)
+class Detail:
+    """One labelled fact of an entry as people see it (an embed field, in Discord)."""
+
+    title: str
+    text: str
+    inline: bool = False
+
+    @classmethod
+    def listing(cls, title: str, lines: Iterable[str], inline: bool = False) -> Detail:
+        """A list of lines under one title; an empty list shows nothing."""
+        return cls(title, "\n".join(lines), inline)
+
+
+NO_FIELDS: Mapping[str, Any] = MappingProxyType({})
+
+ENTRY_CLASSES: dict[str, type[EntryBase]] = {}
+"""Every kind of entry, by its `kind`, in the order the classes were defined."""
+
+
+def kind_of(cls: type) -> Kind | None:
+    """The `kind` a model class stands for (`Work` → "work"), None for other classes."""
+    field = getattr(cls, "model_fields", {}).get("kind")
+    kinds = get_args(field.annotation) if field is not None else ()
+    return kinds[0] if len(kinds) == 1 else None
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -87,6 +125,19 @@ class EntryBase(_Strict):
     related: tuple[EntryId, ...] = ()
     sources: tuple[Source, ...] = Field(min_length=1)
 
+    label: ClassVar[str] = "Entry"
+    """What people call this kind (search hits, pick lists)."""
+    form_template: ClassVar[Mapping[str, Any]] = NO_FIELDS
+    """The kind's own required fields, as a starting point for the `/lore add` form."""
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        """A class that stands for one kind joins the kinds lore files may hold."""
+        super().__pydantic_init_subclass__(**kwargs)
+        kind = kind_of(cls)
+        if kind is not None:
+            ENTRY_CLASSES[kind] = cls
+
     def references(self) -> list[tuple[tuple[str | int, ...], str]]:
         """Each id this entry points at, with the field path it sits under (for error lines)."""
         return [(("related", i), ref) for i, ref in enumerate(self.related)]
@@ -99,6 +150,22 @@ class EntryBase(_Strict):
         """
         yield from prose(self.summary, self.id, "summary", hint=self.name)
         yield from prose(self.body, self.id, "body", hint=self.name)
+
+    def search_text(self) -> list[str]:
+        """The prose full-text search reads: the summary and body, and the kind's own text."""
+        return [self.summary, self.body or ""]
+
+    def shown_text(self, book: Lorebook) -> str:
+        """The text an entry is shown with (an embed's description)."""
+        return "\n\n".join(p for p in (self.summary, self.body) if p)
+
+    def details(self, book: Lorebook) -> list[Detail]:
+        """The kind's structured facts, in the order they are shown."""
+        return []
+
+    def linked_ids(self, book: Lorebook) -> list[str]:
+        """Ids worth one click from this entry: the kind's own links first, then `related`."""
+        return list(self.related)
 
 
 class Credit(_Strict):
@@ -135,6 +202,11 @@ WORK_DATED = {
 
 class Work(EntryBase):
     """The film, the ballet within it, Andersen's tale, restorations and adaptations."""
+
+    label: ClassVar[str] = "Work"
+    form_template: ClassVar[Mapping[str, Any]] = MappingProxyType({"form": "film", "year": 1948})
+    STARRING: ClassVar[int] = 10
+    """How many of a film's characters, with who played them, its page lists."""
 
     kind: Literal["work"]
     form: Literal["film", "ballet", "fairy tale", "restoration", "stage musical", "stage ballet"]
@@ -173,6 +245,31 @@ class Work(EntryBase):
             yield Fact(f"{self.name} — {said}.", self.id, "credit", ids, who)
         yield from self._award_facts()
 
+    def details(self, book: Lorebook) -> list[Detail]:
+        facts = [f"**{self.form.capitalize()}**, {self.year}"]
+        if self.running_time:
+            facts.append(f"Running time: {self.running_time} min")
+        by_role: dict[str, list[str]] = {}
+        for credit in self.credits:
+            name = book.name_of(credit.person) if credit.person else credit.name or ""
+            by_role.setdefault(credit.role, []).append(name)
+        out = [
+            Detail("At a glance", " · ".join(facts)),
+            Detail.listing(
+                "Made by", (f"**{role}**: {', '.join(n)}" for role, n in by_role.items())
+            ),
+        ]
+        if self.form == "film":
+            cast = (c for c in book.of_type(Character) if c.played_by and c.work == self.id)
+            stars = [f"{c.performers(book)} as {c.name}" for c in islice(cast, self.STARRING)]
+            out.append(Detail.listing("Starring", stars))
+        awards = [
+            f"{'🏆 Won' if a.result == 'won' else 'Nominated'}: {a.award} {a.year}, {a.category}"
+            for a in self.awards
+        ]
+        out.append(Detail.listing("Awards", awards))
+        return out
+
     def _award_facts(self) -> Iterator[Fact]:
         """Per award body: what was won, and every nomination counted once, in correct English."""
         bodies: dict[str, list[Award]] = {}
@@ -208,6 +305,10 @@ class InWork(EntryBase):
             refs.append((("work",), self.work))
         return refs
 
+    def details(self, book: Lorebook) -> list[Detail]:
+        """Shown after the kind's own facts: the work it is from."""
+        return [Detail("From", book.name_of(self.work), True)]
+
 
 class Performer(_Strict):
     """One person behind a character, and how when it is not simply acting the part."""
@@ -242,6 +343,9 @@ Performers = Annotated[
 class Character(InWork):
     """A character of a work, with who played them: one person, or several (an actor and the
     singer who dubbed them, a dance double), each with an optional credit note."""
+
+    label: ClassVar[str] = "Character"
+    form_template: ClassVar[Mapping[str, Any]] = MappingProxyType({"played_by": []})
 
     kind: Literal["character"]
     played_by: Performers = Field(
@@ -290,10 +394,31 @@ class Character(InWork):
         said = fold(work).removeprefix("the ") in fold(self.name)
         return "" if said else f" in {work}"
 
+    def performers(self, book: Lorebook) -> str:
+        """Everyone credited with the part: `Moira Shearer and Dorothy Bond (singing voice)`."""
+        names = [p.credit(book.name_of(p.person)) for p in self.played_by]
+        return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+    def search_text(self) -> list[str]:
+        return [*super().search_text(), self.role_in_story or ""]
+
+    def details(self, book: Lorebook) -> list[Detail]:
+        credits = (p.credit(book.name_of(p.person)) for p in self.played_by)
+        out = [Detail.listing("Played by", credits, True)]
+        if self.role_in_story:
+            out.append(Detail("In the story", self.role_in_story, True))
+        return [*out, *super().details(book)]
+
+    def linked_ids(self, book: Lorebook) -> list[str]:
+        return [*self.people, *super().linked_ids(book)]
+
 
 class Person(EntryBase):
     """Cast and crew. The characters a person played are found through `Character.played_by`
     (`Lorebook.played_by` is the reverse index)."""
+
+    label: ClassVar[str] = "Cast & crew"
+    form_template: ClassVar[Mapping[str, Any]] = MappingProxyType({"roles": ["actor"]})
 
     kind: Literal["person"]
     roles: tuple[ShortText, ...] = Field(min_length=1)
@@ -311,10 +436,36 @@ class Person(EntryBase):
         if self.died:
             yield Fact(f"{self.name} died in {self.died}.", self.id, "died", (), when)
 
+    def played(self, book: Lorebook) -> list[str]:
+        """The parts played, with credit notes, and each part's work when there are several:
+        `Olympia (singing voice) · The Tales of Hoffmann`."""
+        parts = book.played_by(self.id)
+        several = len({c.work for c in parts}) > 1
+        lines = []
+        for character in parts:
+            notes = [p.note for p in character.played_by if p.person == self.id and p.note]
+            line = f"{character.name} ({', '.join(notes)})" if notes else character.name
+            lines.append(f"{line} · {book.name_of(character.work)}" if several else line)
+        return lines
+
+    def details(self, book: Lorebook) -> list[Detail]:
+        years = "–".join(str(y) for y in (self.born, self.died) if y)
+        out = [Detail("Roles", ", ".join(self.roles), True)]
+        if years:
+            out.append(Detail("Lived", years, True))
+        return [*out, Detail.listing("Played", self.played(book))]
+
+    def linked_ids(self, book: Lorebook) -> list[str]:
+        return [*(c.id for c in book.played_by(self.id)), *super().linked_ids(book)]
+
 
 class _Ordered(InWork):
     """A step of a work's sequence. `order` is the step's place within its own work only, so
     scene 3 of one film and scene 3 of another are both valid."""
+
+    step_label: ClassVar[str] = "Scene"
+    """What one step is called where its place is shown (`Scene 3 of 7 of ...`)."""
+    form_template: ClassVar[Mapping[str, Any]] = MappingProxyType({"order": 1, "characters": []})
 
     kind: Literal["scene", "ballet_scene"]
     order: Annotated[int, Field(ge=1, le=1000)]
@@ -339,9 +490,27 @@ class _Ordered(InWork):
             answers = frozenset({"how", "what", "what happens"})
             yield Fact(text, self.id, "order", (), answers, whole=True)
 
+    def position(self, book: Lorebook) -> str:
+        """Where the step stands in its own work: `Scene 3 of 7 of The Tales of Hoffmann`."""
+        steps = book.sequence(self.kind, self.work)
+        place = next((n for n, s in enumerate(steps, start=1) if s.id == self.id), self.order)
+        return f"{self.step_label} {place} of {len(steps)} of {book.name_of(self.work)}"
+
+    def details(self, book: Lorebook) -> list[Detail]:
+        """The place in the work names the work, so no `From` follows."""
+        return [
+            Detail("Order", self.position(book), True),
+            Detail.listing("Characters", (book.name_of(c) for c in self.characters)),
+        ]
+
+    def linked_ids(self, book: Lorebook) -> list[str]:
+        return [*self.characters, *super().linked_ids(book)]
+
 
 class Scene(_Ordered):
     """One step of a film's story; `order` runs from the opening to the ending."""
+
+    label: ClassVar[str] = "Story scene"
 
     kind: Literal["scene"]
 
@@ -349,6 +518,9 @@ class Scene(_Ordered):
 class BalletScene(_Ordered):
     """One step of a ballet, in the order it is danced; the Ballet of the Red Shoes unless
     `work` names another."""
+
+    label: ClassVar[str] = "Ballet scene"
+    step_label: ClassVar[str] = "Ballet scene"
 
     kind: Literal["ballet_scene"]
     work: EntryId = Field(
@@ -359,6 +531,11 @@ class BalletScene(_Ordered):
 
 class Quote(InWork):
     """A line of film dialogue, quoted exactly, with its speaker (a character id)."""
+
+    label: ClassVar[str] = "Quote"
+    form_template: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {"line": "", "speaker": "", "context": ""}
+    )
 
     kind: Literal["quote"]
     line: Annotated[Text, Field(min_length=1, max_length=LINE_MAX)]
@@ -376,6 +553,22 @@ class Quote(InWork):
         yield from prose(self.context, self.id, "context", speaker, hint=self.name)
         yield from prose(self.summary, self.id, "summary", speaker, hint=self.name)
 
+    def search_text(self) -> list[str]:
+        return [*super().search_text(), self.line, self.context]
+
+    def shown_text(self, book: Lorebook) -> str:
+        return f"> {self.line}\n\n{self.summary}"
+
+    def details(self, book: Lorebook) -> list[Detail]:
+        return [
+            Detail("Spoken by", book.name_of(self.speaker), True),
+            Detail("When", self.context),
+            *super().details(book),
+        ]
+
+    def linked_ids(self, book: Lorebook) -> list[str]:
+        return [self.speaker, *super().linked_ids(book)]
+
 
 class DialogueLine(_Strict):
     speaker: EntryId
@@ -385,6 +578,11 @@ class DialogueLine(_Strict):
 
 class Dialogue(InWork):
     """An exchange replayed line by line, such as the audition's "Why do you want to dance?"."""
+
+    label: ClassVar[str] = "Dialogue"
+    form_template: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {"context": "", "lines": [{"speaker": "", "line": ""}, {"speaker": "", "line": ""}]}
+    )
 
     kind: Literal["dialogue"]
     context: Annotated[Text, Field(min_length=1, max_length=SUMMARY_MAX)]
@@ -409,9 +607,22 @@ class Dialogue(InWork):
         yield from prose(self.context, self.id, "context", hint=self.name)
         yield from prose(self.summary, self.id, "summary", hint=self.name)
 
+    def search_text(self) -> list[str]:
+        return [*super().search_text(), self.context, *(line.line for line in self.lines)]
+
+    def shown_text(self, book: Lorebook) -> str:
+        lines = "\n".join(f"**{book.name_of(ln.speaker)}:** {ln.line}" for ln in self.lines)
+        return f"{self.summary}\n\n{lines}"
+
+    def details(self, book: Lorebook) -> list[Detail]:
+        return [Detail("When", self.context), *super().details(book)]
+
 
 class Trivia(InWork):
     """A fact (the summary), optionally with a quiz question and its choices."""
+
+    label: ClassVar[str] = "Trivia"
+    form_template: ClassVar[Mapping[str, Any]] = MappingProxyType({"topic": "film"})
 
     kind: Literal["trivia"]
     topic: Literal["film", "ballet", "cast", "tale"]
@@ -436,6 +647,12 @@ class Trivia(InWork):
         if self.question and self.answers:
             text = f"{self.question} {joined(list(self.answers))}."
             yield Fact(text, self.id, "answer", (), asked_by(self.question), hint=self.name)
+
+    def search_text(self) -> list[str]:
+        return [*super().search_text(), self.question or ""]
+
+    def details(self, book: Lorebook) -> list[Detail]:
+        return [Detail("Topic", self.topic, True), *super().details(book)]
 
 
 PersonaPurpose = Literal[
@@ -471,6 +688,11 @@ class Persona(EntryBase):
     ("ambition", "love"), so that questions put to him find his own words rather than a synopsis.
     """
 
+    label: ClassVar[str] = "Lermontov's voice"
+    form_template: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {"purpose": "greeting", "lines": [""]}
+    )
+
     kind: Literal["persona"]
     purpose: PersonaPurpose
     lines: tuple[Annotated[Text, Field(min_length=1, max_length=LINE_MAX)], ...] = Field(
@@ -495,6 +717,12 @@ class Persona(EntryBase):
         if self.purpose == "opinion":
             subject = " ".join([*self.topics, *(context.name(a) for a in self.about)])
             yield Fact(subject, self.id, "opinion", self.about)
+
+    def search_text(self) -> list[str]:
+        return [*super().search_text(), *self.lines]
+
+    def shown_text(self, book: Lorebook) -> str:
+        return "\n".join(f"• {line}" for line in self.lines)
 
 
 FactField = Literal[
@@ -535,6 +763,10 @@ class Lexicon(EntryBase):
     is the character the persona speaks as, so "who played you?" means that entry.
     """
 
+    label: ClassVar[str] = "How members ask"
+    form_template: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {"phrasings": {"played_by": ["played"]}, "groups": [["camera", "cinematographer"]]}
+    )
     kind: Literal["lexicon"]
     you: EntryId | None = None
     phrasings: dict[FactField | TalkSignal, tuple[Phrase, ...]] = {}
@@ -554,14 +786,43 @@ Entry = Annotated[
     Work | Character | Person | Scene | BalletScene | Quote | Dialogue | Trivia | Persona | Lexicon,
     Field(discriminator="kind"),
 ]
-ENTRY_ADAPTER: TypeAdapter[Entry] = TypeAdapter(Entry)
+"""Any entry of the shipped kinds, for type checking; `ENTRY_ADAPTER` knows every registered
+kind at run time, a new one included."""
 
 
-def kind_of(cls: type) -> Kind | None:
-    """The `kind` a model class stands for (`Work` → "work"), None for other classes."""
-    field = getattr(cls, "model_fields", {}).get("kind")
-    kinds = get_args(field.annotation) if field is not None else ()
-    return kinds[0] if len(kinds) == 1 else None
+class EntryAdapter:
+    """Validates and dumps entries of every kind in `ENTRY_CLASSES`, as a pydantic
+    `TypeAdapter` over their tagged union; rebuilt when a kind is added."""
+
+    def __init__(self) -> None:
+        self._classes: tuple[type[EntryBase], ...] = ()
+        self._adapter: TypeAdapter[Entry] | None = None
+
+    def _current(self) -> TypeAdapter[Entry]:
+        classes = tuple(ENTRY_CLASSES.values())
+        if self._adapter is None or classes != self._classes:
+            union = Union[classes]  # type: ignore[valid-type]  # noqa: UP007  # built at run time
+            self._adapter = TypeAdapter(Annotated[union, Field(discriminator="kind")])
+            self._classes = classes
+        return self._adapter
+
+    def validate_python(self, data: Any) -> Entry:
+        return self._current().validate_python(data)
+
+    def validate_json(self, data: str | bytes) -> Entry:
+        return self._current().validate_json(data)
+
+    def dump_python(self, entry: Entry, **options: Any) -> Any:
+        return self._current().dump_python(entry, **options)
+
+    def dump_json(self, entry: Entry, **options: Any) -> bytes:
+        return self._current().dump_json(entry, **options)
+
+    def json_schema(self) -> dict[str, Any]:
+        return self._current().json_schema()
+
+
+ENTRY_ADAPTER = EntryAdapter()
 
 
 def lore_json_schema() -> dict[str, Any]:

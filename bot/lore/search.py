@@ -27,7 +27,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.lore.model import Character, Dialogue, Entry, Kind, Persona, Quote, Trivia
+from bot.lore.model import Entry, Kind
 from bot.lore.text import fold
 
 COMPLETE_LIMIT = 25
@@ -60,19 +60,8 @@ def entry_names(entry: Entry) -> list[str]:
 
 
 def entry_text(entry: Entry) -> str:
-    """All the prose of an entry, for full-text search."""
-    parts = [entry.summary, entry.body or ""]
-    if isinstance(entry, Character):
-        parts.append(entry.role_in_story or "")
-    elif isinstance(entry, Quote):
-        parts += [entry.line, entry.context]
-    elif isinstance(entry, Dialogue):
-        parts += [entry.context, *(line.line for line in entry.lines)]
-    elif isinstance(entry, Trivia):
-        parts.append(entry.question or "")
-    elif isinstance(entry, Persona):
-        parts += entry.lines
-    return "\n".join(p for p in parts if p)
+    """All the prose of an entry, for full-text search (each kind names its own fields)."""
+    return "\n".join(p for p in entry.search_text() if p)
 
 
 def _tokens(folded: str) -> list[str]:

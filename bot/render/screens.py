@@ -11,23 +11,14 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 
 import discord
 
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import (
-    BalletScene,
-    Character,
-    Dialogue,
     Entry,
     InWork,
     Kind,
-    Person,
-    Persona,
-    Quote,
-    Scene,
-    Trivia,
     Work,
 )
 from bot.render import limits
@@ -41,7 +32,6 @@ PAGE_TEXT = 1800
 SEQUENCE_PAGE = 8
 """Scenes per page of a sequence listing; with `SEQUENCE_SUMMARY` a page stays under 4096."""
 SEQUENCE_SUMMARY = 350
-STARS = 10
 FOOTER_MAX = 1000
 """Footers (the sources) are clipped here, well under 2048, to leave the 6000 to the content."""
 
@@ -50,18 +40,6 @@ SEQUENCES: dict[str, Kind] = {"seq.ballet": "ballet_scene", "seq.story": "scene"
 SEQUENCE_PREFIXES: dict[Kind, str] = {"scene": "s.", "ballet_scene": "b."}
 """Keys of one named work's sequence: the prefix and the work id (ids never hold a dot), short
 enough that a pager's custom id stays within Discord's 100 characters for any id."""
-KIND_LABELS: dict[str, str] = {
-    "work": "Work",
-    "character": "Character",
-    "person": "Cast & crew",
-    "scene": "Story scene",
-    "ballet_scene": "Ballet scene",
-    "quote": "Quote",
-    "dialogue": "Dialogue",
-    "trivia": "Trivia",
-    "persona": "Lermontov's voice",
-    "lexicon": "How members ask",
-}
 
 
 @dataclass(frozen=True)
@@ -98,11 +76,6 @@ class _Draft:
     def fits(self, extra: Field, budget: int) -> bool:
         room = self.size() + len(extra.name) + len(extra.value) <= budget
         return room and len(self.fields) < limits.EMBED_FIELDS
-
-
-def _fields(name: str, lines: Iterable[str], inline: bool = False) -> list[Field]:
-    """A list as one field, continued in further fields when it outgrows 1024 characters."""
-    return _expand(Field(name, "\n".join(lines), inline))
 
 
 def _expand(field_: Field) -> list[Field]:
@@ -161,133 +134,13 @@ def _finish(
     return embeds
 
 
-def _name(book: Lorebook, entry_id: str) -> str:
-    """An entry's name; a reference this server cannot see (hidden or deleted since) is shown
-    as plain words made from its id, never as a raw id or a link."""
-    entry = book.get(entry_id)
-    return entry.name if entry else entry_id.replace("-", " ").title()
-
-
 def _entries(book: Lorebook, ids: Iterable[str]) -> list[Entry]:
     return [e for e in (book.get(i) for i in ids) if e is not None]
 
 
-def _work_fields(book: Lorebook, work: Work) -> list[Field]:
-    facts = [f"**{work.form.capitalize()}**, {work.year}"]
-    if work.running_time:
-        facts.append(f"Running time: {work.running_time} min")
-    out = [Field("At a glance", " · ".join(facts))]
-    by_role: dict[str, list[str]] = {}
-    for credit in work.credits:
-        name = _name(book, credit.person) if credit.person else credit.name or ""
-        by_role.setdefault(credit.role, []).append(name)
-    out += _fields("Made by", (f"**{role}**: {', '.join(n)}" for role, n in by_role.items()))
-    if work.form == "film":
-        cast = (
-            c
-            for c in book.of_kind("character")
-            if isinstance(c, Character) and c.played_by and c.work == work.id
-        )
-        stars = [f"{_performers(book, c)} as {c.name}" for c in islice(cast, STARS)]
-        out += _fields("Starring", stars)
-    awards = [
-        f"{'🏆 Won' if a.result == 'won' else 'Nominated'}: {a.award} {a.year}, {a.category}"
-        for a in work.awards
-    ]
-    out += _fields("Awards", awards)
-    return out
-
-
-def _performers(book: Lorebook, character: Character) -> str:
-    """Everyone credited with a character: `Moira Shearer and Dorothy Bond (singing voice)`."""
-    names = [p.credit(_name(book, p.person)) for p in character.played_by]
-    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
-
-
-def _played(book: Lorebook, person: Person) -> list[str]:
-    """The parts a person played, with their credit notes, and each part's work when the person
-    played in more than one: `Olympia (singing voice) · The Tales of Hoffmann`."""
-    parts = book.played_by(person.id)
-    several = len({c.work for c in parts}) > 1
-    lines = []
-    for character in parts:
-        notes = [p.note for p in character.played_by if p.person == person.id and p.note]
-        line = f"{character.name} ({', '.join(notes)})" if notes else character.name
-        lines.append(f"{line} · {_name(book, character.work)}" if several else line)
-    return lines
-
-
-def _position(book: Lorebook, entry: Scene | BalletScene) -> str:
-    """Where a scene stands in its own work: `Scene 3 of 7 of The Tales of Hoffmann`."""
-    steps = book.sequence(entry.kind, entry.work)
-    place = next((n for n, s in enumerate(steps, start=1) if s.id == entry.id), entry.order)
-    label = "Scene" if entry.kind == "scene" else "Ballet scene"
-    return f"{label} {place} of {len(steps)} of {_name(book, entry.work)}"
-
-
-def _kind_fields(book: Lorebook, entry: Entry) -> list[Field]:
-    """The structured facts of an entry, as embed fields; an entry of a work names it."""
-    out = _own_fields(book, entry)
-    if isinstance(entry, InWork) and not isinstance(entry, Scene | BalletScene):
-        out.append(Field("From", _name(book, entry.work), True))
-    return out
-
-
-def _own_fields(book: Lorebook, entry: Entry) -> list[Field]:
-    if isinstance(entry, Work):
-        return _work_fields(book, entry)
-    if isinstance(entry, Character):
-        out = []
-        if entry.played_by:
-            credits = (p.credit(_name(book, p.person)) for p in entry.played_by)
-            out += _fields("Played by", credits, True)
-        if entry.role_in_story:
-            out.append(Field("In the story", entry.role_in_story, True))
-        return out
-    if isinstance(entry, Person):
-        years = "–".join(str(y) for y in (entry.born, entry.died) if y)
-        out = [Field("Roles", ", ".join(entry.roles), True)]
-        if years:
-            out.append(Field("Lived", years, True))
-        out += _fields("Played", _played(book, entry))
-        return out
-    if isinstance(entry, Scene | BalletScene):
-        out = [Field("Order", _position(book, entry), True)]
-        out += _fields("Characters", (_name(book, c) for c in entry.characters))
-        return out
-    if isinstance(entry, Quote):
-        return [Field("Spoken by", _name(book, entry.speaker), True), Field("When", entry.context)]
-    if isinstance(entry, Dialogue):
-        return [Field("When", entry.context)]
-    if isinstance(entry, Trivia):
-        return [Field("Topic", entry.topic, True)]
-    return []
-
-
-def _main_text(book: Lorebook, entry: Entry) -> str:
-    if isinstance(entry, Quote):
-        return f"> {entry.line}\n\n{entry.summary}"
-    if isinstance(entry, Dialogue):
-        lines = "\n".join(f"**{_name(book, ln.speaker)}:** {ln.line}" for ln in entry.lines)
-        return f"{entry.summary}\n\n{lines}"
-    if isinstance(entry, Persona):
-        return "\n".join(f"• {line}" for line in entry.lines)
-    return "\n\n".join(p for p in (entry.summary, entry.body) if p)
-
-
 def links_of(book: Lorebook, entry: Entry) -> tuple[Entry, ...]:
     """Entries one click away: who played whom first, then the entry's own `related` list."""
-    ids: list[str] = []
-    if isinstance(entry, Character):
-        ids += entry.people
-    if isinstance(entry, Person):
-        ids += [c.id for c in book.played_by(entry.id)]
-    if isinstance(entry, Quote):
-        ids.append(entry.speaker)
-    if isinstance(entry, Scene | BalletScene):
-        ids += entry.characters
-    ids += entry.related
-    unique = [i for i in dict.fromkeys(ids) if i != entry.id]
+    unique = [i for i in dict.fromkeys(entry.linked_ids(book)) if i != entry.id]
     return tuple(_entries(book, unique)[: limits.SELECT_OPTIONS])
 
 
@@ -331,9 +184,8 @@ def sequence_screen(book: Lorebook, key: str) -> Screen:
 
 def _entry_screen(book: Lorebook, entry: Entry) -> Screen:
     url = next((s.url for s in entry.sources if s.url), None)
-    embeds = build_pages(
-        entry.name, _main_text(book, entry), _kind_fields(book, entry), sources_text(entry), url
-    )
+    fields = [Field(d.title, d.text, d.inline) for d in entry.details(book)]
+    embeds = build_pages(entry.name, entry.shown_text(book), fields, sources_text(entry), url)
     links = links_of(book, entry)
     return Screen(entry.id, tuple(Page(embed, links) for embed in embeds))
 
@@ -342,7 +194,7 @@ def _sequence_title(book: Lorebook, kind: Kind, work_id: str) -> str:
     """`The Red Shoes: the story`; a ballet work is its own title, another work's ballet
     is `<work>: the ballet`."""
     work = book.get(work_id)
-    name = _name(book, work_id)
+    name = book.name_of(work_id)
     if kind == "scene":
         return f"{name}: the story"
     is_ballet = isinstance(work, Work) and work.form in ("ballet", "stage ballet")
@@ -362,13 +214,13 @@ def _sequence_screen(book: Lorebook, key: str) -> Screen:
         )
         for n, chunk in enumerate(chunks)
     ] or [_Draft("Nothing here yet.")]
-    others = [_name(book, w) for w in book.sequence_works(kind) if w != work]
+    others = [book.name_of(w) for w in book.sequence_works(kind) if w != work]
     if others:
         drafts[0].text = f"*Also here: {', '.join(others)} (pick one with `work:`).*\n\n" + (
             drafts[0].text
         )
     sources = dict.fromkeys(src.title for s in scenes for src in s.sources)
-    footer = "Source: " + " · ".join(sources) if sources else _name(book, work)
+    footer = "Source: " + " · ".join(sources) if sources else book.name_of(work)
     embeds = _finish(_sequence_title(book, kind, work), drafts, footer, None)
     links = chunks or [()]
     return Screen(key, tuple(Page(e, tuple(c)) for e, c in zip(embeds, links, strict=True)))
@@ -384,9 +236,9 @@ def screen_for(book: Lorebook, key: str) -> Screen | None:
 
 def hit_line(book: Lorebook, entry: Entry) -> str:
     """One search hit: name, kind, and its work when that is not the kind's usual one."""
-    label = KIND_LABELS[entry.kind]
+    label = entry.label
     if isinstance(entry, InWork) and entry.work != type(entry).model_fields["work"].default:
-        label += f" · {_name(book, entry.work)}"
+        label += f" · {book.name_of(entry.work)}"
     return f"**{entry.name}** · {label}\n{clip(entry.summary, 160)}"
 
 
@@ -414,7 +266,7 @@ def select_options(entries: Iterable[Entry]) -> list[discord.SelectOption]:
         discord.SelectOption(
             label=clip(e.name, limits.OPTION_TEXT),
             value=e.id,
-            description=clip(f"{KIND_LABELS[e.kind]} · {e.summary}", limits.OPTION_TEXT),
+            description=clip(f"{e.label} · {e.summary}", limits.OPTION_TEXT),
         )
         for e in list(entries)[: limits.SELECT_OPTIONS]
     ]
