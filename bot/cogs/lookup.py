@@ -18,7 +18,7 @@ from bot.app import RedShoesBot
 from bot.cogs.utils.paging import Opener, show
 from bot.cogs.utils.replies import book_of, say
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import KINDS, Entry, InWork, Kind, Quote, Work
+from bot.lore.model import Entry, InWork, Kind, Quote, Work, searchable_kinds
 from bot.lore.search import entry_names
 from bot.lore.text import fold
 from bot.persona.lines import persona_line
@@ -33,7 +33,6 @@ from bot.render.screens import (
 
 SUGGESTIONS = 3
 SEARCH_HITS = 10
-SEARCHABLE: tuple[Kind, ...] = tuple(k for k in KINDS if k not in {"persona", "lexicon"})
 
 Completer = Callable[
     [discord.Interaction[RedShoesBot], str], Coroutine[Any, Any, list[app_commands.Choice[str]]]
@@ -271,7 +270,7 @@ class Lookup(commands.Cog):
     @app_commands.describe(query="A name, a word, a line you half remember")
     async def search(self, interaction: discord.Interaction[RedShoesBot], query: str) -> None:
         book = await book_of(interaction)
-        hits = [h.entry for h in book.search(query, SEARCHABLE, limit=SEARCH_HITS)]
+        hits = [h.entry for h in book.search(query, searchable_kinds(), limit=SEARCH_HITS)]
         if not hits:
             await say(interaction, "unknown")
             return

@@ -129,6 +129,8 @@ class EntryBase(_Strict):
     """What people call this kind (search hits, pick lists)."""
     form_template: ClassVar[Mapping[str, Any]] = NO_FIELDS
     """The kind's own required fields, as a starting point for the `/lore add` form."""
+    searchable: ClassVar[bool] = True
+    """Whether `/search` lists entries of this kind (the bot's own lines are not lore to find)."""
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
@@ -689,6 +691,7 @@ class Persona(EntryBase):
     """
 
     label: ClassVar[str] = "Lermontov's voice"
+    searchable: ClassVar[bool] = False
     form_template: ClassVar[Mapping[str, Any]] = MappingProxyType(
         {"purpose": "greeting", "lines": [""]}
     )
@@ -764,6 +767,7 @@ class Lexicon(EntryBase):
     """
 
     label: ClassVar[str] = "How members ask"
+    searchable: ClassVar[bool] = False
     form_template: ClassVar[Mapping[str, Any]] = MappingProxyType(
         {"phrasings": {"played_by": ["played"]}, "groups": [["camera", "cinematographer"]]}
     )
@@ -823,6 +827,11 @@ class EntryAdapter:
 
 
 ENTRY_ADAPTER = EntryAdapter()
+
+
+def searchable_kinds() -> tuple[Kind, ...]:
+    """The kinds `/search` looks in, every registered kind that is `searchable`."""
+    return tuple(k for k, cls in ENTRY_CLASSES.items() if cls.searchable)  # type: ignore[misc]
 
 
 def lore_json_schema() -> dict[str, Any]:

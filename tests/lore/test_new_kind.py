@@ -19,7 +19,7 @@ from bot.lore.export import dump_lore
 from bot.lore.forms import blank_form, entry_form, entry_from_form
 from bot.lore.loader import load_lore, parse_lore_file
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import ENTRY_ADAPTER, Detail, EntryBase, InWork, ShortText
+from bot.lore.model import ENTRY_ADAPTER, Detail, EntryBase, InWork, ShortText, searchable_kinds
 from bot.render.limits import problems
 from bot.render.screens import entry_screen, hit_line, select_options
 from tests.conftest import WriteLore
@@ -78,6 +78,7 @@ def test_a_new_kind_is_loaded_searched_shown_edited_stored_and_exported(
     assert [h.entry for h in book.search("Royal Opera House")][:1] == [entry]
     assert book.find("covent garden playbill") == entry
     assert book.of_kind("playbill") == (entry,)  # type: ignore[arg-type]
+    assert "playbill" in searchable_kinds()  # what /search looks in
 
     page = entry_screen(book, entry).pages[0]
     shown = page.embed.to_dict()
