@@ -227,11 +227,14 @@ class FactIndex:
             named = [e for e in self.names.named(token[:-1]) if e.kind not in UNNAMED]
             if named:
                 return Mention(position, position + 1, frozenset(e.id for e in named), 0.9)
-        holders = self.proper.get(token, set()) or self._rare_name_word(token)
+        proper = self.proper.get(token, set())
+        holders = proper or self._rare_name_word(token)
         if holders:
             if len(holders) > COMMON_NAME:
                 return None
-            return Mention(position, position + 1, frozenset(holders), 0.85)
+            # a capitalised name word is surely a name; a plain word of one only perhaps
+            weight = 0.85 if proper else 0.6
+            return Mention(position, position + 1, frozenset(holders), weight)
         if token in self.vocab or len(token) < 4:
             return None
         for similar, score in self.names.similar_tokens(token):

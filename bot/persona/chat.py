@@ -135,7 +135,9 @@ class Answerer:
         return _Part(self.rng.choice(entry.lines), [entry], ranked[0].score)
 
     def _told(self, book: Lorebook, query: Query, choice: Choice) -> _Part:
-        texts = [fact_text(book, f) for f in choice.facts] + [step_text(s) for s in choice.steps]
+        named: set[str] = set()
+        texts = [fact_text(book, f, named) for f in choice.facts]
+        texts += [step_text(s) for s in choice.steps]
         ids = [i for f in choice.facts for i in (f.entry, *_credited(f))]
         ids += [s.id for s in choice.steps]
         sources = [e for i in dict.fromkeys(ids) if (e := book.get(i)) is not None]

@@ -179,6 +179,15 @@ def _ordered(book: Lorebook, entry_id: str) -> list[Entry]:
     return list(book.sequence(entry.kind, entry.work))
 
 
+def _story_of(book: Lorebook, query: Query) -> list[Entry]:
+    works = [i for i in query.named if book.get(i) is not None] or ([] if query.mentions else [""])
+    for kind in ("scene", "ballet_scene"):
+        for work in book.sequence_works(kind):
+            if work in works or works == [""]:
+                return list(book.sequence(kind, work))
+    return []
+
+
 def _neighbour(book: Lorebook, entry_id: str, after: bool) -> Entry | None:
     steps = _ordered(book, entry_id)
     at = [s.id for s in steps].index(entry_id) if steps else -1
@@ -187,10 +196,13 @@ def _neighbour(book: Lorebook, entry_id: str, after: bool) -> Entry | None:
 
 
 def _listed(book: Lorebook, index: FactIndex, query: Query, best: Ranked) -> Choice | None:
-    """Every step of a story in order, or every fact of the best fact's field and subject."""
-    steps = _ordered(book, best.fact.entry)
+    """Every step of a story in order, or every fact of the best fact's field and subject.
+
+    The story is the best fact's own, else that of a work the question names, else (naming
+    nothing) the first story the lore tells."""
+    steps = _ordered(book, best.fact.entry) or _story_of(book, query)
     if steps:
-        return Choice((), best.score, (steps[0].id,), tuple(steps))
+        return Choice((), max(best.score, ANSWERS), (steps[0].id,), tuple(steps))
     plain = tuple(n for n in query.needs if n.keys.isdisjoint({"@list"}))
     same = [
         r.fact

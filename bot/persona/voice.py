@@ -27,11 +27,14 @@ def said(book: Lorebook, purpose: PersonaPurpose, rng: random.Random, name: str 
     return persona_line(book, purpose, rng, name)
 
 
-def fact_text(book: Lorebook, fact: Fact) -> str:
-    """A fact as printed: the lore's sentence, with whose it is when the sentence does not say."""
+def fact_text(book: Lorebook, fact: Fact, named: set[str]) -> str:
+    """A fact as printed: the lore's sentence, with whose it is when neither the sentence nor
+    an earlier one of the same reply (`named`, updated here) says so."""
     entry = book.get(fact.entry)
     text = fact.text
-    if entry is not None and fact.field in PROSE and not _names(entry, text):
+    said = fact.entry in named
+    named.add(fact.entry)
+    if entry is not None and fact.field in PROSE and not said and not _names(entry, text):
         text = f"**{entry.name}**: {text}"
     if fact.whole and entry is not None:
         text = entry.summary if fact.text in entry.summary else f"{text} {entry.summary}"
@@ -53,7 +56,7 @@ def compose(parts: Sequence[str], sources: Sequence[Entry], lead: str | None = N
     seen: set[str] = set()
     lines: list[str] = [lead] if lead else []
     room = MAX_ANSWER - (len(lead) + 1 if lead else 0)
-    for part in parts:
+    for part in (line for text in parts for line in text.split("\n")):
         kept = []
         for sentence in sentences(part):
             key = fold(sentence)
