@@ -32,6 +32,7 @@ from bot.lore.store.database import DB_NAME
 from bot.lore.store.sqlite import SqliteGuildStore
 from bot.persona.lines import persona_line
 from bot.render.limits import CONTENT, clip
+from bot.render.waits import wait_hint
 
 log = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ class RedShoesBot(commands.Bot):
         except StorageError:
             book = self.library.shipped
         if isinstance(error, app_commands.CommandOnCooldown):
-            text = persona_line(book, "cooldown", self.rng)
+            text = f"{persona_line(book, 'cooldown', self.rng)}\n{wait_hint(error.retry_after)}"
         elif isinstance(error, app_commands.CheckFailure):
             log.info("check failed for %s: %s", _name_of(interaction), error)
             text = persona_line(book, "forbidden", self.rng)

@@ -23,6 +23,7 @@ from bot.app import RedShoesBot
 from bot.persona.chat import Answerer, Reply
 from bot.persona.lines import persona_line
 from bot.render.limits import CONTENT, clip
+from bot.render.waits import wait_hint
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,14 @@ class Limits:
         assert warned is not None
         return Verdict.SILENT if warned.update_rate_limit(now) else Verdict.WARN
 
+    def retry_after(self, message: discord.Message, now: float | None = None) -> float:
+        """Seconds until both limits would let `message`'s author be answered again."""
+        buckets = (
+            self.per_user.get_bucket(message, now),
+            self.per_channel.get_bucket(message, now),
+        )
+        return max(b.get_retry_after(now) for b in buckets if b is not None)
+
 
 def strip_mention(text: str, bot_id: int) -> str:
     """The message without the bot's own mention(s), which are how it was called, not the ask."""
@@ -130,7 +139,8 @@ class Chat(commands.Cog):
         guild_id = message.guild.id if message.guild else None
         if verdict is Verdict.WARN:
             book = await self.bot.library.book_for(guild_id)
-            await self._send(message, persona_line(book, "cooldown", self.bot.rng))
+            line = persona_line(book, "cooldown", self.bot.rng)
+            await self._send(message, f"{line}\n{wait_hint(self.limits.retry_after(message))}")
             return
         text = strip_mention(message.content, self.bot.user.id)
         reply = await self.reply(guild_id, message.channel.id, text, message.author.display_name)

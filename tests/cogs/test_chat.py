@@ -77,6 +77,7 @@ def test_user_cooldown_warns_once_then_stays_silent() -> None:
         Verdict.SILENT,
         Verdict.SILENT,
     ]
+    assert limits.retry_after(said("ann"), T0 + 4.0) == pytest.approx(6.0)
     assert limits.check(said("ann"), T0 + 10.5) is Verdict.ANSWER
 
 

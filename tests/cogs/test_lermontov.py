@@ -58,7 +58,12 @@ async def test_replay_sends_each_line_with_typing_and_the_lore_pauses(harness, c
 async def test_a_user_waits_out_the_cooldown(harness, cog, lorebook):
     await harness.command("lermontov")
     again = await harness.command("lermontov")
-    assert again.response["data"]["content"] in lorebook.persona("cooldown")
+    line, wait = again.response["data"]["content"].split("\n")
+    assert line in lorebook.persona("cooldown")
+    assert wait == "(You may ask again in 30 seconds.)"
+    cog.clock.now += COOLDOWN - 1
+    assert "again in 1 second." in (await harness.command("lermontov")).data["content"]
+    cog.clock.now -= COOLDOWN - 1
     assert again.response["data"]["flags"] == 64
     assert [c.kind for c in again.calls] == ["callback"]
     other = await harness.command("lermontov", actor=Actor(user_id=4242))

@@ -1,0 +1,21 @@
+"""How long a member must wait, said the way a person would say it."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.render.waits import wait_hint
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [
+        (0.2, "(You may ask again in 1 second.)"),
+        (29.01, "(You may ask again in 30 seconds.)"),
+        (60, "(You may ask again in 60 seconds.)"),
+        (61, "(You may ask again in 2 minutes.)"),
+        (3600, "(You may ask again in 60 minutes.)"),
+    ],
+)
+def test_a_wait_is_rounded_up_to_whole_seconds_or_minutes(seconds: float, said: str) -> None:
+    assert wait_hint(seconds) == said
