@@ -24,6 +24,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
+from bot.lore.bulk import freeze_long_lived
 from bot.lore.library import LoreLibrary
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
@@ -123,6 +124,7 @@ class RedShoesBot(commands.Bot):
         log.info("lore loaded: %d entries from %s", len(shipped), self.settings.lore_dir)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        freeze_long_lived()
 
     def command_hash(self, guild: discord.abc.Snowflake | None = None) -> str:
         """A digest of the command set as Discord would receive it (globals plus `guild`'s)."""

@@ -27,10 +27,13 @@ from bot.lore.model import Entry
 
 DEFAULT_MAX_VIEWS = 1000
 DEFAULT_MAX_VIEW_BYTES = 256 * 1024 * 1024
-VIEW_BASE_BYTES = 64 * 1024
+SHARED_VIEW_BYTES = 512
+"""A server without an overlay reads the shipped book itself: its cache slot costs only this."""
+VIEW_BASE_BYTES = 160 * 1024
 """What a view costs before its entries: the book, its index tables and an in-memory database."""
-ENTRY_BYTES = 3 * 1024
-"""What one entry a view indexes itself costs, measured on synthetic lore (`bench.servers`)."""
+ENTRY_BYTES = 6 * 1024
+"""What one entry a view indexes itself costs: a 100-entry view grows RSS by about 750 KiB
+(`python -m bench.servers`)."""
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,9 @@ def layer(shipped: Lorebook, overlay: Overlay) -> Lorebook:
 
 def footprint(view: Lorebook) -> int:
     """Estimated bytes a cached view holds beyond the shipped book it shares."""
-    own = len(view.own_entries) if isinstance(view, ServerView) else 0
-    return VIEW_BASE_BYTES + ENTRY_BYTES * own
+    if not isinstance(view, ServerView):
+        return SHARED_VIEW_BYTES
+    return VIEW_BASE_BYTES + ENTRY_BYTES * len(view.own_entries)
 
 
 @dataclass(frozen=True)

@@ -246,11 +246,11 @@ class SearchIndex(Index):
         self.positions = {e.id: i for i, e in enumerate(self._entries)}
         exact: dict[str, list[int]] = defaultdict(list)
         postings: dict[str, list[int]] = defaultdict(list)
-        self._names: list[list[str]] = []
+        names_of: list[list[str]] = []
         prefix_rows: list[tuple[str, int, int]] = []
         for index, entry in enumerate(self._entries):
             folded_names = list(dict.fromkeys(fold(n) for n in entry_names(entry)))
-            self._names.append(folded_names)
+            names_of.append(folded_names)
             for rank, name in enumerate(folded_names):
                 if index not in exact[name]:
                     exact[name].append(index)
@@ -261,17 +261,23 @@ class SearchIndex(Index):
                 for token in set(_tokens(name)):
                     if not postings[token] or postings[token][-1] != index:
                         postings[token].append(index)
-        self._exact = dict(exact)
-        self._postings = dict(postings)
+        # Tuples of plain values, not lists: the collector stops tracking them, so a large
+        # lore (or many servers' views) adds little to every full collection.
+        self._exact = {name: tuple(refs) for name, refs in exact.items()}
+        self._postings = {token: tuple(refs) for token, refs in postings.items()}
+        self._names = tuple(tuple(names) for names in names_of)
         prefix_rows.sort()
-        self._prefix_keys = [row[0] for row in prefix_rows]
-        self._prefix_rows = prefix_rows
-        self._vocab: dict[tuple[int, str, str], list[str]] = defaultdict(list)
+        self._prefix_keys = tuple(row[0] for row in prefix_rows)
+        self._prefix_rows = tuple(prefix_rows)
+        vocab: dict[tuple[int, str, str], list[str]] = defaultdict(list)
         for token in self._postings:
-            self._vocab[(len(token), "first", token[0])].append(token)
-            self._vocab[(len(token), "last", token[-1])].append(token)
+            vocab[(len(token), "first", token[0])].append(token)
+            vocab[(len(token), "last", token[-1])].append(token)
+        self._vocab = {key: tuple(tokens) for key, tokens in vocab.items()}
         self._fts = self._build_fts()
-        self.alphabetical = sorted(range(len(self._entries)), key=lambda i: self._names[i][0])
+        self.alphabetical = tuple(
+            sorted(range(len(self._entries)), key=lambda i: self._names[i][0])
+        )
         """Every ref by folded display name (ties in the book's order)."""
         self._opening = self._opening_choices()
 
@@ -291,8 +297,9 @@ class SearchIndex(Index):
     def _build_fts(self) -> sqlite3.Connection:
         db = sqlite3.connect(":memory:", check_same_thread=False)
         db.execute(
+            # Contentless: only row ids and ranks are read back, so the text is not kept twice.
             "CREATE VIRTUAL TABLE lore USING fts5("
-            "names, text, tokenize = 'unicode61 remove_diacritics 2')"
+            "names, text, content = '', tokenize = 'unicode61 remove_diacritics 2')"
         )
         db.execute("CREATE VIRTUAL TABLE lore_terms USING fts5vocab(lore, 'instance')")
         db.executemany(

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from watchfiles import Change, awatch
 
+from bot.lore.bulk import freeze_long_lived
 from bot.lore.errors import LoreProblem
 from bot.lore.library import LoreLibrary
 from bot.lore.loader import read_lore
@@ -50,6 +51,7 @@ async def reload_lore(directory: Path, library: LoreLibrary) -> list[LoreProblem
             log.warning("lore reload refused, keeping the previous lore: %s", problem)
         return problems
     library.replace_shipped(book)
+    freeze_long_lived()
     log.info("lore reloaded from %s: %d entries", directory, len(book))
     return []
 

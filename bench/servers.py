@@ -1,0 +1,263 @@
+"""Server views at scale: memory, first look-ups, change-to-visible, collector pauses.
+
+On the shipped lore (158 entries) and on it plus 10,000 synthetic entries, in one process with
+the project's own classes (`LoreLibrary`, `LoreEditor`, the SQLite guild store):
+- RSS growth while 10,000 servers each make a first look-up, 1% of them with a 100-entry overlay
+  (50 replaced shipped entries, 50 of their own);
+- RSS while servers that all have 100-entry overlays make first look-ups, under the default
+  cache bound, sampled as they come (it should stop growing once the bound is reached); these
+  overlays come from memory, decoded from JSON on every read as the store decodes them;
+- the first look-up in an overlaid server (`book_for` + `find`), against a look-up in a server
+  whose view is cached;
+- change-to-visible: a moderator edit in a server with a 1,000-entry overlay, then look-ups until
+  one shows it, timed from the committed edit; against rebuilding the merged book of all entries
+  (what every change cost before views were layered);
+- look-ups in a server with a 1,000-entry overlay against one without;
+- the longest garbage-collector pause during the whole run (`gc.callbacks`).
+The lore is frozen out of the collector's way after loading, as the bot does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from bench.stats import print_summary, summarise
+from bench.synthetic import synthetic_entries, synthetic_lorebook
+from bot.lore.bulk import freeze_long_lived
+from bot.lore.editing import LoreEditor
+from bot.lore.library import LoreLibrary, Overlay
+from bot.lore.loader import load_lore
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import ENTRY_ADAPTER, Entry
+from bot.lore.store.database import DB_NAME
+from bot.lore.store.sqlite import SqliteGuildStore
+
+SYNTHETIC = (0, 10_000)
+SERVERS = 10_000
+OVERLAID_EVERY = 100  # 1% of the servers
+OVERLAY = 100
+ALL_OVERLAID = 1_000
+SAMPLE_EVERY = 200
+EDIT_OVERLAY = 1_000
+EDITS = 20
+LOOKUPS = 2_000
+MIB = 1024 * 1024
+
+
+class Pauses:
+    """The longest pause of each collector generation, from `gc.callbacks`."""
+
+    def __init__(self) -> None:
+        self.longest = [0.0, 0.0, 0.0]
+        self.count = [0, 0, 0]
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        generation = info["generation"]
+        self.count[generation] += 1
+        self.longest[generation] = max(
+            self.longest[generation], time.perf_counter() - self._started
+        )
+
+
+def rss() -> int:
+    return int(psutil.Process().memory_info().rss)
+
+
+def overlay_for(shipped: Lorebook, rng: random.Random, size: int, tag: str) -> list[Entry]:
+    """Half replaced shipped entries (a new summary; at most half the shipped lore), the rest
+    the server's own."""
+    count = min(size // 2, len(shipped.entries) // 2)
+    replaced = [
+        e.model_copy(update={"summary": f"Changed in server {tag}."})
+        for e in rng.sample(shipped.entries, count)
+    ]
+    own = [
+        e.model_copy(update={"id": f"own-{tag}-{e.id}"})
+        for e in synthetic_entries(size - count, seed=rng.randrange(1 << 30))
+    ]
+    return [*replaced, *own]
+
+
+class JsonOverlays:
+    """Overlays kept as JSON and decoded on every read, as the store decodes its rows."""
+
+    def __init__(self, entries: list[Entry]) -> None:
+        self._rows = [ENTRY_ADAPTER.dump_json(e) for e in entries]
+
+    async def overlay(self, guild_id: int) -> Overlay:
+        entries = tuple(ENTRY_ADAPTER.validate_json(row) for row in self._rows)
+        return Overlay(revision=1, entries=entries)
+
+
+async def lookup(library: LoreLibrary, guild: int, name: str) -> float:
+    started = time.perf_counter()
+    book = await library.book_for(guild)
+    book.find(name)
+    return time.perf_counter() - started
+
+
+async def many_servers(shipped: Lorebook, folder: Path, names: list[str]) -> dict[str, Any]:
+    """10,000 servers, 1% overlaid: RSS growth and first look-ups."""
+    rng = random.Random(18)
+    store = await SqliteGuildStore.open(folder / f"many-{len(shipped)}-{DB_NAME}")
+    overlaid = set(range(0, SERVERS, OVERLAID_EVERY))
+    for guild in overlaid:
+        entries = overlay_for(shipped, rng, OVERLAY, str(guild))
+        await store.import_entries(guild, entries, bases={}, by=1)
+    library = LoreLibrary(shipped, store)
+    gc.collect()
+    before = rss()
+    first_overlaid, first_plain, cached = [], [], []
+    for guild in range(SERVERS):
+        took = await lookup(library, guild, rng.choice(names))
+        if guild in overlaid:
+            first_overlaid.append(took)
+            cached.append(await lookup(library, guild, rng.choice(names)))
+        else:
+            first_plain.append(took)
+    gc.collect()
+    grown = rss() - before
+    await store.close()
+    return {
+        "rss_growth_mib": round(grown / MIB, 1),
+        "first_lookup_overlaid": summarise(first_overlaid),
+        "first_lookup_plain": summarise(first_plain),
+        "lookup_cached_overlaid": summarise(cached),
+        "views_cached": len(library.views),
+    }
+
+
+async def all_overlaid(shipped: Lorebook, names: list[str]) -> dict[str, Any]:
+    """Every server overlaid, under the default cache bound: RSS as servers arrive."""
+    rng = random.Random(19)
+    library = LoreLibrary(shipped, JsonOverlays(overlay_for(shipped, rng, OVERLAY, "all")))
+    gc.collect()
+    before = rss()
+    samples = []
+    for guild in range(ALL_OVERLAID):
+        await lookup(library, guild, rng.choice(names))
+        if (guild + 1) % SAMPLE_EVERY == 0:
+            samples.append(round((rss() - before) / MIB, 1))
+    return {
+        "servers": ALL_OVERLAID,
+        "rss_growth_mib_sampled": samples,
+        "views_cached": len(library.views),
+        "cache_estimate_mib": round(library.views.bytes / MIB, 1),
+    }
+
+
+async def after_edits(shipped: Lorebook, folder: Path, names: list[str]) -> dict[str, Any]:
+    """Change-to-visible and look-ups with a 1,000-entry overlay against none."""
+    rng = random.Random(20)
+    store = await SqliteGuildStore.open(folder / f"edits-{len(shipped)}-{DB_NAME}")
+    entries = overlay_for(shipped, rng, EDIT_OVERLAY, "big")
+    await store.import_entries(2, entries, bases={}, by=1)
+    library = LoreLibrary(shipped, store)
+    editor = LoreEditor(store, library)
+    visible, commits = [], []
+    for number in range(EDITS):
+        target = rng.choice([e for e in entries if e.id in shipped])  # a replaced shipped one
+        current, revision = await editor.current(2, target.id)
+        changed = current.model_copy(update={"summary": f"Edit {number}."})
+        started = time.perf_counter()
+        await editor.edit(2, changed, base_revision=revision, by=1)
+        committed = time.perf_counter()
+        seen = (await library.book_for(2)).get(target.id)
+        assert seen == changed, "the next look-up after an edit shows it"
+        visible.append(time.perf_counter() - committed)
+        commits.append(committed - started)
+    merged_rebuilds = []
+    overlay = await store.overlay(2)
+    for _ in range(5):
+        started = time.perf_counter()
+        replaced = {e.id for e in overlay.entries}
+        Lorebook([*(e for e in shipped.entries if e.id not in replaced), *overlay.entries])
+        merged_rebuilds.append(time.perf_counter() - started)
+    await library.book_for(1)
+    plain, overlaid = [], []
+    for name in names[:LOOKUPS]:
+        plain.append(await lookup(library, 1, name))
+        overlaid.append(await lookup(library, 2, name))
+    await store.close()
+    base, over = summarise(plain), summarise(overlaid)
+    return {
+        "change_to_visible": summarise(visible),
+        "commit": summarise(commits),
+        "merged_rebuild_baseline": summarise(merged_rebuilds),
+        "lookup_no_overlay": base,
+        "lookup_overlay_1000": over,
+        "lookup_ratio_p50": round(over["p50_ms"] / base["p50_ms"], 3),
+    }
+
+
+async def one_size(synthetic: int, folder: Path, pauses: Pauses) -> dict[str, Any]:
+    started = time.perf_counter()
+    shipped_lore = list(load_lore(Path("lore")).entries)
+    shipped = synthetic_lorebook(synthetic, shipped_lore) if synthetic else Lorebook(shipped_lore)
+    freeze_long_lived()
+    loaded = time.perf_counter() - started
+    rng = random.Random(1948)
+    names = [rng.choice(shipped.entries).name for _ in range(LOOKUPS)]
+    pauses.longest = [0.0, 0.0, 0.0]
+    result: dict[str, Any] = {"shipped": len(shipped), "load_s": round(loaded, 2)}
+    result["many_servers"] = await many_servers(shipped, folder, names)
+    result["all_overlaid"] = await all_overlaid(shipped, names)
+    result["edits"] = await after_edits(shipped, folder, names)
+    result["longest_gc_pause_ms"] = round(max(pauses.longest) * 1000, 2)
+    result["gc_collections"] = list(pauses.count)
+    return result
+
+
+def report(result: dict[str, Any]) -> None:
+    many, every, edits = result["many_servers"], result["all_overlaid"], result["edits"]
+    print(f"-- {result['shipped']} shipped entries (loaded in {result['load_s']} s)")
+    print(
+        f"10,000 servers, 1% with {OVERLAY}-entry overlays: RSS +{many['rss_growth_mib']} MiB; "
+        f"first look-up overlaid p50 {many['first_lookup_overlaid']['p50_ms']} ms "
+        f"p99 {many['first_lookup_overlaid']['p99_ms']} ms (cached: "
+        f"p50 {many['lookup_cached_overlaid']['p50_ms']} ms)"
+    )
+    print(
+        f"{every['servers']} servers all overlaid, default bound: RSS every {SAMPLE_EVERY} "
+        f"servers {every['rss_growth_mib_sampled']} MiB; {every['views_cached']} views cached"
+    )
+    print(
+        f"change-to-visible ({EDIT_OVERLAY}-entry overlay): p50 "
+        f"{edits['change_to_visible']['p50_ms']} ms p99 {edits['change_to_visible']['p99_ms']} "
+        f"ms; a merged rebuild (before): p50 {edits['merged_rebuild_baseline']['p50_ms']} ms"
+    )
+    print(
+        f"look-up p50 {edits['lookup_overlay_1000']['p50_ms']} ms with a {EDIT_OVERLAY}-entry "
+        f"overlay vs {edits['lookup_no_overlay']['p50_ms']} ms without: "
+        f"{edits['lookup_ratio_p50']}x"
+    )
+    print(f"longest collector pause: {result['longest_gc_pause_ms']} ms")
+
+
+async def main() -> None:
+    pauses = Pauses()
+    gc.callbacks.append(pauses)
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for synthetic in SYNTHETIC:
+            result = await one_size(synthetic, Path(folder), pauses)
+            report(result)
+            results.append(result)
+    gc.callbacks.remove(pauses)
+    print_summary({"bench": "servers", "sizes": results})
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
