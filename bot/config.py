@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     log_level: str = "INFO"
     log_channel_id: int | None = None
+    max_server_entries: int = Field(default=10_000, ge=1)
     view_cache_size: int = Field(default=1000, ge=1)
     view_cache_mb: int = Field(default=256, ge=1)
 

@@ -146,7 +146,10 @@ async def test_an_upload_that_cannot_be_sent_is_refused_and_nothing_changes(sett
         f"error: {tmp_path} is a directory, not a file",
     ]
     assert "file is 10.0 MiB; the limit is 1024 KiB" in out.getvalue()
-    assert "(thinking…)" not in out.getvalue(), "refused by declared size, before reading"
+    refusals = out.getvalue().split("The lore, as a lore file.")[0]
+    assert refusals.count("(thinking…)") == 1, (
+        "only the export defers: the import was refused unread"
+    )
     exported = yaml.safe_load((tmp_path / "lore-2001.yaml").read_text(encoding="utf-8"))
     assert exported == {"entries": []}
 

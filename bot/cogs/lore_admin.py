@@ -57,7 +57,7 @@ class LoreAdmin(commands.Cog):
     def __init__(self, bot: RedShoesBot, store: GuildStore) -> None:
         self.bot = bot
         self.store = store
-        self.editor = LoreEditor(store, bot.library)
+        self.editor = LoreEditor(store, bot.library, bot.settings.max_server_entries)
         self.read_attachment: AttachmentReader = download
         self._watcher: asyncio.Task[None] | None = None
 
@@ -182,6 +182,7 @@ class LoreAdmin(commands.Cog):
         everything = all
 
         async with self.refusals(interaction) as guild_id:
+            await interaction.response.defer(ephemeral=True, thinking=True)
             text, hidden = await self.editor.export(guild_id, everything=everything)
             name = f"lore-{guild_id}{'-all' if everything else ''}.yaml"
             note = f" ({hidden} shipped entries are hidden here.)" if hidden else ""
@@ -324,8 +325,10 @@ class Confirm(discord.ui.View):
         self.stop()
 
         async with self.cog.refusals(interaction) as guild_id:
+            # An import of thousands of entries takes longer than Discord's 3 seconds.
+            await interaction.response.defer()
             text = await self.action(guild_id, interaction.user.id)
-            await interaction.response.edit_message(content=text, view=None)
+            await interaction.edit_original_response(content=text, view=None)
 
     async def on_error(
         self,

@@ -3,11 +3,17 @@
 Commands (Discord or the console) call these and render the result; this is where the rules
 live: only entries in the server's view can be edited or removed, a new id must be free,
 references must point at entries the server can see, removing a shipped entry hides it while
-removing an added one deletes it. After every change the server's merged view is dropped from
-the library's cache, so look-ups, autocomplete, search and chat see the change at once.
+removing an added one deletes it, and a server holds at most `max_entries` entries of its own.
+After every change the server's merged view is dropped from the library's cache, so look-ups,
+autocomplete, search and chat see the change at once. Reading an upload and writing an export are
+seconds of CPU for a large file, so they run in a worker thread: one server's import never holds
+up another server's look-ups.
 """
 
 from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
 
 from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.export import dump_lore
@@ -24,12 +30,27 @@ class EditRefused(Exception):
     """A change that breaks a rule; the message is fit to show the moderator."""
 
 
+MAX_ENTRIES = 10_000
+"""Entries one server may add or replace, unless configured (`MAX_SERVER_ENTRIES`)."""
+
+
 class LoreEditor:
     """Every change a moderator can make to one server's lore, checked and recorded."""
 
-    def __init__(self, store: GuildStore, library: LoreLibrary) -> None:
+    def __init__(
+        self, store: GuildStore, library: LoreLibrary, max_entries: int = MAX_ENTRIES
+    ) -> None:
         self.store = store
         self.library = library
+        self.max_entries = max_entries
+
+    def _over_limit(self, total: int) -> str | None:
+        if total <= self.max_entries:
+            return None
+        return (
+            f"this server would hold {total} entries of its own; the limit is "
+            f"{self.max_entries} (MAX_SERVER_ENTRIES): remove some first"
+        )
 
     async def view(self, guild_id: int) -> Lorebook:
         return await self.library.book_for(guild_id)
@@ -77,6 +98,9 @@ class LoreEditor:
         if entry.id in await self.view(guild_id) or entry.id in self.library.shipped:
             raise EditRefused(f"the id {entry.id!r} is already used in this server's lore")
         await self._check_references(guild_id, entry)
+        too_many = self._over_limit(await self.store.own_entries(guild_id) + 1)
+        if too_many is not None:
+            raise EditRefused(too_many)
         base = (await self.store.state(guild_id, entry.id)).revision
         change = await self.store.put(guild_id, entry, base_revision=base, by=by, action="add")
         self.library.invalidate(guild_id)
@@ -129,9 +153,24 @@ class LoreEditor:
 
     async def plan_import(self, guild_id: int, display: str, data: bytes) -> ImportPlan:
         view = await self.view(guild_id)
-        return plan_import(display, data, view, await self.store.states(guild_id))
+        states = await self.store.states(guild_id)
+        plan = await asyncio.to_thread(plan_import, display, data, view, states)
+        await self._check_limit(guild_id, display, plan, states)
+        return plan
+
+    async def _check_limit(
+        self, guild_id: int, display: str, plan: ImportPlan, states: Mapping[str, EntryState]
+    ) -> None:
+        """The import refused as a whole when the server's own entries would exceed the cap."""
+        new = sum(
+            1 for e in plan.entries if e.id not in states or not states[e.id].version.own_copy
+        )
+        too_many = self._over_limit(await self.store.own_entries(guild_id) + new)
+        if too_many is not None and new:
+            raise LoreError([LoreProblem(display, 1, 1, too_many)])
 
     async def apply_import(self, guild_id: int, plan: ImportPlan, *, by: int) -> list[Change]:
+        await self._check_limit(guild_id, "import", plan, await self.store.states(guild_id))
         changes = await self.store.import_entries(guild_id, plan.entries, bases=plan.bases, by=by)
         self.library.invalidate(guild_id)
         return changes
@@ -141,4 +180,4 @@ class LoreEditor:
         entries it hides (a lore file cannot say "hidden", so the count goes in the message)."""
         overlay = await self.store.overlay(guild_id)
         entries = (await self.view(guild_id)).entries if everything else overlay.entries
-        return dump_lore(entries), len(overlay.hidden)
+        return await asyncio.to_thread(dump_lore, entries), len(overlay.hidden)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import shutil
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -214,10 +216,11 @@ async def test_a_ten_megabyte_upload_is_refused_before_download(
     assert snapshot(db_path) == before
 
 
-async def test_export_sends_a_yaml_file(harness: Harness) -> None:
+async def test_export_is_deferred_then_sends_a_yaml_file(harness: Harness) -> None:
     exchange = await harness.command("lore export", all=True)
-    data = exchange.data
-    assert data["attachments"][0]["filename"] == "lore-2001-all.yaml"
+    assert exchange.response["type"] == 5  # deferred: a large export takes more than 3 seconds
+    [sent] = exchange.of("followup")
+    assert sent["attachments"][0]["filename"] == "lore-2001-all.yaml"
 
 
 async def test_reload_is_for_the_owner(harness: Harness) -> None:
@@ -426,3 +429,81 @@ async def test_a_revert_that_brings_back_a_deleted_reference_says_so(harness: Ha
     )
     edit = await harness.command("lore edit", entry="t-source")
     assert "(r4)" in text(await submit_form(harness, edit, {"summary": "Kept editable."}))
+
+
+def many_entries(count: int) -> bytes:
+    """An upload of `count` small trivia entries, as compact as a lore file can be."""
+    rows = (
+        f"- {{id: t-{i:05d}, kind: trivia, name: T {i}, summary: S., topic: film, "
+        f"sources: [{{title: x}}]}}\n"
+        for i in range(count)
+    )
+    return ("entries:\n" + "".join(rows)).encode()
+
+
+async def test_a_server_over_its_entry_limit_is_refused_clearly(
+    tmp_path: Path, lorebook: Lorebook
+) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path, lore_dir=LORE_DIR, max_server_entries=3)
+    async with Harness.running(create_bot(settings, lorebook), MODERATOR) as running:
+        serve_upload(running, many_entries(2))
+        await running.run(attachment_payload(running, "two.yaml", 200))
+        assert "2 entries changed" in text(await running.click("Confirm"))
+        before = snapshot(tmp_path / DB_NAME)
+        serve_upload(running, many_entries(5))
+        refused = await running.run(attachment_payload(running, "five.yaml", 500))
+        assert (
+            "`five.yaml:1:1: this server would hold 5 entries of its own; the limit is 3 "
+            "(MAX_SERVER_ENTRIES): remove some first`" in text(refused)
+        )
+        opened = await running.command("lore add", kind="trivia")
+        assert "(r1)" in text(await submit_form(running, opened, TRIVIA))
+        opened = await running.command("lore add", kind="trivia")
+        refused = await submit_form(running, opened, {**TRIVIA, "id": "t-fourth"})
+        assert "would hold 4 entries of its own; the limit is 3" in text(refused)
+        assert len((await running.bot.guild_store.overlay(2001)).entries) == 3
+        assert snapshot(tmp_path / DB_NAME)["overlay_entry"][:2] == before["overlay_entry"]
+
+
+async def alone(h: Harness, payload: dict[str, Any]) -> Exchange:
+    """Run one interaction to its end, however long, while others run too: only the calls
+    that answer it."""
+    pending = h.dispatch(payload)
+    if pending.tasks:
+        await asyncio.wait(pending.tasks)
+    exchange = pending.so_far()
+    return Exchange(tuple(c for c in exchange.calls if c.interaction_id == int(payload["id"])))
+
+
+async def test_look_ups_elsewhere_stay_fast_while_one_server_imports_and_exports(
+    harness: Harness,
+) -> None:
+    upload = many_entries(4000)
+    serve_upload(harness, upload)
+    elsewhere = Actor(user_id=9, guild_id=4004, channel_id=4005)
+    slowest = 0.0
+    answered = 0
+
+    async def heavy_work() -> None:
+        preview = await alone(harness, attachment_payload(harness, "big.yaml", len(upload)))
+        assert "**added: 4000**" in text(preview)
+        asking = next(
+            m for m in reversed(harness.recorder.messages.values()) if "Confirm" in str(m)
+        )
+        confirm = harness.click_payload("Confirm", asking)
+        assert "4000 entries changed" in text(await alone(harness, confirm))
+        exported = await alone(harness, harness.command_payload("lore export", {"all": True}))
+        assert exported.of("followup")[0]["attachments"][0]["filename"] == "lore-2001-all.yaml"
+
+    work = asyncio.create_task(heavy_work())
+    while not work.done():
+        started = time.perf_counter()
+        look_up = harness.command_payload("character", {"name": "vicky"}, actor=elsewhere)
+        looked = await alone(harness, look_up)
+        slowest = max(slowest, time.perf_counter() - started)
+        assert looked.data["embeds"][0]["title"].startswith("Victoria")
+        answered += 1
+        await asyncio.sleep(0.2)
+    await work
+    assert answered >= 5
+    assert slowest < 3.0, f"a look-up elsewhere took {slowest:.2f} s"

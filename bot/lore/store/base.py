@@ -38,6 +38,11 @@ class Version:
     unreadable: str | None = None
 
     @property
+    def own_copy(self) -> bool:
+        """Whether the server holds its own copy (valid or not), which counts against its cap."""
+        return self.entry is not None or self.unreadable is not None
+
+    @property
     def stored(self) -> str | None:
         """The copy as the store writes it: the entry's JSON, or the unreadable text kept."""
         if self.entry is not None:
@@ -179,6 +184,10 @@ class GuildStore(ABC):
     @abstractmethod
     async def states(self, guild_id: int) -> dict[str, EntryState]:
         """Every entry this server ever changed, by id."""
+
+    @abstractmethod
+    async def own_entries(self, guild_id: int) -> int:
+        """How many entries this server holds copies of (added or replaced, not hidden)."""
 
     @abstractmethod
     async def state(self, guild_id: int, entry_id: str) -> EntryState:

@@ -14,6 +14,7 @@ user_version`; no journal/synchronous/busy pragmas. The SQL statements and `Guil
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -56,23 +57,8 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
                 "AND (hidden = 1 OR data IS NOT NULL) ORDER BY entry_id",
                 (guild_id,),
             )
-        entries: list[Entry] = []
-        hidden: set[str] = set()
-        for entry_id, is_hidden, data in rows:
-            if is_hidden:
-                hidden.add(entry_id)
-                continue
-            version = read_version(False, data)
-            if version.entry is not None:
-                entries.append(version.entry)
-                continue
-            log.warning(
-                "guild %s: stored entry %r no longer validates (%s); left out until a moderator "
-                "edits, reverts or removes it",
-                guild_id,
-                entry_id,
-                why_unreadable(data),
-            )
+        # Validating thousands of stored entries is seconds of CPU: not on the event loop.
+        entries, hidden = await asyncio.to_thread(_read_overlay, guild_id, list(rows))
         revision = head[0][0] if head else 0
         return Overlay(revision=revision, entries=tuple(entries), hidden=frozenset(hidden))
 
@@ -81,9 +67,13 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
             "SELECT entry_id, revision, hidden, data FROM overlay_entry WHERE guild_id = ?",
             guild_id,
         )
-        return {
-            e: EntryState(rev, read_version(bool(hidden), data)) for e, rev, hidden, data in rows
-        }
+        return await asyncio.to_thread(_read_states, rows)
+
+    async def own_entries(self, guild_id: int) -> int:
+        rows = await self._rows(
+            "SELECT COUNT(*) FROM overlay_entry WHERE guild_id = ? AND data IS NOT NULL", guild_id
+        )
+        return int(rows[0][0])
 
     async def state(self, guild_id: int, entry_id: str) -> EntryState:
         async with self._transaction(write=False) as db:
@@ -91,25 +81,16 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
 
     async def apply(self, guild_id: int, edits: Sequence[Edit], *, by: int) -> list[Change]:
         at = datetime.now(UTC)
-        changes: list[Change] = []
         async with self._transaction(write=True) as db:
             await _ensure_guild(db, guild_id)
-            for edit in edits:
-                current = await _state(db, guild_id, edit.entry_id)
-                if current.revision != edit.base_revision:
-                    raise StaleEditError(edit.entry_id, edit.base_revision, current.revision)
-                change = Change(
-                    guild_id,
-                    edit.entry_id,
-                    current.revision + 1,
-                    edit.action,
-                    by,
-                    at,
-                    current.version,
-                    edit.after,
-                )
-                await _record(db, change)
-                changes.append(change)
+            rows = await _current_rows(db, guild_id, [edit.entry_id for edit in edits])
+            # An import of thousands: checking, validating and encoding them is CPU work for a
+            # worker thread, and the rows go to SQLite in two statements, not thousands.
+            changes, entry_rows, change_rows = await asyncio.to_thread(
+                _changes, guild_id, edits, rows, by, at
+            )
+            await db.executemany(_PUT_ENTRY, entry_rows)
+            await db.executemany(_RECORD_CHANGE, change_rows)
             await db.execute(
                 "UPDATE guild SET revision = revision + 1 WHERE guild_id = ?", (guild_id,)
             )
@@ -170,6 +151,33 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
 _GUILD_REVISION = "SELECT revision FROM guild WHERE guild_id = ?"
 
 
+def _read_overlay(guild_id: int, rows: list[Any]) -> tuple[list[Entry], set[str]]:
+    """A server's entries and hidden ids from its rows; a row that no longer validates is
+    logged by id and left out (see `Version.unreadable`)."""
+    entries: list[Entry] = []
+    hidden: set[str] = set()
+    for entry_id, is_hidden, data in rows:
+        if is_hidden:
+            hidden.add(entry_id)
+            continue
+        version = read_version(False, data)
+        if version.entry is not None:
+            entries.append(version.entry)
+            continue
+        log.warning(
+            "guild %s: stored entry %r no longer validates (%s); left out until a moderator "
+            "edits, reverts or removes it",
+            guild_id,
+            entry_id,
+            why_unreadable(data),
+        )
+    return entries, hidden
+
+
+def _read_states(rows: list[Any]) -> dict[str, EntryState]:
+    return {e: EntryState(rev, read_version(bool(hidden), data)) for e, rev, hidden, data in rows}
+
+
 async def _ensure_guild(db: aiosqlite.Connection, guild_id: int) -> None:
     await db.execute(
         "INSERT INTO guild (guild_id) VALUES (?) ON CONFLICT (guild_id) DO NOTHING", (guild_id,)
@@ -189,30 +197,57 @@ async def _state(db: aiosqlite.Connection, guild_id: int, entry_id: str) -> Entr
     return EntryState(revision, read_version(bool(hidden), data))
 
 
-async def _record(db: aiosqlite.Connection, change: Change) -> None:
-    after_data = change.after.stored
-    await db.execute(
-        "INSERT INTO overlay_entry (guild_id, entry_id, revision, hidden, data) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, entry_id) DO UPDATE SET "
-        "revision = excluded.revision, hidden = excluded.hidden, data = excluded.data",
-        (change.guild_id, change.entry_id, change.revision, int(change.after.hidden), after_data),
-    )
-    await db.execute(
-        f"INSERT INTO entry_change (guild_id, {_CHANGE_COLUMNS}) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            change.guild_id,
-            change.entry_id,
-            change.revision,
-            change.action,
-            change.user_id,
-            change.at.isoformat(),
-            int(change.before.hidden),
-            change.before.stored,
-            int(change.after.hidden),
-            after_data,
-        ),
-    )
+_PUT_ENTRY = (
+    "INSERT INTO overlay_entry (guild_id, entry_id, revision, hidden, data) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, entry_id) DO UPDATE SET "
+    "revision = excluded.revision, hidden = excluded.hidden, data = excluded.data"
+)
+_RECORD_CHANGE = (
+    f"INSERT INTO entry_change (guild_id, {_CHANGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_IDS_PER_QUERY = 500
+"""Well under SQLite's limit on the parameters of one statement."""
+
+
+async def _current_rows(db: aiosqlite.Connection, guild_id: int, ids: list[str]) -> list[Any]:
+    rows: list[Any] = []
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        chunk = ids[start : start + _IDS_PER_QUERY]
+        rows += await db.execute_fetchall(
+            "SELECT entry_id, revision, hidden, data FROM overlay_entry "
+            f"WHERE guild_id = ? AND entry_id IN ({', '.join('?' for _ in chunk)})",
+            (guild_id, *chunk),
+        )
+    return rows
+
+
+def _changes(
+    guild_id: int, edits: Sequence[Edit], rows: list[Any], by: int, at: datetime
+) -> tuple[list[Change], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The changes `edits` make from the entries' current `rows`, and the rows to write;
+    `StaleEditError` when any edit started from a revision that is no longer current."""
+    current = _read_states(rows)
+    changes: list[Change] = []
+    entry_rows: list[tuple[Any, ...]] = []
+    change_rows: list[tuple[Any, ...]] = []
+    for edit in edits:
+        state = current.get(edit.entry_id, EntryState())
+        if state.revision != edit.base_revision:
+            raise StaleEditError(edit.entry_id, edit.base_revision, state.revision)
+        revision = state.revision + 1
+        change = Change(
+            guild_id, edit.entry_id, revision, edit.action, by, at, state.version, edit.after
+        )
+        after = edit.after.stored
+        hidden = int(edit.after.hidden)
+        entry_rows.append((guild_id, edit.entry_id, revision, hidden, after))
+        before = (int(state.version.hidden), state.version.stored)
+        when = (by, at.isoformat())
+        change_rows.append(
+            (guild_id, edit.entry_id, revision, edit.action, *when, *before, hidden, after)
+        )
+        changes.append(change)
+    return changes, entry_rows, change_rows
 
 
 def _change(guild_id: int, row: Any) -> Change:
