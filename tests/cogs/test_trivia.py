@@ -232,6 +232,17 @@ async def test_the_configured_moderator_role_may_stop_a_quiz(table: Table):
     assert game.stopped_by == JULIAN.user_id
 
 
+async def test_another_role_may_not_stop_a_quiz_and_the_game_goes_on(table: Table):
+    store = table.harness.bot.guild_store
+    await store.set_config(2001, GuildConfig(moderator_role_id=77), by=MODERATOR.user_id)
+    await table.start(rounds=3)
+    game = table.game()
+    other_role = replace(JULIAN, roles=(88,))
+    text = ephemeral_text(await table.harness.command("quiz stop", actor=other_role))
+    assert "Only whoever started the quiz or a moderator can stop it." in text
+    assert table.game() is game and game.stopped_by is None
+
+
 @pytest.mark.parametrize(
     ("stopper", "allowed"), [(STARTER, True), (MODERATOR, True), (JULIAN, False)]
 )
