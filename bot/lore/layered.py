@@ -191,7 +191,7 @@ class ServerView(Lorebook):
         order = sorted(range(len(given)), key=lambda i: place(given[i]))
         refs: dict[str, int] = {}
         for rank, i in enumerate(order):
-            after = bisect.bisect_right(shipped.entries, place(given[i]), key=shipped.place)
+            after = shipped.count_up_to(place(given[i]))
             refs[given[i].id] = (after - 1) * SPAN + 1 + rank
         return refs
 

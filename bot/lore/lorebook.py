@@ -7,6 +7,7 @@ leaves the old book serving.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TypeVar
@@ -38,6 +39,7 @@ class Lorebook:
         "_by_kind",
         "_entries",
         "_index",
+        "_places",
         "_played_by",
         "_sequences",
         "_works",
@@ -53,6 +55,7 @@ class Lorebook:
         self._works = {work: rank for rank, work in enumerate(dict.fromkeys(e.work for e in steps))}
         ordered = sorted(given, key=self.place)
         self._entries = tuple(ordered)
+        self._places = tuple(self.place(e) for e in self._entries)
         self._by_id: Mapping[str, Entry] = MappingProxyType({e.id: e for e in self._entries})
         by_kind: dict[str, list[Entry]] = {}
         for entry in self._entries:
@@ -76,6 +79,11 @@ class Lorebook:
         if isinstance(entry, Scene | BalletScene):
             return self._works[entry.work], entry.order
         return -1, 0
+
+    def count_up_to(self, place: tuple[int, int]) -> int:
+        """How many entries come at or before `place` in this book's order (a server view
+        slots its own entries into the shipped order with it)."""
+        return bisect.bisect_right(self._places, place)
 
     @property
     def index(self) -> Index:
