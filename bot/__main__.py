@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run | console | ask | lore check|export|schema]`.
+"""Command line: `python -m bot [run | console | ask | commands | lore check|export|schema]`.
 
 With no subcommand it runs the bot when a token is configured and otherwise explains why not and
 opens the offline console, so a newcomer sees the bot answer at once.
@@ -102,6 +102,15 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _commands(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the command definitions a sync would send: readable, or as Discord's JSON."""
+    from bot.definitions import describe, offline_definitions
+
+    payloads = asyncio.run(offline_definitions(settings, load_lore(settings.lore_dir)))
+    print(json.dumps(payloads, indent=2, ensure_ascii=False) if args.json else describe(payloads))
+    return 0
+
+
 def _default(args: argparse.Namespace, settings: Settings) -> int:
     """No subcommand: run the bot when a token is set, else explain and open the console."""
     if settings.discord_token is None:
@@ -134,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--guild", type=int, help="answer from this server's lore under DATA_DIR")
     ask.add_argument("--user", type=int, default=1001, help="the id of the person asking")
     ask.set_defaults(handler=_ask)
+
+    listed = commands.add_parser("commands", help="print the command definitions the bot syncs")
+    listed.add_argument("--json", action="store_true", help="the payloads as Discord receives them")
+    listed.set_defaults(handler=_commands)
 
     lore = commands.add_parser("lore", help="check, export or describe the lore files")
     lore_commands = lore.add_subparsers(dest="lore_command", required=True)

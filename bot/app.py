@@ -72,6 +72,13 @@ class Refusal(app_commands.CheckFailure):
     """A check that failed for a reason the user should read (shown after a refusing line)."""
 
 
+def lore_server(interaction: discord.Interaction[Any]) -> int | None:
+    """The server whose lore answers this interaction: the one it came from, if that server
+    installed the bot. A member who installed the bot for themselves and uses it in a server the
+    bot is not in (or in a DM) is answered from the shipped lore, and nothing is stored for it."""
+    return interaction.guild_id if interaction.is_guild_integration() else None
+
+
 class RedShoesTree(app_commands.CommandTree["RedShoesBot"]):
     """The command tree, with one error handler for every slash command."""
 
@@ -172,7 +179,7 @@ class RedShoesBot(commands.Bot):
         A storage fault is the operator's to fix: one log line naming the file and the remedy."""
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         try:
-            book = await self.library.book_for(interaction.guild_id)
+            book = await self.library.book_for(lore_server(interaction))
         except StorageError:
             book = self.library.shipped
         if isinstance(error, app_commands.CommandOnCooldown):

@@ -12,7 +12,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RedShoesBot
+from bot.app import RedShoesBot, lore_server
+from bot.cogs.places import anywhere
 from bot.render.screens import command_help_embed
 
 
@@ -21,7 +22,7 @@ def visible(
 ) -> bool:
     """Whether Discord shows this command to this person here (its group's settings count)."""
     root = command.root_parent or command
-    if interaction.guild_id is None and root.guild_only:
+    if lore_server(interaction) is None and root.guild_only:
         return False
     needed = root.default_permissions
     return needed is None or interaction.permissions >= needed
@@ -31,6 +32,7 @@ class Help(commands.Cog):
     def __init__(self, bot: RedShoesBot) -> None:
         self.bot = bot
 
+    @anywhere
     @app_commands.command(name="help", description="Every command, one line each.")
     async def help_(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         lines = [

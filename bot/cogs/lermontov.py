@@ -19,6 +19,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RedShoesBot
+from bot.cogs.places import anywhere
 from bot.cogs.utils.replies import book_of, say
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Dialogue
@@ -103,6 +104,7 @@ class Lermontov(commands.Cog):
             raise app_commands.CommandOnCooldown(bucket, retry_after)
         return True
 
+    @anywhere
     @app_commands.command(
         description="'Why do you want to dance?' The audition, as the film has it."
     )

@@ -15,6 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RedShoesBot
+from bot.cogs.places import anywhere
 from bot.cogs.utils.paging import Opener, show
 from bot.cogs.utils.replies import book_of, say
 from bot.lore.lorebook import Lorebook
@@ -196,22 +197,26 @@ class Lookup(commands.Cog):
     def __init__(self, bot: RedShoesBot) -> None:
         self.bot = bot
 
+    @anywhere
     @app_commands.command(description="The Red Shoes (1948) at a glance: makers, stars, awards.")
     async def film(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         await show_work(interaction, "film")
 
+    @anywhere
     @app_commands.command(description="A character of the film, and who played them.")
     @app_commands.describe(name="Start typing a name: Vicky, Lermontov, Julian…")
     @app_commands.autocomplete(name=completer("character"))
     async def character(self, interaction: discord.Interaction[RedShoesBot], name: str) -> None:
         await show_named(interaction, name, ["character"])
 
+    @anywhere
     @app_commands.command(description="Someone from the cast or crew, and whom they played.")
     @app_commands.describe(name="Start typing a name: Moira Shearer, Powell, Easdale…")
     @app_commands.autocomplete(name=completer("person"))
     async def person(self, interaction: discord.Interaction[RedShoesBot], name: str) -> None:
         await show_named(interaction, name, ["person"])
 
+    @anywhere
     @app_commands.command(description="The Ballet of the Red Shoes, in order, or one scene of it.")
     @app_commands.describe(
         scene="One scene of the ballet (leave empty for the whole sequence)",
@@ -228,6 +233,7 @@ class Lookup(commands.Cog):
     ) -> None:
         await show_part(interaction, scene, work, "ballet_scene")
 
+    @anywhere
     @app_commands.command(description="The film's story, scene by scene, through the ending.")
     @app_commands.describe(
         scene="One scene of the story (leave empty for all of it)",
@@ -242,6 +248,7 @@ class Lookup(commands.Cog):
     ) -> None:
         await show_part(interaction, scene, work, "scene")
 
+    @anywhere
     @app_commands.command(description="A line from the film: matching your search, or at random.")
     @app_commands.describe(character="Who says it", search="Words from the line")
     @app_commands.autocomplete(character=completer("character"))
@@ -262,10 +269,12 @@ class Lookup(commands.Cog):
         else:
             await show(interaction, entry_screen(book, found))
 
+    @anywhere
     @app_commands.command(description="Andersen's fairy tale, and how the ballet departs from it.")
     async def andersen(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         await show_work(interaction, "fairy tale")
 
+    @anywhere
     @app_commands.command(description="Search all the lore; pick a result to open it.")
     @app_commands.describe(query="A name, a word, a line you half remember")
     async def search(self, interaction: discord.Interaction[RedShoesBot], query: str) -> None:

@@ -21,6 +21,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RedShoesBot, reply
+from bot.cogs.places import SERVER_ONLY
 from bot.cogs.utils.checks import is_moderator, moderator_only
 from bot.lore.editing import EditRefused, LoreEditor
 from bot.lore.errors import LoreError, LoreProblem
@@ -51,6 +52,7 @@ class LoreAdmin(commands.Cog):
         name="lore",
         description="Change this server's lore (moderators)",
         guild_only=True,
+        **SERVER_ONLY,
         default_permissions=discord.Permissions(manage_guild=True),
     )
 

@@ -17,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RedShoesBot, reply
+from bot.cogs.places import SERVER_ONLY
 from bot.cogs.utils.checks import moderates
 from bot.cogs.utils.replies import guarded
 from bot.lore.store.database import DB_NAME
@@ -106,7 +107,7 @@ class Trivia(commands.Cog):
     """The quiz: one game per channel, points kept per server."""
 
     quiz = app_commands.Group(
-        name="quiz", description="A trivia game about The Red Shoes", guild_only=True
+        name="quiz", description="A trivia game about The Red Shoes", guild_only=True, **SERVER_ONLY
     )
 
     def __init__(self, bot: RedShoesBot, registry: QuizRegistry) -> None:

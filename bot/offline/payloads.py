@@ -30,7 +30,8 @@ def snowflake() -> int:
 
 @dataclass(frozen=True)
 class Actor:
-    """A user in a server channel (or a DM when `guild_id` is None)."""
+    """A user in a server channel (or a DM when `guild_id` is None). `user_install`: they use
+    the bot through their own installation, not the server's (the bot need not be there)."""
 
     user_id: int = 1001
     guild_id: int | None = 2001
@@ -38,6 +39,7 @@ class Actor:
     moderator: bool = False
     username: str = "vicky"
     roles: tuple[int, ...] = ()
+    user_install: bool = False
 
     def as_user(self, user_id: int, username: str | None = None) -> Actor:
         return replace(self, user_id=user_id, username=username or f"user{user_id}")
@@ -58,6 +60,12 @@ class Actor:
             "avatar": None,
         }
 
+    def _owners(self) -> dict[str, str]:
+        """Which installation the interaction came through, as Discord says it."""
+        if self.user_install:
+            return {"1": str(self.user_id)}
+        return {"0": str(self.guild_id or 0)}
+
     def envelope(self, kind: int, data: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
         """The parts every interaction shares: ids, token, who, where and with what rights."""
         interaction_id = snowflake()
@@ -72,8 +80,8 @@ class Actor:
             "app_permissions": str(discord.Permissions.all().value),
             "attachment_size_limit": 8 * 1024 * 1024,
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(self.guild_id or self.user_id)},
-            "context": 0 if self.guild_id else 1,
+            "authorizing_integration_owners": self._owners(),
+            "context": 0 if self.guild_id else 2 if self.user_install else 1,
             **extra,
         }
         if self.guild_id is None:

@@ -119,6 +119,20 @@ async def test_start_logs_in_and_syncs_every_command(
     assert len(fake_discord.requests_to(COMMANDS, "PUT")) == 1
 
 
+async def test_synced_definitions_say_where_each_command_works(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    """What Discord stores (the stand-in validated the sync's body against the published spec)."""
+    async with running(build_bot(tmp_path / "data")):
+        synced = fake_discord.commands
+    for name in ("character", "search", "quote", "lermontov", "help"):
+        assert synced[name]["integration_types"] == [0, 1], name  # a server or a member
+        assert synced[name]["contexts"] == [0, 1, 2], name  # servers, the bot's DM, private
+    for name in ("lore", "quiz"):
+        assert synced[name]["integration_types"] == [0], name
+        assert synced[name]["contexts"] == [0], name
+
+
 async def test_a_dev_guild_gets_its_commands_at_once(
     fake_discord: FakeDiscord, tmp_path: Path
 ) -> None:

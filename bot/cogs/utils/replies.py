@@ -9,15 +9,16 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
-from bot.app import RedShoesBot, reply
+from bot.app import RedShoesBot, lore_server, reply
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import PersonaPurpose
 from bot.persona.lines import persona_line
 
 
 async def book_of(interaction: discord.Interaction[RedShoesBot]) -> Lorebook:
-    """The lore this interaction's server sees (its overlay included)."""
-    return await interaction.client.library.book_for(interaction.guild_id)
+    """The lore this interaction's server sees (its overlay included), or the shipped lore
+    where no server installed the bot."""
+    return await interaction.client.library.book_for(lore_server(interaction))
 
 
 async def say(interaction: discord.Interaction[RedShoesBot], purpose: PersonaPurpose) -> None:
