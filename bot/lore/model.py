@@ -398,8 +398,7 @@ class Character(InWork):
 
     def performers(self, book: Lorebook) -> str:
         """Everyone credited with the part: `Moira Shearer and Dorothy Bond (singing voice)`."""
-        names = [p.credit(book.name_of(p.person)) for p in self.played_by]
-        return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+        return joined([p.credit(book.name_of(p.person)) for p in self.played_by])
 
     def search_text(self) -> list[str]:
         return [*super().search_text(), self.role_in_story or ""]
