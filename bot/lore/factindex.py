@@ -45,8 +45,9 @@ UNNAMED = frozenset({"persona", "lexicon"})
 COMMON_NAME = 6
 RARE_FACTS = 4
 """A name word shared by more entries than this ("red", "shoes") is a word, not a mention."""
-BROAD_POSTING = 4000
-CANDIDATES = 3000
+CANDIDATES = 1500
+ENOUGH = 40
+"""Candidates from the rarest hard needs stop growing once there are this many."""
 VOCAB_CUTOFF = 88.0
 NAME_CUTOFF = 80.0
 UNKNOWN_WEIGHT = 0.9
@@ -123,6 +124,7 @@ class FactIndex:
                     if word[:1].isupper():
                         for token in words(word):
                             self.proper.setdefault(token, set()).add(entry.id)
+        self._hints: dict[str, tuple[list[str], set[str], set[str]]] = {}
         self.facts: list[Fact] = []
         self.keys: list[frozenset[str]] = []
         self.vocab: set[str] = set()
@@ -145,9 +147,8 @@ class FactIndex:
         tokens = words(fact.text)
         named = self.mentions(tokens, partial=False)
         concepts = self._concepts(tokens, named)
-        hint = words(fact.hint)
-        hint_names = self.mentions(hint, partial=False)
-        concepts |= self._concepts(hint, hint_names) - self.language.relations
+        hint, hint_ids, hint_concepts = self._hinted(fact.hint)
+        concepts |= hint_concepts
         entities = {fact.entry, *fact.about, *(i for m in named for i in m.ids)}
         if fact.entry in self.works:  # a scene of the ballet is a fact about the ballet too
             entities.add(self.works[fact.entry])
@@ -155,6 +156,7 @@ class FactIndex:
         keys |= {
             f"{NEAR}{e}" for e in self.near.get(fact.entry, ()) if self.kinds.get(e) in SETTINGS
         }
+        keys |= {f"{NEAR}{e}" for e in hint_ids}  # named in its context
         keys |= self._kind_words.get(fact.entry, set())
         keys |= {stem(t) for t in (*tokens, *hint) if t not in STOP_WORDS}
         keys |= {f"{ASKS}{a}" for a in fact.answers}
@@ -164,6 +166,17 @@ class FactIndex:
         self.keys.append(frozenset(keys))
         for key in keys:
             self._postings.setdefault(key, []).append(number)
+
+    def _hinted(self, hint: str) -> tuple[list[str], set[str], set[str]]:
+        """A hint's words, the entries it names and its concepts (no relations: a context
+        says who was there, not who is whose), worked out once per distinct hint."""
+        cached = self._hints.get(hint)
+        if cached is None:
+            tokens = words(hint)
+            named = self.mentions(tokens, partial=False)
+            concepts = self._concepts(tokens, named) - self.language.relations
+            cached = self._hints[hint] = (tokens, {i for m in named for i in m.ids}, concepts)
+        return cached
 
     def _concepts(self, tokens: Sequence[str], named: Sequence[Mention]) -> set[str]:
         """Concepts of a fact's words, leaving out words inside names ("Heart of Fire" is not
@@ -193,24 +206,23 @@ class FactIndex:
     def mentions(
         self, tokens: Sequence[str], partial: bool = True, skip: Sequence[bool] = ()
     ) -> list[Mention]:
-        """Runs of words naming entries: whole names first (longest first); with `partial`, also
-        a distinctive word of a name ("Grisha") and a misspelt one ("Lermontof"). Words marked
-        in `skip` are already spoken for."""
+        """Runs of words naming entries: whole names (the longest from each word); with
+        `partial`, also a distinctive word of a name ("Grisha") and a misspelt one
+        ("Lermontof"). Words marked in `skip` are already spoken for."""
         used = list(skip) or [False] * len(tokens)
         found: list[Mention] = []
-        starts = [i for i, t in enumerate(tokens) if self.names.starts_a_name(t)]
-        for size in range(min(MAX_NAME_WORDS, len(tokens)), 0, -1):
-            for start in starts:
-                if start + size > len(tokens):
+        for start, first in enumerate(tokens):
+            longest = min(self.names.longest_from(first), MAX_NAME_WORDS, len(tokens) - start)
+            for size in range(longest, 0, -1):
+                if any(used[start : start + size]) or (size == 1 and first in STOP_WORDS):
                     continue
-                run = tokens[start : start + size]
-                if any(used[start : start + size]) or (size == 1 and run[0] in STOP_WORDS):
-                    continue
-                named = [e for e in self.names.named(" ".join(run)) if e.kind not in UNNAMED]
+                run = " ".join(tokens[start : start + size])
+                named = [e for e in self.names.named(run) if e.kind not in UNNAMED]
                 if named:
                     ids = frozenset(e.id for e in named)
                     found.append(Mention(start, start + size, ids, 0.95))
                     used[start : start + size] = [True] * size
+                    break
         if partial:
             for position, token in enumerate(tokens):
                 if used[position] or len(token) < 3 or token in STOP_WORDS:
@@ -325,24 +337,23 @@ class FactIndex:
         return [Ranked(self.facts[n], s, m, near) for _, s, n, m, near in best]
 
     def _candidates(self, needs: Iterable[Need]) -> set[int]:
-        """Facts holding a key of a hard need (or of any need, when none is hard): a fact
-        missing every hard need scores too low to matter."""
+        """Facts holding a key of the rarest hard needs (or of any need, when none is hard): a
+        fact missing a hard need scores too low to matter, so the rarest one bounds the work."""
         needs = list(needs)
         leading = [n for n in needs if n.hard and not all(k.startswith(ASKS) for k in n.keys)]
-        lists = sorted(
-            (
-                self._postings.get(key, [])
-                for need in leading or needs
-                for key in need.keys | need.near
-            ),
-            key=len,
-        )
+        groups = [
+            [self._postings.get(key, []) for key in need.keys | need.near]
+            for need in (leading or needs)
+        ]
+        groups = [g for g in groups if any(g)]
+        groups.sort(key=lambda g: sum(map(len, g)))
         found: set[int] = set()
-        for posting in lists:
-            if found and len(posting) > BROAD_POSTING:
-                break
-            found.update(posting[:CANDIDATES])
-            if len(found) >= CANDIDATES:
+        for group in groups:
+            for posting in group:
+                found.update(posting[: CANDIDATES - len(found)])
+                if len(found) >= CANDIDATES:
+                    return found
+            if len(found) >= ENOUGH:
                 break
         return found
 

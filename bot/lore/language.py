@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.lore.model import Entry, Lexicon
 from bot.lore.text import fold
@@ -23,6 +24,7 @@ def words(text: str) -> list[str]:
     return fold(text).split()
 
 
+@lru_cache(maxsize=200_000)
 def surface(word: str) -> str:
     """A word with a plain plural 's' dropped, for matching phrases ("oscars" → "oscar")."""
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -30,6 +32,7 @@ def surface(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A crude stem so "played", "plays" and "playing" (or "story" and "stories") meet."""
     if len(word) <= 3:
@@ -53,6 +56,8 @@ class Language:
     phrases: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
     relations: set[str] = field(default_factory=set)
     longest: int = 1
+    firsts: set[str] = field(default_factory=set)
+    """First words of phrases: only a run starting with one can name a concept."""
 
     @classmethod
     def of(cls, entries: Iterable[Entry]) -> Language:
@@ -77,6 +82,7 @@ class Language:
             if key:
                 self.phrases.setdefault(key, set()).add(concept)
                 self.longest = max(self.longest, len(key))
+                self.firsts.add(key[0])
 
     def concepts(
         self, tokens: Sequence[str], fields: bool = True
@@ -87,9 +93,10 @@ class Language:
         keys = [surface(t) for t in tokens]
         used = [False] * len(tokens)
         found: dict[str, tuple[str, ...]] = {}
+        starts = [i for i, key in enumerate(keys) if key in self.firsts]
         for size in range(min(self.longest, len(tokens)), 0, -1):
-            for start in range(len(tokens) - size + 1):
-                if any(used[start : start + size]):
+            for start in starts:
+                if start + size > len(tokens) or any(used[start : start + size]):
                     continue
                 concepts = self.phrases.get(tuple(keys[start : start + size]))
                 concepts = {c for c in concepts or () if fields or not c.startswith("@")}

@@ -27,7 +27,11 @@ class Names:
                 self._exact.setdefault(name, []).append(entry)
                 for token in set(name.split()) - STOP_WORDS:
                     self._tokens.setdefault(token, []).append(entry)
-        self._first_words = frozenset(name.split()[0] for name in self._exact if name)
+        self._longest: dict[str, int] = {}
+        for name in self._exact:
+            said = name.split()
+            if said:
+                self._longest[said[0]] = max(self._longest.get(said[0], 0), len(said))
         self._by_shape: dict[tuple[int, str], list[str]] = {}
         for token in self._tokens:
             for letter in {token[0], token[-1]}:
@@ -36,8 +40,9 @@ class Names:
     def named(self, folded: str) -> list[Entry]:
         return self._exact.get(folded, [])
 
-    def starts_a_name(self, token: str) -> bool:
-        return token in self._first_words
+    def longest_from(self, token: str) -> int:
+        """How many words the longest name beginning with `token` has (0: none begins so)."""
+        return self._longest.get(token, 0)
 
     def name_token(self, token: str) -> list[Entry]:
         return self._tokens.get(token, [])
