@@ -10,6 +10,7 @@ several processes share the servers.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -243,6 +244,12 @@ def create_bot(settings: Settings, shipped: Lorebook | None = None) -> RedShoesB
     return RedShoesBot(settings, shipped)
 
 
+async def check_storage(settings: Settings) -> None:
+    """Open the database once and close it: a missing, damaged or newer one stops the start with
+    `StorageError` (one line, exit 2) before Discord is contacted."""
+    await (await SqliteGuildStore.open(settings.data_dir / DB_NAME)).close()
+
+
 def run_bot(settings: Settings) -> int:
     """Serve Discord until stopped; 1, with a one-line reason, when the token is unusable."""
     problem = settings.token_problem()
@@ -250,6 +257,7 @@ def run_bot(settings: Settings) -> int:
         log.error("cannot start: %s", problem)
         return 1
     assert settings.discord_token is not None
+    asyncio.run(check_storage(settings))  # a storage fault: StorageError before login
     discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
     # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False

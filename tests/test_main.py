@@ -81,13 +81,18 @@ def test_a_damaged_database_stops_start_up_with_one_line_and_exit_2(tmp_path: Pa
     data.mkdir()
     garbage = b"not a database, whatever it once was\n" * 200
     (data / "guilds.sqlite3").write_bytes(garbage)
-    (tmp_path / ".env").write_text(f"DATA_DIR={data}\nLORE_DIR={REPO / 'lore'}\n")
-    result = run_cli("console", "-c", "/film", cwd=tmp_path)
-    assert result.returncode == 2
-    [line] = result.stderr.splitlines()
-    assert line.startswith(f"error: {data / 'guilds.sqlite3'}: the database cannot be used (")
-    assert line.endswith("move it aside to start empty, or put back a copy")
-    assert (data / "guilds.sqlite3").read_bytes() == garbage
+    token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.AbCdEf.shaped-like-a-token-but-not-one"
+    (tmp_path / ".env").write_text(
+        f"DATA_DIR={data}\nLORE_DIR={REPO / 'lore'}\nDISCORD_TOKEN={token}\n"
+    )
+    for command in (["console", "-c", "/film"], ["run"]):  # `run` stops before any login
+        result = run_cli(*command, cwd=tmp_path)
+        assert result.returncode == 2, command
+        [line] = result.stderr.splitlines()
+        assert line.startswith(f"error: {data / 'guilds.sqlite3'}: the database cannot be used (")
+        assert line.endswith("move it aside to start empty, or put back a copy")
+        assert token not in result.stderr
+        assert (data / "guilds.sqlite3").read_bytes() == garbage
 
 
 def test_lore_check_takes_one_file_its_references_read_against_its_folder(tmp_path: Path) -> None:
