@@ -245,7 +245,7 @@ def create_bot(settings: Settings, shipped: Lorebook | None = None) -> RedShoesB
 
 
 async def check_storage(settings: Settings) -> None:
-    """Open the database once and close it: a missing, damaged or newer one stops the start with
+    """Open the database once and close it: a damaged or newer one stops the start with
     `StorageError` (one line, exit 2) before Discord is contacted."""
     await (await SqliteGuildStore.open(settings.data_dir / DB_NAME)).close()
 
@@ -257,7 +257,8 @@ def run_bot(settings: Settings) -> int:
         log.error("cannot start: %s", problem)
         return 1
     assert settings.discord_token is not None
-    asyncio.run(check_storage(settings))  # a storage fault: StorageError before login
+    if (settings.data_dir / DB_NAME).exists():  # a new one is created after login, as always
+        asyncio.run(check_storage(settings))  # a damaged or newer one: StorageError, no login
     discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
     # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
