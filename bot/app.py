@@ -73,7 +73,7 @@ class Refusal(app_commands.CheckFailure):
     """A check that failed for a reason the user should read (shown after a refusing line)."""
 
 
-def lore_server(interaction: discord.Interaction[Any]) -> int | None:
+def lore_server(interaction: discord.Interaction[RedShoesBot]) -> int | None:
     """The server whose lore answers this interaction: the one it came from, if that server
     installed the bot. A member who installed the bot for themselves and uses it in a server the
     bot is not in (or in a DM) is answered from the shipped lore, and nothing is stored for it."""

@@ -8,6 +8,7 @@ Every import counts, including those inside functions and under `TYPE_CHECKING`.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -95,3 +96,25 @@ def test_the_rules_know_every_package_of_the_bot():
     packages = {p.name for p in BOT.iterdir() if (p / "__init__.py").exists()}
     assert packages == {*LAYERS, "offline"}
     assert set(MAY_IMPORT) == set(LAYERS)
+
+
+PRIVATE = re.compile(r"(?<![\w.])([A-Za-z_][\w.]*)\.(_[a-z]\w*)")
+"""`something._private`; an object's own (`self._x`, `cls._x`) is fine."""
+
+
+def test_code_that_talks_to_discord_uses_its_public_api_and_our_bot_type():
+    """Handlers take `Interaction[RedShoesBot]`, and nothing that imports discord reaches into
+    another object's private attributes. The offline harness is the exception: it stands in for
+    Discord's gateway and HTTP, which discord.py offers no public way to replace."""
+    wrong = []
+    for module, path in _modules():
+        text = path.read_text(encoding="utf-8")
+        where = path.relative_to(BOT.parent)
+        if "Interaction[Any]" in text:
+            wrong.append(f"{where}: Interaction[Any]")
+        if _layer(module) == "offline" or "import discord" not in text:
+            continue
+        for number, line in enumerate(text.splitlines(), start=1):
+            found = PRIVATE.findall(line.split("#")[0])
+            wrong += [f"{where}:{number}: {o}.{a}" for o, a in found if o not in ("self", "cls")]
+    assert wrong == []
