@@ -291,6 +291,26 @@ class FakeDiscord:
         listed = list(options) + [option(key, value) for key, value in values.items()]
         return self.interaction(2, self._command_data(command, listed), person=person)
 
+    def member_message(self, content: str, *, person: Person = MEMBER) -> dict[str, Any]:
+        """A message `person` posted in the channel (not dispatched): a message menu's target."""
+        message = self._message(CHANNEL_ID, {"content": content}, author=person.user)
+        return message | {"guild_id": str(GUILD_ID)}
+
+    def message_menu(
+        self, command: str, target: Mapping[str, Any], *, person: Person = MEMBER
+    ) -> dict[str, Any]:
+        """A message menu command used on `target`; Discord resolves the message with its text,
+        Message Content intent or not."""
+        known = self.commands.get(command, {})
+        data = {
+            "id": known.get("id", str(self.snowflake())),
+            "name": command,
+            "type": 3,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: dict(target)}},
+        }
+        return self.interaction(2, data, person=person)
+
     def autocomplete(
         self,
         command: str,

@@ -16,3 +16,12 @@ def test_invisible_controls_are_dropped() -> None:
 
 def test_plain_words_are_unchanged() -> None:
     assert member_text("Why do you want to live?") == "Why do you want to live?"
+
+
+def test_the_bots_own_words_keep_their_markdown_but_no_live_link() -> None:
+    from bot.render.member_text import without_links
+
+    echoed = "*Nonsense.* [here](https://elsewhere.example) and discord.gg/abc, **Vicky**"
+    assert without_links(echoed) == (
+        "*Nonsense.* [here](`https://elsewhere.example`) and `discord.gg/abc,` **Vicky**"
+    )

@@ -1,9 +1,11 @@
 """Chat: Lermontov answers when mentioned, in DMs, and when someone replies to one of his messages.
 
 Discord delivers the text of exactly those messages without the privileged message-content
-intent, so the bot never asks for it. The deciding (`should_answer`, `Limits` on discord.py's
-cooldowns) is tested without a connection; the answering is `bot.persona.chat`. This cog only
-listens, rate-limits and sends, never pinging anyone. The offline console talks to the same cog
+intent, so the bot never asks for it; "Ask Lermontov" (a message menu command) hands him any
+other message's text, under the same limits and through the same answering path. The deciding
+(`should_answer`, `Limits` on discord.py's cooldowns) is tested without a connection; the
+answering is `bot.persona.chat`. This cog only listens, rate-limits and sends, never pinging
+anyone. The offline console talks to the same cog
 through `reply`, so a conversation tried there has the same follow-up memory as one in a channel.
 """
 
@@ -15,17 +17,36 @@ import re
 import time
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RedShoesBot
+from bot.app import RedShoesBot, lore_server, reply
+from bot.cogs.places import anywhere
 from bot.persona.chat import Answerer, Reply
 from bot.persona.lines import persona_line
 from bot.render.limits import CONTENT, clip
+from bot.render.member_text import without_links
 from bot.render.waits import wait_hint
 
 log = logging.getLogger(__name__)
+
+ASK = "Ask Lermontov"
+"""The message menu command's name (menu names may have capitals and spaces)."""
+ASKED = "Asked about"
+
+Said = discord.Message | discord.Interaction[Any]
+"""What a limit is counted on: a message to the bot, or someone's "Ask Lermontov"."""
+
+
+def _asker(said: Said) -> int:
+    return said.user.id if isinstance(said, discord.Interaction) else said.author.id
+
+
+def _channel(said: Said) -> int | None:
+    return said.channel_id if isinstance(said, discord.Interaction) else said.channel.id
 
 
 @dataclass(frozen=True)
@@ -67,17 +88,17 @@ class Limits:
     """
 
     def __init__(self, per_user: int = 3, per_channel: int = 8, window: float = 30.0) -> None:
-        self.per_user: commands.CooldownMapping[discord.Message] = (
-            commands.CooldownMapping.from_cooldown(per_user, window, commands.BucketType.user)
+        self.per_user: commands.CooldownMapping[Said] = commands.CooldownMapping(
+            commands.Cooldown(per_user, window), _asker
         )
-        self.per_channel: commands.CooldownMapping[discord.Message] = (
-            commands.CooldownMapping.from_cooldown(per_channel, window, commands.BucketType.channel)
+        self.per_channel: commands.CooldownMapping[Said] = commands.CooldownMapping(
+            commands.Cooldown(per_channel, window), _channel
         )
-        self.warned: commands.CooldownMapping[discord.Message] = (
-            commands.CooldownMapping.from_cooldown(1, window, commands.BucketType.user)
+        self.warned: commands.CooldownMapping[Said] = commands.CooldownMapping(
+            commands.Cooldown(1, window), _asker
         )
 
-    def check(self, message: discord.Message, now: float | None = None) -> Verdict:
+    def check(self, message: Said, now: float | None = None) -> Verdict:
         """Count an answer if both limits allow it; otherwise warn the user once per window."""
         user = self.per_user.get_bucket(message, now)
         channel = self.per_channel.get_bucket(message, now)
@@ -90,7 +111,7 @@ class Limits:
         assert warned is not None
         return Verdict.SILENT if warned.update_rate_limit(now) else Verdict.WARN
 
-    def retry_after(self, message: discord.Message, now: float | None = None) -> float:
+    def retry_after(self, message: Said, now: float | None = None) -> float:
         """Seconds until both limits would let `message`'s author be answered again."""
         buckets = (
             self.per_user.get_bucket(message, now),
@@ -111,6 +132,13 @@ class Chat(commands.Cog):
         self.bot = bot
         self.answerer = Answerer(rng=bot.rng)
         self.limits = Limits()
+        self.ask_menu = anywhere(app_commands.ContextMenu(name=ASK, callback=self.ask_about))
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.ask_menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
 
     def _seen(self, message: discord.Message) -> Seen:
         me = self.bot.user
@@ -132,26 +160,59 @@ class Chat(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if self.bot.user is None or not should_answer(self._seen(message)):
             return
-        started = time.perf_counter()
         verdict = self.limits.check(message)
         if verdict is Verdict.SILENT:
             return
         guild_id = message.guild.id if message.guild else None
         if verdict is Verdict.WARN:
-            book = await self.bot.library.book_for(guild_id)
-            line = persona_line(book, "cooldown", self.bot.rng)
-            await self._send(message, f"{line}\n{wait_hint(self.limits.retry_after(message))}")
+            await self._send(message, await self.cooldown_line(guild_id, message))
             return
         text = strip_mention(message.content, self.bot.user.id)
-        reply = await self.reply(guild_id, message.channel.id, text, message.author.display_name)
-        await self._send(message, reply.answer)
+        name = message.author.display_name
+        await self._send(message, await self.answer(guild_id, message.channel.id, text, name))
+
+    async def ask_about(
+        self, interaction: discord.Interaction[RedShoesBot], message: discord.Message
+    ) -> None:
+        """ "Ask Lermontov" on a message: its text answered as if it had been said to him, under
+        the same limits. The answer points at the message by its link, never by its words."""
+        me = self.bot.user
+        text = strip_mention(message.content, me.id) if me else message.content.strip()
+        guild_id = lore_server(interaction)
+        channel_id = interaction.channel_id
+        assert channel_id is not None  # a message menu is always used on a message in a channel
+        if not text:  # an image, an embed, a sticker: nothing to answer
+            book = await self.bot.library.book_for(guild_id)
+            await reply(interaction, persona_line(book, "unknown", self.bot.rng))
+            return
+        if self.limits.check(interaction) is not Verdict.ANSWER:
+            await reply(interaction, await self.cooldown_line(guild_id, interaction))
+            return
+        await interaction.response.defer(
+            thinking=True
+        )  # a server's first question builds its facts
+        said = await self.answer(guild_id, channel_id, text, interaction.user.display_name)
+        await interaction.followup.send(clip(f"-# {ASKED} {message.jump_url}\n{said}", CONTENT))
+
+    async def cooldown_line(self, guild_id: int | None, said: Said) -> str:
+        """The cooldown line in character, and how long to wait."""
+        book = await self.bot.library.book_for(guild_id)
+        line = persona_line(book, "cooldown", self.bot.rng)
+        return f"{line}\n{wait_hint(self.limits.retry_after(said))}"
+
+    async def answer(self, guild_id: int | None, channel_id: int, text: str, name: str) -> str:
+        """What Lermontov says back, logged, with no live link in it: an answer may echo the
+        asker's words (their name, a thing he corrects), and the bot never posts those live."""
+        started = time.perf_counter()
+        reply = await self.reply(guild_id, channel_id, text, name)
         log.info(
             "chat answer channel=%s sources=%s confidence=%.2f ms=%.1f",
-            message.channel.id,
+            channel_id,
             ",".join(reply.sources) or "-",
             reply.confidence,
             (time.perf_counter() - started) * 1000,
         )
+        return without_links(reply.answer)
 
     async def reply(
         self, guild_id: int | None, channel_id: int, text: str, name: str | None = None

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from discord import app_commands
+from discord import AppCommandType, app_commands
 from discord.webhook.async_ import async_context
 
 from bot.offline.payloads import (
@@ -27,6 +27,7 @@ from bot.offline.payloads import (
     command_data,
     component_data,
     guild_create,
+    message_menu_data,
     modal_data,
     role,
 )
@@ -232,6 +233,15 @@ class Harness:
         self, path: str, actor: Actor | None = None, **options: OptionValue
     ) -> Exchange:
         return await self.run(self.command_payload(path, options, actor=actor))
+
+    async def message_menu(
+        self, name: str, message: Mapping[str, Any], actor: Actor | None = None
+    ) -> Exchange:
+        """The message menu command `name` used on `message` (see `Actor.said`)."""
+        if self.bot.tree.get_command(name, type=AppCommandType.message) is None:
+            raise HarnessError(f"no message menu command {name!r}")
+        data = message_menu_data(zlib.crc32(name.encode()), name, message)
+        return await self.run((actor or self.actor).envelope(2, data))
 
     async def autocomplete(
         self, path: str, focused: str, actor: Actor | None = None, **options: OptionValue

@@ -13,7 +13,7 @@ from typing import Any
 
 import discord
 
-from bot.offline.recorder import APPLICATION_ID
+from bot.offline.recorder import APPLICATION_ID, message_payload
 
 OptionValue = str | int | float | bool
 _counter = itertools.count(1)
@@ -65,6 +65,13 @@ class Actor:
         if self.user_install:
             return {"1": str(self.user_id)}
         return {"0": str(self.guild_id or 0)}
+
+    def said(self, content: str) -> dict[str, Any]:
+        """A message this person posted in their channel, as Discord describes one."""
+        message = message_payload({"content": content}, self.channel_id, snowflake(), self._user())
+        if self.guild_id is not None:
+            message["guild_id"] = str(self.guild_id)
+        return message
 
     def envelope(self, kind: int, data: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
         """The parts every interaction shares: ids, token, who, where and with what rights."""
@@ -184,6 +191,18 @@ def command_data(
     if guild_id is not None:
         data["guild_id"] = str(guild_id)
     return data
+
+
+def message_menu_data(command_id: int, name: str, message: Mapping[str, Any]) -> dict[str, Any]:
+    """A message menu command used on `message`: Discord resolves the message, text included
+    (no Message Content intent is needed for it)."""
+    return {
+        "id": str(command_id),
+        "name": name,
+        "type": 3,
+        "target_id": message["id"],
+        "resolved": {"messages": {message["id"]: dict(message)}},
+    }
 
 
 def component_data(

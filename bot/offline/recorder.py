@@ -156,7 +156,7 @@ class Recorder:
             return None
         if call.kind in {"edit", "fetch"}:
             message = self.messages.setdefault(
-                message_id, self._new_message({}, route_channel(origin, route), message_id)
+                message_id, message_payload({}, route_channel(origin, route), message_id)
             )
             if call.kind == "edit":
                 message.update({k: v for k, v in payload.items() if k != "allowed_mentions"})
@@ -182,12 +182,12 @@ class Recorder:
             return answer
         if kind == 7 and origin.message_id is not None:
             message = self.messages.setdefault(
-                origin.message_id, self._new_message({}, origin.channel_id, origin.message_id)
+                origin.message_id, message_payload({}, origin.channel_id, origin.message_id)
             )
             message.update({k: v for k, v in data.items() if k != "allowed_mentions"})
         else:
             message_id = self._originals.setdefault(origin.token, self.snowflake())
-            message = self._new_message(data, origin.channel_id, message_id)
+            message = message_payload(data, origin.channel_id, message_id)
             self.messages[message_id] = message
         answer["interaction"]["response_message_id"] = message["id"]
         answer["interaction"]["response_message_loading"] = kind == 5
@@ -196,32 +196,39 @@ class Recorder:
         return answer
 
     def _message(self, data: Mapping[str, Any], channel_id: int) -> dict[str, Any]:
-        message = self._new_message(data, channel_id, self.snowflake())
+        message = message_payload(data, channel_id, self.snowflake())
         self.messages[int(message["id"])] = message
         return message
 
-    def _new_message(
-        self, data: Mapping[str, Any], channel_id: int, message_id: int
-    ) -> dict[str, Any]:
-        return {
-            "id": str(message_id),
-            "channel_id": str(channel_id),
-            "type": 0,
-            "content": data.get("content") or "",
-            "embeds": list(data.get("embeds") or []),
-            "components": list(data.get("components") or []),
-            "flags": data.get("flags", 0),
-            "author": BOT_USER,
-            "application_id": str(APPLICATION_ID),
-            "timestamp": datetime.now(UTC).isoformat(),
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "pinned": False,
-        }
+
+def message_payload(
+    data: Mapping[str, Any],
+    channel_id: int,
+    message_id: int,
+    author: Mapping[str, Any] = BOT_USER,
+) -> dict[str, Any]:
+    """A message as Discord describes it: the bot's own (by default) or a member's."""
+    message: dict[str, Any] = {
+        "id": str(message_id),
+        "channel_id": str(channel_id),
+        "type": 0,
+        "content": data.get("content") or "",
+        "embeds": list(data.get("embeds") or []),
+        "components": list(data.get("components") or []),
+        "flags": data.get("flags", 0),
+        "author": dict(author),
+        "timestamp": datetime.now(UTC).isoformat(),
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "pinned": False,
+    }
+    if author is BOT_USER:
+        message["application_id"] = str(APPLICATION_ID)
+    return message
 
 
 def route_channel(origin: Origin | None, route: Route) -> int:

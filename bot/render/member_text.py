@@ -9,6 +9,7 @@ as code (visible, not clickable), and invisible controls are dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import discord
 
@@ -23,6 +24,16 @@ UNESCAPED_BRACKET = re.compile(r"(?<!\\)\[")
 
 def member_text(text: str) -> str:
     """`text` safe to post under the bot's name: no live link, invite or hidden reordering."""
+    return _neutralised(text, _escaped)
+
+
+def without_links(text: str) -> str:
+    """The bot's own words that may carry a member's (a chat answer echoing a name or a
+    phrase): its markdown kept, but every address shown as code, so nothing in it is live."""
+    return _neutralised(text, lambda words: words)
+
+
+def _neutralised(text: str, escape: Callable[[str], str]) -> str:
     visible = INVISIBLE.sub("", text)
     parts: list[str] = []
     start = 0
@@ -30,9 +41,9 @@ def member_text(text: str) -> str:
         address = found.group(0)
         if address.endswith(")") and "(" not in address:  # the close of `[text](address)`
             address = address[:-1]
-        parts += [_escaped(visible[start : found.start()]), f"`{address}`"]
+        parts += [escape(visible[start : found.start()]), f"`{address}`"]
         start = found.start() + len(address)
-    parts.append(_escaped(visible[start:]))
+    parts.append(escape(visible[start:]))
     return "".join(parts)
 
 

@@ -21,7 +21,7 @@ import pytest
 from bot.app import RedShoesBot
 from bot.config import Settings
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import Character
+from bot.lore.model import Character, Entry
 from bot.persona.replay import audition, replay_steps
 from standin.fake_discord import (
     BOT_ID,
@@ -125,7 +125,7 @@ async def test_synced_definitions_say_where_each_command_works(
     """What Discord stores (the stand-in validated the sync's body against the published spec)."""
     async with running(build_bot(tmp_path / "data")):
         synced = fake_discord.commands
-    for name in ("character", "search", "quote", "lermontov", "help"):
+    for name in ("character", "search", "quote", "lermontov", "help", "Ask Lermontov"):
         assert synced[name]["integration_types"] == [0, 1], name  # a server or a member
         assert synced[name]["contexts"] == [0, 1, 2], name  # servers, the bot's DM, private
     for name in ("lore", "quiz"):
@@ -186,7 +186,11 @@ def person_for(command: dict[str, Any]) -> Person:
 async def _invocations(
     fake_discord: FakeDiscord, command: dict[str, Any]
 ) -> list[tuple[str, dict[str, Any]]]:
-    """One interaction per leaf of `command` (each subcommand), with its required options."""
+    """One interaction per leaf of `command` (each subcommand), with its required options;
+    a message menu command is used on a member's question."""
+    if command.get("type") == 3:
+        target = fake_discord.member_message("who played Lermontov?")
+        return [(command["name"], fake_discord.message_menu(command["name"], target))]
     leaves: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = []
     for spec in command.get("options") or []:
         if spec["type"] == 1:
@@ -365,13 +369,19 @@ async def test_a_moderators_modal_submit_changes_the_next_lookup(
 # ------------------------------------------------------------------ chat
 
 
+def lermontovs_actor(book: Lorebook) -> Entry:
+    """Who played Lermontov, as the shipped lore says: what a chat answer must name."""
+    lermontov = book.find("lermontov", ["character"])
+    assert isinstance(lermontov, Character) and lermontov.played_by
+    actor = book.get(lermontov.people[0])
+    assert actor is not None
+    return actor
+
+
 async def test_a_mention_is_answered_by_the_persona_and_plain_chatter_is_not(
     fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
 ) -> None:
-    lermontov = lorebook.find("lermontov", ["character"])
-    assert isinstance(lermontov, Character) and lermontov.played_by
-    actor = lorebook.get(lermontov.people[0])
-    assert actor is not None
+    actor = lermontovs_actor(lorebook)
     # Without the Message Content intent the bot sees this one's text blanked, and stays quiet.
     await fake_discord.send_message("who played Lermontov?")
     asked = await fake_discord.send_message(f"<@{BOT_ID}> who played Lermontov?")
@@ -382,6 +392,24 @@ async def test_a_mention_is_answered_by_the_persona_and_plain_chatter_is_not(
     assert not reply.body["allowed_mentions"].get("replied_user")
     assert reply.params["channel_id"] == str(CHANNEL_ID)
     assert len(fake_discord.requests_to(MESSAGES)) == 1
+
+
+async def test_ask_lermontov_on_a_message_answers_it_and_repeats_none_of_it(
+    fake_discord: FakeDiscord, bot: RedShoesBot, lorebook: Lorebook
+) -> None:
+    actor = lermontovs_actor(lorebook)
+    asked = "who played Lermontov? @everyone [discord.com](https://elsewhere.example) discord.gg/x"
+    target = fake_discord.member_message(asked, person=MODERATOR)
+    answer = await ask(fake_discord, fake_discord.message_menu("Ask Lermontov", target))
+    assert answer.body["type"] == 5  # "thinking…", then the answer as a follow-up
+    said = await fake_discord.wait_for(lambda r: r.route == FOLLOWUP, within=DISCORD_WINDOW)
+    content = said.body["content"]
+    assert actor.name in content
+    assert target["id"] in content  # the question is pointed at by its link
+    assert content.count("://") == 1  # the link to the message, and nothing of the member's
+    assert "](" not in content and "discord.gg/" not in content and "@everyone" not in content
+    assert said.body["allowed_mentions"]["parse"] == []
+    assert not said.body.get("flags", 0) & EPHEMERAL
 
 
 async def test_leaving_a_server_drops_its_cached_view(
