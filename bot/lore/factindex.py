@@ -46,6 +46,8 @@ COMMON_NAME = 6
 RARE_FACTS = 4
 """A name word shared by more entries than this ("red", "shoes") is a word, not a mention."""
 CANDIDATES = 1500
+HOPELESS = 0.2
+"""Below this ceiling no fact can answer, so ranking is skipped."""
 ENOUGH = 40
 """Candidates from the rarest hard needs stop growing once there are this many."""
 VOCAB_CUTOFF = 88.0
@@ -293,6 +295,10 @@ class FactIndex:
         limit: int = 8,
     ) -> list[Ranked]:
         """Facts covering any need, best first, scored as the module docstring says."""
+        # A need no fact holds (a word the lore never uses) caps every fact's score alike.
+        ceiling = math.prod(1 - n.weight for n in needs if n.hard and not self._held(n))
+        if ceiling < HOPELESS:
+            return []
         candidates = self._candidates(needs)
         scored: list[tuple[float, float, int, tuple[Need, ...], tuple[Need, ...]]] = []
         focus = {k for n in needs for k in n.keys if k.startswith(ENTITY)}
@@ -341,21 +347,33 @@ class FactIndex:
         fact missing a hard need scores too low to matter, so the rarest one bounds the work."""
         needs = list(needs)
         leading = [n for n in needs if n.hard and not all(k.startswith(ASKS) for k in n.keys)]
-        groups = [
-            [self._postings.get(key, []) for key in need.keys | need.near]
-            for need in (leading or needs)
-        ]
+        groups = []
+        for need in leading or needs:  # a name's own facts, else those of its neighbours
+            group = [self._postings.get(key, []) for key in need.keys]
+            if not any(group):
+                group = [self._postings.get(key, []) for key in need.near]
+            groups.append(group)
         groups = [g for g in groups if any(g)]
         groups.sort(key=lambda g: sum(map(len, g)))
-        found: set[int] = set()
-        for group in groups:
-            for posting in group:
-                found.update(posting[: CANDIDATES - len(found)])
-                if len(found) >= CANDIDATES:
-                    return found
-            if len(found) >= ENOUGH:
+        if not groups:
+            return set()
+        found: set[int] = set().union(*groups[0])
+        softer = [
+            [self._postings.get(key, []) for key in need.keys]
+            for need in needs
+            if not need.hard and not any(k.startswith(ASKS) for k in need.keys)
+        ]
+        for group in [*groups[1:], *sorted(softer, key=lambda g: sum(map(len, g)))]:
+            if len(found) <= ENOUGH:
                 break
-        return found
+            # many facts hold the rarest need: keep those holding the next one too, if any do
+            narrowed = found & set().union(*group)
+            if narrowed:
+                found = narrowed
+        return set(sorted(found)[:CANDIDATES]) if len(found) > CANDIDATES else found
+
+    def _held(self, need: Need) -> bool:
+        return any(key in self._postings for key in need.keys | need.near)
 
     def line_said(self, said: str, cutoff: float) -> tuple[Dialogue, int] | None:
         """The dialogue line `said` (folded words) repeats, closely enough, and where it is."""
