@@ -17,7 +17,6 @@ import re
 import time
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -37,7 +36,7 @@ ASK = "Ask Lermontov"
 """The message menu command's name (menu names may have capitals and spaces)."""
 ASKED = "Asked about"
 
-Said = discord.Message | discord.Interaction[Any]
+Said = discord.Message | discord.Interaction[RedShoesBot]
 """What a limit is counted on: a message to the bot, or someone's "Ask Lermontov"."""
 
 
