@@ -305,3 +305,22 @@ async def test_output_arriving_at_the_prompt_starts_on_its_own_line(harness, tmp
     assert await typed == "quit"
     await harness.bot.get_partial_messageable(5).send("Not at a prompt.")
     assert out.getvalue() == f"{PROMPT}\nA late line.\n{PROMPT}quit\nNot at a prompt.\n"
+
+
+async def test_a_line_that_is_not_a_command_is_said_to_him_with_follow_ups(settings):
+    out = io.StringIO()
+    lines = iter(["who is vicky?", "who played her?", "quit"])
+    code = await run_console(settings, Actor(), out=out, read=lambda _prompt: next(lines))
+    assert code == 0
+    text = out.getvalue()
+    assert "Moira Shearer played" in text
+    assert 'from Victoria "Vicky" Page' in text
+
+
+async def test_a_chat_line_in_a_dm_with_json_is_one_answer_object(settings):
+    out = io.StringIO()
+    dm = Actor(guild_id=None)
+    assert await run_console(settings, dm, "who played Lermontov?", as_json=True, out=out) == 0
+    reply = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert "Anton Walbrook" in reply["answer"]
+    assert set(reply) == {"answer", "sources", "confidence"}
