@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import __version__
 from bot.config import Settings, SettingsProblem
 from bot.console import add_arguments as add_console_arguments
 from bot.console import console_main
@@ -121,6 +122,7 @@ def _default(args: argparse.Namespace, settings: Settings) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="redshoes", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"redshoes {__version__}")
     parser.set_defaults(handler=_default)
     commands = parser.add_subparsers(dest="command")
 

@@ -24,6 +24,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import __version__
 from bot.config import Settings
 from bot.lore.bulk import freeze_long_lived
 from bot.lore.library import LoreLibrary
@@ -46,6 +47,7 @@ EXTENSIONS: tuple[str, ...] = (
     "bot.cogs.lore_admin",
     "bot.cogs.trivia",
     "bot.cogs.chat",
+    "bot.cogs.about",
 )
 """Every cog the bot loads; a new capability adds one line here."""
 
@@ -95,6 +97,8 @@ class RedShoesBot(commands.Bot):
 
     tree: RedShoesTree
     library: LoreLibrary
+    version = __version__
+    """The installed package's version, for /about (cogs do not import the CLI's package)."""
 
     def __init__(self, settings: Settings, shipped: Lorebook | None = None, **extra: Any) -> None:
         super().__init__(
@@ -112,6 +116,8 @@ class RedShoesBot(commands.Bot):
         )
         self.settings = settings
         self.rng = random.Random()
+        self.started = discord.utils.utcnow()
+        """When this process started serving (/about shows the uptime)."""
         self._preloaded = shipped
 
     async def setup_hook(self) -> None:

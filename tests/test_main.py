@@ -156,3 +156,11 @@ def test_every_command_a_reader_copies_runs_outside_the_virtual_environment() ->
     assert bare.findall(readme) == []
     assert bare.findall(NO_TOKEN) == []
     assert ".venv/bin/python -m bot run" in NO_TOKEN
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    from importlib.metadata import version
+
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout == f"redshoes {version('redshoes-bot')}\n"

@@ -19,6 +19,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Protocol
 
 from bot.lore.layered import ServerView
@@ -146,6 +147,8 @@ class LoreLibrary:
         max_view_bytes: int = DEFAULT_MAX_VIEW_BYTES,
     ) -> None:
         self._shipped = shipped
+        self.loaded = datetime.now(UTC)
+        """When the shipped book was loaded or last reloaded (/about shows it)."""
         self._overlays = overlays
         self.views = ViewCache(max_views, max_view_bytes)
         self._generations: dict[int, int] = {}
@@ -158,6 +161,7 @@ class LoreLibrary:
     def replace_shipped(self, book: Lorebook) -> None:
         """Swap in a new shipped book (a reload); every server's view follows it."""
         self._shipped = book
+        self.loaded = datetime.now(UTC)
         self.views.clear()
 
     def invalidate(self, guild_id: int) -> None:
