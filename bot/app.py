@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import random
+import time
 import traceback
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.config import Settings
+from bot.logs import configure_logging
 from bot.lore.bulk import freeze_long_lived
 from bot.lore.library import LoreLibrary
 from bot.lore.loader import load_lore
@@ -52,6 +54,8 @@ EXTENSIONS: tuple[str, ...] = (
 """Every cog the bot loads; a new capability adds one line here."""
 
 SYNC_STATE = "command-sync.json"
+STARTED = "started"
+"""`Interaction.extras` key: when the tree first saw it (perf_counter), for the latency logged."""
 
 
 def intents() -> discord.Intents:
@@ -84,6 +88,11 @@ def lore_server(interaction: discord.Interaction[RedShoesBot]) -> int | None:
 
 class RedShoesTree(app_commands.CommandTree["RedShoesBot"]):
     """The command tree, with one error handler for every slash command."""
+
+    async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:
+        """Every command and autocomplete passes here first: note when, for its log line."""
+        interaction.extras[STARTED] = time.perf_counter()
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction[RedShoesBot], error: app_commands.AppCommandError
@@ -190,16 +199,20 @@ class RedShoesBot(commands.Bot):
         except StorageError:
             book = self.library.shipped
         if isinstance(error, app_commands.CommandOnCooldown):
+            outcome = "cooldown"
             text = f"{persona_line(book, 'cooldown', self.rng)}\n{wait_hint(error.retry_after)}"
         elif isinstance(error, app_commands.CheckFailure):
+            outcome = "refused"
             log.info("check failed for %s: %s", _name_of(interaction), error)
             text = persona_line(book, "forbidden", self.rng)
             if isinstance(error, Refusal):
                 text = clip(f"{text} {error}", CONTENT)
         elif isinstance(cause, StorageError):
+            outcome = "store_error"
             log.error("%s failed, storage fault: %s", _name_of(interaction), cause)
             text = f"{persona_line(book, 'apology', self.rng)} Nothing was changed."
         else:
+            outcome = "error"
             log.error(
                 "interaction %s failed:\n%s",
                 _name_of(interaction),
@@ -210,6 +223,15 @@ class RedShoesBot(commands.Bot):
             await reply(interaction, text)
         except discord.HTTPException:
             log.exception("could not send the apology for %s", _name_of(interaction))
+        log_interaction(interaction, outcome)
+
+    async def on_app_command_completion(
+        self,
+        interaction: discord.Interaction[RedShoesBot],
+        command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
+    ) -> None:
+        """discord.py's event after a command's handler returned without error."""
+        log_interaction(interaction, "ok")
 
     async def close(self) -> None:
         """Stop the client, then close the store (after the cogs that use it have unloaded)."""
@@ -223,6 +245,22 @@ class RedShoesBot(commands.Bot):
     async def on_guild_remove(self, guild: discord.Guild, /) -> None:
         """The bot left (or was removed from) a server: its cached view is never read again."""
         self.library.forget(guild.id)
+
+
+def log_interaction(interaction: discord.Interaction[RedShoesBot], outcome: str) -> None:
+    """The one INFO line per handled command: what, where, how it ended, how long it took.
+    What the person typed (the options) is content, so it is logged at DEBUG only."""
+    started = interaction.extras.get(STARTED)
+    took = (time.perf_counter() - started) * 1000 if started is not None else -1.0
+    log.info(
+        "interaction kind=%s command=%s guild=%s outcome=%s ms=%.1f",
+        interaction.type.name,
+        _name_of(interaction),
+        interaction.guild_id or "-",
+        outcome,
+        took,
+    )
+    log.debug("interaction %s options=%s", interaction.id, interaction.data)
 
 
 def _name_of(interaction: discord.Interaction[RedShoesBot]) -> str:
@@ -265,7 +303,7 @@ def run_bot(settings: Settings) -> int:
     assert settings.discord_token is not None
     if (settings.data_dir / DB_NAME).exists():  # a new one is created after login, as always
         asyncio.run(check_storage(settings))  # a damaged or newer one: StorageError, no login
-    discord.utils.setup_logging(level=logging.getLevelName(settings.log_level))
+    configure_logging(settings)
     # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     bot = create_bot(settings, load_lore(settings.lore_dir))  # bad lore: refused before login

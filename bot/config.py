@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
@@ -33,6 +34,10 @@ class Settings(BaseSettings):
     lore_dir: Path = Path("lore")
     data_dir: Path = Path("data")
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    log_file: Path | None = None
+    log_file_mb: int = Field(default=10, ge=1)
+    log_file_count: int = Field(default=5, ge=1)
     log_channel_id: int | None = None
     max_server_entries: int = Field(default=10_000, ge=1)
     view_cache_size: int = Field(default=1000, ge=1)

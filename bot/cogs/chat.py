@@ -195,8 +195,10 @@ class Chat(commands.Cog):
 
     async def cooldown_line(self, guild_id: int | None, said: Said) -> str:
         """The cooldown line in character, and how long to wait."""
+        started = time.perf_counter()
         book = await self.bot.library.book_for(guild_id)
         line = persona_line(book, "cooldown", self.bot.rng)
+        _log_reply(guild_id, "cooldown", started)
         return f"{line}\n{wait_hint(self.limits.retry_after(said))}"
 
     async def answer(self, guild_id: int | None, channel_id: int, text: str, name: str) -> str:
@@ -204,13 +206,9 @@ class Chat(commands.Cog):
         asker's words (their name, a thing he corrects), and the bot never posts those live."""
         started = time.perf_counter()
         reply = await self.reply(guild_id, channel_id, text, name)
-        log.info(
-            "chat answer channel=%s sources=%s confidence=%.2f ms=%.1f",
-            channel_id,
-            ",".join(reply.sources) or "-",
-            reply.confidence,
-            (time.perf_counter() - started) * 1000,
-        )
+        outcome = "answered" if reply.sources else "declined"
+        _log_reply(guild_id, outcome, started, f" confidence={reply.confidence:.2f}")
+        log.debug("chat message=%r reply=%r sources=%s", text, reply.answer, reply.sources)
         return without_links(reply.answer)
 
     async def reply(
@@ -227,6 +225,18 @@ class Chat(commands.Cog):
             clip(text, CONTENT),
             mention_author=False,
         )
+
+
+def _log_reply(guild_id: int | None, outcome: str, started: float, extra: str = "") -> None:
+    """The one INFO line per chat reply, in the shape of the interactions' lines; never the text
+    (that is DEBUG), which is a member's words."""
+    log.info(
+        "chat reply kind=message command=- guild=%s outcome=%s ms=%.1f%s",
+        guild_id or "-",
+        outcome,
+        (time.perf_counter() - started) * 1000,
+        extra,
+    )
 
 
 async def setup(bot: RedShoesBot) -> None:
