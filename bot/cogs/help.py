@@ -14,6 +14,8 @@ from discord.ext import commands
 
 from bot.app import RedShoesBot, lore_server
 from bot.cogs.places import anywhere
+from bot.cogs.utils.replies import plain_wanted
+from bot.render.plain import embed_message
 from bot.render.screens import command_help_embed
 
 
@@ -40,7 +42,10 @@ class Help(commands.Cog):
             for command in self.bot.tree.walk_commands(guild=None)
             if isinstance(command, app_commands.Command) and visible(command, interaction)
         ]
-        await interaction.response.send_message(embed=command_help_embed(lines), ephemeral=True)
+        await interaction.response.send_message(
+            **embed_message(command_help_embed(lines), plain=await plain_wanted(interaction)),
+            ephemeral=True,
+        )
 
 
 async def setup(bot: RedShoesBot) -> None:

@@ -17,12 +17,13 @@ from discord.ext import commands
 from bot.app import RedShoesBot
 from bot.cogs.places import anywhere
 from bot.cogs.utils.paging import Opener, show
-from bot.cogs.utils.replies import book_of, say
+from bot.cogs.utils.replies import book_of, plain_wanted, say
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry, InWork, Kind, Quote, Work, searchable_kinds
 from bot.lore.search import entry_names
 from bot.lore.text import fold
 from bot.persona.lines import persona_line
+from bot.render.plain import embed_message
 from bot.render.screens import (
     choices,
     entry_screen,
@@ -285,9 +286,9 @@ class Lookup(commands.Cog):
             return
         view = discord.ui.View(timeout=None)
         view.add_item(Opener(interaction.user.id, select_options(hits)))
+        listing = listing_embed(book, f"Search: {query}", hits)
         await interaction.response.send_message(
-            embed=listing_embed(book, f"Search: {query}", hits),
-            view=view,
+            **embed_message(listing, plain=await plain_wanted(interaction)), view=view
         )
 
 

@@ -215,13 +215,19 @@ class LoreAdmin(commands.Cog):
         changes = await self.editor.apply_import(guild_id, plan, by=by)
         return f"Imported: {len(changes)} entries changed."
 
-    @lore.command(name="config", description="This server's lore moderator role and log channel")
+    @lore.command(
+        name="config", description="This server's moderator role, log channel, plain-text look-ups"
+    )
+    @app_commands.describe(
+        plain_text="Send look-ups as plain text, for members who turned embeds off"
+    )
     @moderator_only
     async def config(
         self,
         interaction: discord.Interaction[RedShoesBot],
         moderator_role: discord.Role | None = None,
         log_channel: discord.TextChannel | None = None,
+        plain_text: bool | None = None,
         reset: bool = False,
     ) -> None:
         async with self.refusals(interaction) as guild_id:
@@ -230,15 +236,21 @@ class LoreAdmin(commands.Cog):
                 current = await self.store.set_config(
                     guild_id, GuildConfig(), by=interaction.user.id
                 )
-            elif moderator_role is not None or log_channel is not None:
+            elif moderator_role is not None or log_channel is not None or plain_text is not None:
                 chosen = GuildConfig(
                     moderator_role.id if moderator_role else current.moderator_role_id,
                     log_channel.id if log_channel else current.log_channel_id,
+                    current.plain_text if plain_text is None else plain_text,
                 )
                 current = await self.store.set_config(guild_id, chosen, by=interaction.user.id)
             role = f"<@&{current.moderator_role_id}>" if current.moderator_role_id else "none"
             channel = f"<#{current.log_channel_id}>" if current.log_channel_id else "none"
-            await reply(interaction, f"Lore moderator role: {role}. Log channel: {channel}.")
+            plain = "on" if current.plain_text else "off"
+            await reply(
+                interaction,
+                f"Lore moderator role: {role}. Log channel: {channel}. "
+                f"Plain-text look-ups: {plain}.",
+            )
 
     async def _is_owner(self, user: discord.abc.User) -> bool:
         """OWNER_IDS when set; otherwise the application's owner (or team) as Discord reports it."""

@@ -35,6 +35,7 @@ from bot.quiz.questions import MAX_ROUNDS, Topic
 from bot.quiz.sqlite import SqliteScoreStore
 from bot.quiz.store import Ending, GameRecord, Standing
 from bot.render import quiz as render
+from bot.render.plain import embed_message
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class FollowupHost:
     async def round_opened(self, game: Game, rnd: Round) -> None:
         await self.announced.wait()
         self._question = await self.followup.send(
-            embed=render.question_embed(game, rnd),
+            **embed_message(render.question_embed(game, rnd)),
             view=render.answer_view(game, rnd),
             wait=True,
         )
@@ -63,13 +64,13 @@ class FollowupHost:
     async def round_closed(self, game: Game, rnd: Round) -> None:
         if self._question is not None:
             await self._question.edit(
-                embed=render.question_embed(game, rnd),
+                **embed_message(render.question_embed(game, rnd)),
                 view=render.answer_view(game, rnd),
             )
-        await self.followup.send(embed=render.reveal_embed(game, rnd))
+        await self.followup.send(**embed_message(render.reveal_embed(game, rnd)))
 
     async def game_over(self, game: Game, ending: Ending) -> None:
-        await self.followup.send(embed=render.final_embed(game, ending))
+        await self.followup.send(**embed_message(render.final_embed(game, ending)))
 
 
 class AnswerButton(
@@ -126,7 +127,7 @@ class Trivia(commands.Cog):
 
     async def _announce_interrupted(self, record: GameRecord, standings: list[Standing]) -> None:
         channel = self.bot.get_partial_messageable(record.channel_id, guild_id=record.guild_id)
-        await channel.send(embed=render.interrupted_embed(record, standings))
+        await channel.send(**embed_message(render.interrupted_embed(record, standings)))
 
     @quiz.command(name="start", description="Start a quiz in this channel")
     @app_commands.describe(rounds="How many questions (default 5)", topic="What to ask about")
@@ -159,7 +160,7 @@ class Trivia(commands.Cog):
         log.info("quiz game %s started in channel %s", game.id, interaction.channel_id)
         try:
             await interaction.response.send_message(
-                embed=render.start_embed(game),
+                **embed_message(render.start_embed(game)),
             )
         finally:
             host.announced.set()
@@ -189,7 +190,9 @@ class Trivia(commands.Cog):
         standings = await self.registry.store.leaderboard(
             interaction.guild_id, render.LEADERBOARD_SIZE
         )
-        await interaction.response.send_message(embed=render.leaderboard_embed(standings))
+        await interaction.response.send_message(
+            **embed_message(render.leaderboard_embed(standings))
+        )
 
     async def answer(
         self, interaction: discord.Interaction[RedShoesBot], button: AnswerButton

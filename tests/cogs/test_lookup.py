@@ -12,6 +12,7 @@ from bot.lore.model import Character, Person, Work
 from bot.offline.harness import Exchange, Harness, controls
 from bot.offline.payloads import Actor
 from bot.render.limits import problems
+from bot.render.plain import plain_line
 from bot.render.screens import entry_screen, sequence_screen
 
 NONE: dict[str, list[str]] = {"parse": []}
@@ -36,7 +37,7 @@ async def test_character_answers_with_its_embed_and_links(harness: Harness, lore
         "type": 4,
         "data": {
             "tts": False,
-            "content": None,
+            "content": plain_line(screen.pages[0].embed),
             "embeds": [screen.pages[0].embed.to_dict()],
             "components": exchange.data["components"],
             "allowed_mentions": NONE,

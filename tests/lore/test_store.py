@@ -428,3 +428,14 @@ def test_a_writer_killed_mid_write_leaves_the_old_or_the_new_state(db_path: Path
         assert {e.summary for e in overlay.entries} == {f"Round {revision - 1}."}
 
     asyncio.run(reopen())
+
+
+async def test_plain_text_is_a_setting_kept_and_recorded(
+    store: SqliteGuildStore, db_path: Path
+) -> None:
+    await store.set_config(GUILD, GuildConfig(moderator_role_id=5), by=ALICE)
+    await store.set_config(GUILD, GuildConfig(moderator_role_id=5, plain_text=True), by=BOB)
+    assert await store.config(GUILD) == GuildConfig(moderator_role_id=5, plain_text=True)
+    assert await store.config(OTHER) == GuildConfig()
+    rows = [r[3:] for r in snapshot(db_path)["config_change"]]
+    assert rows[-1] == ("plain_text", 0, 1)

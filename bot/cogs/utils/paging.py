@@ -14,7 +14,8 @@ from typing import Any
 import discord
 
 from bot.app import RedShoesBot
-from bot.cogs.utils.replies import book_of, guarded, say
+from bot.cogs.utils.replies import book_of, guarded, plain_wanted, say
+from bot.render.plain import embed_message
 from bot.render.screens import Screen, entry_screen, screen_for, select_options
 
 KEY = r"[a-z0-9.-]+"
@@ -59,7 +60,10 @@ class Pager(
             if screen is None:
                 await say(interaction, "unknown")
                 return
-            await interaction.response.edit_message(**screen_message(screen, self.page, self.owner))
+            plain = await plain_wanted(interaction)
+            await interaction.response.edit_message(
+                **screen_message(screen, self.page, self.owner, plain=plain)
+            )
 
         await guarded(interaction, turn)
 
@@ -97,17 +101,25 @@ class Opener(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rs:open:
                 return
             screen = entry_screen(book, entry)
             if interaction.user.id == self.owner:
-                await interaction.response.edit_message(**screen_message(screen, 0, self.owner))
+                await interaction.response.edit_message(
+                    **screen_message(screen, 0, self.owner, plain=await plain_wanted(interaction))
+                )
             else:
                 await interaction.response.send_message(
-                    ephemeral=True, **screen_message(screen, 0, interaction.user.id)
+                    ephemeral=True,
+                    **screen_message(
+                        screen, 0, interaction.user.id, plain=await plain_wanted(interaction)
+                    ),
                 )
 
         await guarded(interaction, open_entry)
 
 
-def screen_message(screen: Screen, number: int, owner: int) -> dict[str, Any]:
-    """Keyword arguments for sending or editing a message that shows one page of a screen."""
+def screen_message(
+    screen: Screen, number: int, owner: int, *, plain: bool = False
+) -> dict[str, Any]:
+    """Keyword arguments for sending or editing a message that shows one page of a screen:
+    its embed with a plain line, or (`plain`) the page as text."""
     number = max(0, min(number, len(screen.pages) - 1))
     page = screen.pages[number]
     view = discord.ui.View(timeout=None)
@@ -119,7 +131,7 @@ def screen_message(screen: Screen, number: int, owner: int) -> dict[str, Any]:
             view.add_item(Pager(screen.key, number + 1, owner, "Next ▶"))
     if page.links:
         view.add_item(Opener(owner, select_options(page.links)))
-    return {"embed": page.embed, "view": view if view.children else None}
+    return {**embed_message(page.embed, plain=plain), "view": view if view.children else None}
 
 
 async def show(
@@ -127,5 +139,6 @@ async def show(
 ) -> None:
     """Answer with the first page of `screen`, owned by whoever asked."""
     await interaction.response.send_message(
-        ephemeral=ephemeral, **screen_message(screen, 0, interaction.user.id)
+        ephemeral=ephemeral,
+        **screen_message(screen, 0, interaction.user.id, plain=await plain_wanted(interaction)),
     )

@@ -21,6 +21,14 @@ async def book_of(interaction: discord.Interaction[RedShoesBot]) -> Lorebook:
     return await interaction.client.library.book_for(lore_server(interaction))
 
 
+async def plain_wanted(interaction: discord.Interaction[RedShoesBot]) -> bool:
+    """Whether the server this came from asked for look-ups as plain text."""
+    guild_id = lore_server(interaction)
+    if guild_id is None:
+        return False
+    return (await interaction.client.guild_store.config(guild_id)).plain_text
+
+
 async def say(interaction: discord.Interaction[RedShoesBot], purpose: PersonaPurpose) -> None:
     """An ephemeral persona line for `purpose` (unknown, forbidden, busy, ...)."""
     book = await book_of(interaction)

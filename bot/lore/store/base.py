@@ -112,6 +112,8 @@ class GuildConfig:
 
     moderator_role_id: int | None = None
     log_channel_id: int | None = None
+    plain_text: bool = False
+    """Look-ups as plain text, no embeds (for members who read with embeds turned off)."""
 
 
 class StoreError(Exception):

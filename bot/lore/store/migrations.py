@@ -76,6 +76,10 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX quiz_point_guild ON quiz_point (guild_id, user_id);
     """,
+    # 3: a server may ask for look-ups as plain text (`/lore config plain_text:`).
+    """
+    ALTER TABLE guild ADD COLUMN plain_text INTEGER NOT NULL DEFAULT 0 CHECK (plain_text IN (0, 1));
+    """,
 ]
 """Schema steps in order; append a new string to migrate. Step N sets `user_version` to N."""
 

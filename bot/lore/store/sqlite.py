@@ -117,10 +117,8 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
         return _change(guild_id, rows[0]) if rows else None
 
     async def config(self, guild_id: int) -> GuildConfig:
-        rows = await self._rows(
-            "SELECT moderator_role_id, log_channel_id FROM guild WHERE guild_id = ?", guild_id
-        )
-        return GuildConfig(*rows[0]) if rows else GuildConfig()
+        rows = await self._rows(f"SELECT {_CONFIG_COLUMNS} FROM guild WHERE guild_id = ?", guild_id)
+        return _config(rows[0]) if rows else GuildConfig()
 
     async def set_config(self, guild_id: int, config: GuildConfig, *, by: int) -> GuildConfig:
         at = datetime.now(UTC).isoformat()
@@ -128,12 +126,11 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
             await _ensure_guild(db, guild_id)
             rows = list(
                 await db.execute_fetchall(
-                    "SELECT moderator_role_id, log_channel_id FROM guild WHERE guild_id = ?",
-                    (guild_id,),
+                    f"SELECT {_CONFIG_COLUMNS} FROM guild WHERE guild_id = ?", (guild_id,)
                 )
             )
-            before = GuildConfig(*rows[0])
-            for setting in ("moderator_role_id", "log_channel_id"):
+            before = _config(rows[0])
+            for setting in _CONFIG_SETTINGS:
                 old, new = getattr(before, setting), getattr(config, setting)
                 if old != new:
                     await db.execute(
@@ -142,13 +139,23 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
                         (guild_id, at, by, setting, old, new),
                     )
             await db.execute(
-                "UPDATE guild SET moderator_role_id = ?, log_channel_id = ? WHERE guild_id = ?",
-                (config.moderator_role_id, config.log_channel_id, guild_id),
+                "UPDATE guild SET moderator_role_id = ?, log_channel_id = ?, plain_text = ? "
+                "WHERE guild_id = ?",
+                (config.moderator_role_id, config.log_channel_id, config.plain_text, guild_id),
             )
         return config
 
 
 _GUILD_REVISION = "SELECT revision FROM guild WHERE guild_id = ?"
+
+
+_CONFIG_SETTINGS = ("moderator_role_id", "log_channel_id", "plain_text")
+_CONFIG_COLUMNS = ", ".join(_CONFIG_SETTINGS)
+
+
+def _config(row: Any) -> GuildConfig:
+    role, channel, plain = row
+    return GuildConfig(role, channel, bool(plain))
 
 
 def _read_overlay(guild_id: int, rows: list[Any]) -> tuple[list[Entry], set[str]]:
