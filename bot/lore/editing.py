@@ -4,10 +4,10 @@ Commands (Discord or the console) call these and render the result; this is wher
 live: only entries in the server's view can be edited or removed, a new id must be free,
 references must point at entries the server can see, removing a shipped entry hides it while
 removing an added one deletes it, and a server holds at most `max_entries` entries of its own.
-After every change the server's merged view is dropped from the library's cache, so look-ups,
-autocomplete, search and chat see the change at once. Reading an upload and writing an export are
-seconds of CPU for a large file, so they run in a worker thread: one server's import never holds
-up another server's look-ups.
+After every change the library applies it to the server's cached view (or drops the view), so
+look-ups, autocomplete, search and chat see the change at once. Reading an upload and writing an
+export are seconds of CPU for a large file, so they run in a worker thread: one server's import
+never holds up another server's look-ups.
 """
 
 from __future__ import annotations
@@ -103,14 +103,14 @@ class LoreEditor:
             raise EditRefused(too_many)
         base = (await self.store.state(guild_id, entry.id)).revision
         change = await self.store.put(guild_id, entry, base_revision=base, by=by, action="add")
-        self.library.invalidate(guild_id)
+        self.library.changed(guild_id, [change])
         return change
 
     async def edit(self, guild_id: int, entry: Entry, *, base_revision: int, by: int) -> Change:
         before, _ = await self.current(guild_id, entry.id)
         await self._check_references(guild_id, entry, before)
         change = await self.store.put(guild_id, entry, base_revision=base_revision, by=by)
-        self.library.invalidate(guild_id)
+        self.library.changed(guild_id, [change])
         return change
 
     async def remove(self, guild_id: int, entry_id: str, *, base_revision: int, by: int) -> Change:
@@ -120,7 +120,7 @@ class LoreEditor:
             change = await self.store.hide(guild_id, entry_id, base_revision=base_revision, by=by)
         else:
             change = await self.store.delete(guild_id, entry_id, base_revision=base_revision, by=by)
-        self.library.invalidate(guild_id)
+        self.library.changed(guild_id, [change])
         return change
 
     async def referrers(self, guild_id: int, entry_id: str) -> list[str]:
@@ -148,7 +148,7 @@ class LoreEditor:
 
     async def revert(self, guild_id: int, entry_id: str, revision: int, *, by: int) -> Change:
         change = await self.store.revert(guild_id, entry_id, revision, by=by)
-        self.library.invalidate(guild_id)
+        self.library.changed(guild_id, [change])
         return change
 
     async def plan_import(self, guild_id: int, display: str, data: bytes) -> ImportPlan:
@@ -172,7 +172,7 @@ class LoreEditor:
     async def apply_import(self, guild_id: int, plan: ImportPlan, *, by: int) -> list[Change]:
         await self._check_limit(guild_id, "import", plan, await self.store.states(guild_id))
         changes = await self.store.import_entries(guild_id, plan.entries, bases=plan.bases, by=by)
-        self.library.invalidate(guild_id)
+        self.library.changed(guild_id, changes)
         return changes
 
     async def export(self, guild_id: int, *, everything: bool) -> tuple[str, int]:

@@ -16,15 +16,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from bot.lore.layered import ServerView
+from bot.lore.layered import DELTA_LIMIT, ServerView
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry
+
+if TYPE_CHECKING:  # the store's module reads `Overlay` from this one
+    from bot.lore.store.base import Change
 
 DEFAULT_MAX_VIEWS = 1000
 DEFAULT_MAX_VIEW_BYTES = 256 * 1024 * 1024
@@ -169,6 +172,28 @@ class LoreLibrary:
         will not be stored, since it may have read the overlay before the change."""
         self._generations[guild_id] = self._generations.get(guild_id, 0) + 1
         self.views.pop(guild_id)
+
+    def changed(self, guild_id: int, changes: Sequence[Change]) -> None:
+        """A batch of changes the store just committed for a server. A cached view at the
+        revision just before the batch takes them on in place of a rebuild (a small layer of the
+        changed entries, built here on the loop since it is small); otherwise, or when the view
+        says a full build serves better, the view is dropped as by `invalidate`."""
+        cached = self.views.get(guild_id)
+        self.invalidate(guild_id)
+        revision = changes[0].overlay_revision if changes else None
+        if (
+            cached is None
+            or revision is None
+            or cached.revision != revision - 1
+            or not isinstance(cached.book, ServerView)
+            or len(changes) > DELTA_LIMIT
+        ):
+            return
+        copies = {c.entry_id: c.after.entry for c in changes}
+        hidden = {c.entry_id for c in changes if c.after.hidden}
+        book = cached.book.changed(copies, hidden)
+        if book is not None:
+            self.views.put(guild_id, CachedView(revision, book, footprint(book)))
 
     def forget(self, guild_id: int) -> None:
         """Drop everything held for a server the bot has left."""

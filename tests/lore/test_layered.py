@@ -27,10 +27,10 @@ EVAL = Path(__file__).resolve().parent.parent / "eval" / "qa.yaml"
 
 def merged(shipped: Lorebook, overlay: Overlay) -> Lorebook:
     """The oracle: one book of the shipped entries less hidden and replaced ones, plus the
-    overlay's entries."""
+    overlay's entries in id order (the store's)."""
     replaced = {e.id for e in overlay.entries}
     kept = [e for e in shipped.entries if e.id not in overlay.hidden and e.id not in replaced]
-    added = [e for e in overlay.entries if e.id not in overlay.hidden]
+    added = sorted((e for e in overlay.entries if e.id not in overlay.hidden), key=lambda e: e.id)
     return Lorebook([*kept, *added])
 
 
@@ -87,12 +87,10 @@ def same_hits(view: Lorebook, oracle: Lorebook, query: str, kinds: tuple[Kind, .
     assert view.index.text(query, kinds) == oracle.index.text(query, kinds), (query, kinds)
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_a_layered_view_answers_as_the_merged_book(lorebook: Lorebook, seed: int) -> None:
-    overlay = random_overlay(lorebook, seed)
-    view, oracle = layer(lorebook, overlay), merged(lorebook, overlay)
-    assert isinstance(view, ServerView) or overlay.empty
-
+def assert_answers_alike(
+    lorebook: Lorebook, view: Lorebook, oracle: Lorebook, overlay: Overlay, seed: int
+) -> None:
+    """Every read the commands, the chat's retrieval and the quiz make gives the same answer."""
     assert len(view) == len(oracle)
     assert view.entries == oracle.entries
     for entry_id in {e.id for e in lorebook.entries} | {e.id for e in overlay.entries}:
@@ -120,6 +118,67 @@ def test_a_layered_view_answers_as_the_merged_book(lorebook: Lorebook, seed: int
     assert quiz_pool(view) == quiz_pool(oracle)
     picked = draw_questions(view, "all", 5, random.Random(seed))
     assert picked == draw_questions(oracle, "all", 5, random.Random(seed))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_layered_view_answers_as_the_merged_book(lorebook: Lorebook, seed: int) -> None:
+    overlay = random_overlay(lorebook, seed)
+    view, oracle = layer(lorebook, overlay), merged(lorebook, overlay)
+    assert isinstance(view, ServerView) or overlay.empty
+    assert_answers_alike(lorebook, view, oracle, overlay, seed)
+
+
+def random_change(
+    rng: random.Random, shipped: Lorebook, overlay: Overlay, number: int
+) -> tuple[dict[str, Entry | None], set[str]]:
+    """One moderator change as the store records it: each touched id's new copy of its own
+    (None: none), and the ids it hides. Edits, additions, hides, unhides, deletions."""
+    own = {e.id: e for e in overlay.entries}
+    pool = [*shipped.entries, *overlay.entries]
+    action = rng.choice(["edit", "edit", "add", "hide", "unhide", "delete"])
+    if action == "hide":
+        hidden = rng.choice(shipped.entries).id
+        return {hidden: None}, {hidden}
+    if action == "unhide" and overlay.hidden:
+        return {rng.choice(sorted(overlay.hidden)): None}, set()
+    if action == "delete" and own:
+        return {rng.choice(sorted(own)): None}, set()
+    entry = rng.choice(pool)
+    if action == "add":
+        entry = entry.model_copy(update={"id": f"edit-{number}"})
+    return {entry.id: entry.model_copy(update=_twist(rng, entry, rng.choice(pool)))}, set()
+
+
+def changed_overlay(overlay: Overlay, copies: dict[str, Entry | None], hidden: set[str]) -> Overlay:
+    own = {e.id: e for e in overlay.entries}
+    hides = set(overlay.hidden)
+    for entry_id, copy in copies.items():
+        own.pop(entry_id, None)
+        hides.discard(entry_id)
+        if entry_id in hidden:
+            hides.add(entry_id)
+        elif copy is not None:
+            own[entry_id] = copy
+    return Overlay(overlay.revision + 1, tuple(own.values()), frozenset(hides))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_view_changed_edit_by_edit_answers_as_a_fresh_build(
+    lorebook: Lorebook, seed: int
+) -> None:
+    rng = random.Random(seed)
+    overlay = random_overlay(lorebook, seed)
+    view = layer(lorebook, overlay)
+    applied = 0
+    for number in range(12):
+        copies, hidden = random_change(rng, lorebook, overlay, number)
+        overlay = changed_overlay(overlay, copies, hidden)
+        changed = view.changed(copies, hidden) if isinstance(view, ServerView) else None
+        applied += changed is not None
+        view = changed if changed is not None else layer(lorebook, overlay)
+        assert view.entries == merged(lorebook, overlay).entries, number
+    assert applied >= 6, "most changes are applied to the view, not rebuilt"
+    assert_answers_alike(lorebook, view, merged(lorebook, overlay), overlay, seed)
 
 
 def test_the_chat_answers_as_it_would_from_the_merged_book(lorebook: Lorebook) -> None:

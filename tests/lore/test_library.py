@@ -4,10 +4,13 @@ per server at a time), swapped atomically on reload."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
+from bot.lore.layered import ServerView
 from bot.lore.library import LoreLibrary, Overlay, footprint, layer
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import ENTRY_ADAPTER, Entry
+from bot.lore.store.base import Change, Version
 
 
 def entry(entry_id: str, name: str) -> Entry:
@@ -180,3 +183,44 @@ async def test_a_server_the_bot_left_is_forgotten() -> None:
     await library.book_for(1)
     library.forget(1)
     assert 1 not in library.views and 1 not in library._generations
+
+
+def committed(entry_id: str, after: Version, overlay_revision: int) -> Change:
+    """A change as the store returns it: with the overlay revision its batch produced."""
+    when = datetime.now(UTC)
+    return Change(1, entry_id, 1, "edit", 9, when, Version(), after, overlay_revision)
+
+
+async def test_a_change_is_applied_to_the_cached_view_not_rebuilt() -> None:
+    overlays = FakeOverlays()
+    overlays.overlays[1] = Overlay(4, (entry("c-fact", "C"),))
+    library = LoreLibrary(SHIPPED, overlays)
+    await library.book_for(1)
+    edited = entry("c-fact", "C, edited")
+    overlays.overlays[1] = Overlay(5, (edited,))
+    library.changed(1, [committed("c-fact", Version(entry=edited), 5)])
+    view = await library.book_for(1)
+    assert overlays.calls == 1  # the store was not read again
+    assert isinstance(view, ServerView) and view.get("c-fact") == edited
+    assert library.views.get(1).revision == 5  # type: ignore[union-attr]
+    library.changed(1, [committed("a-fact", Version(hidden=True), 6)])
+    assert [e.id for e in (await library.book_for(1)).entries] == ["b-fact", "c-fact"]
+    assert overlays.calls == 1
+    # A build that read the overlay before these changes finishes late: it is not stored.
+    assert "c-fact" in await library._build(1, overlays)
+    assert library.views.get(1).revision == 6  # type: ignore[union-attr]
+    assert "a-fact" not in await library.book_for(1)
+
+
+async def test_a_change_that_skips_a_revision_drops_the_view() -> None:
+    overlays = FakeOverlays()
+    overlays.overlays[1] = Overlay(4, (entry("c-fact", "C"),))
+    library = LoreLibrary(SHIPPED, overlays)
+    await library.book_for(1)
+    # Revision 5 (another change) was never applied to this view: it cannot take 6 on top.
+    overlays.overlays[1] = Overlay(6, (entry("d-fact", "D"),), frozenset({"c-fact"}))
+    library.changed(1, [committed("d-fact", Version(entry=entry("d-fact", "D")), 6)])
+    assert 1 not in library.views
+    view = await library.book_for(1)
+    assert overlays.calls == 2
+    assert "d-fact" in view and "c-fact" not in view

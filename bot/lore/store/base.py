@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
@@ -104,6 +104,10 @@ class Change:
     at: datetime
     before: Version
     after: Version
+    overlay_revision: int | None = field(default=None, compare=False)
+    """The server's overlay revision the batch that made this change produced (a server view
+    already at the revision before it applies the change itself); None in history, which does
+    not keep it, so it is left out of comparisons: the change is the one history shows."""
 
 
 @dataclass(frozen=True)

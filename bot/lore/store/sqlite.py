@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -94,7 +95,9 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
             await db.execute(
                 "UPDATE guild SET revision = revision + 1 WHERE guild_id = ?", (guild_id,)
             )
-        return changes
+            head = await db.execute_fetchall(_GUILD_REVISION, (guild_id,))
+        revision = int(next(iter(head))[0])
+        return [replace(change, overlay_revision=revision) for change in changes]
 
     async def history(self, guild_id: int, entry_id: str, *, limit: int = 25) -> list[Change]:
         rows = await self._rows(
