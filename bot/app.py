@@ -27,6 +27,7 @@ from discord.ext import commands
 
 from bot import __version__
 from bot.config import Settings
+from bot.definitions import definition
 from bot.logs import configure_logging
 from bot.lore.bulk import freeze_long_lived
 from bot.lore.library import LoreLibrary
@@ -37,6 +38,7 @@ from bot.lore.store.database import DB_NAME
 from bot.lore.store.sqlite import SqliteGuildStore
 from bot.persona.lines import persona_line
 from bot.render.limits import CONTENT, clip
+from bot.render.translator import LocaleTranslator
 from bot.render.waits import wait_hint
 
 log = logging.getLogger(__name__)
@@ -145,17 +147,19 @@ class RedShoesBot(commands.Bot):
             max_view_bytes=self.settings.view_cache_mb * 1024 * 1024,
         )
         log.info("lore loaded: %d entries from %s", len(shipped), self.settings.lore_dir)
+        await self.tree.set_translator(LocaleTranslator())
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         freeze_long_lived()
 
-    def command_hash(self, guild: discord.abc.Snowflake | None = None) -> str:
-        """A digest of the command set as Discord would receive it (globals plus `guild`'s)."""
+    async def command_hash(self, guild: discord.abc.Snowflake | None = None) -> str:
+        """A digest of the command set as Discord would receive it (globals plus `guild`'s),
+        translations included, so a changed translation is synced too."""
         scopes = [None] if guild is None else [None, guild]
         merged: dict[tuple[str, int], dict[str, Any]] = {}
         for scope in scopes:  # a server's copy of a global command replaces it, as in Discord
             for command in self.tree.get_commands(guild=scope):
-                data = command.to_dict(self.tree)
+                data = await definition(command, self.tree)
                 merged[(str(data["name"]), int(data.get("type", 1)))] = data
         payload = [merged[key] for key in sorted(merged)]
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -168,7 +172,7 @@ class RedShoesBot(commands.Bot):
         guild_id = self.settings.dev_guild_id
         scope = f"guild:{guild_id}" if guild_id else "global"
         guild = discord.Object(id=guild_id) if guild_id else None
-        digest = self.command_hash(guild)
+        digest = await self.command_hash(guild)
         path = self._sync_file()
         try:
             state: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))

@@ -25,13 +25,19 @@ CONTEXTS = {0: "server", 1: "bot DM", 2: "private channels"}
 KINDS = {1: "/", 2: "user menu: ", 3: "message menu: "}
 
 
-async def definitions(tree: app_commands.CommandTree[Any]) -> list[dict[str, Any]]:
-    """The global commands' payloads, translated as `CommandTree.sync` translates them."""
+async def definition(command: Any, tree: app_commands.CommandTree[Any]) -> dict[str, Any]:
+    """One command's payload, translated as `CommandTree.sync` translates it."""
     translator = tree.translator
-    commands = tree.get_commands()
     if translator is None:
-        return [command.to_dict(tree) for command in commands]
-    return [await command.get_translated_payload(tree, translator) for command in commands]
+        payload: dict[str, Any] = command.to_dict(tree)
+    else:
+        payload = await command.get_translated_payload(tree, translator)
+    return payload
+
+
+async def definitions(tree: app_commands.CommandTree[Any]) -> list[dict[str, Any]]:
+    """The global commands' payloads, as a sync sends them."""
+    return [await definition(command, tree) for command in tree.get_commands()]
 
 
 async def offline_definitions(settings: Settings, shipped: Lorebook) -> list[dict[str, Any]]:

@@ -128,6 +128,9 @@ async def test_synced_definitions_say_where_each_command_works(
     for name in ("character", "search", "quote", "lermontov", "help", "Ask Lermontov"):
         assert synced[name]["integration_types"] == [0, 1], name  # a server or a member
         assert synced[name]["contexts"] == [0, 1, 2], name  # servers, the bot's DM, private
+        assert set(synced[name]["name_localizations"]) >= {"fr", "de", "es-ES", "ja"}, name
+        if synced[name]["type"] == 1:  # a message menu has no description
+            assert "ja" in synced[name]["description_localizations"], name
     for name in ("lore", "quiz"):
         assert synced[name]["integration_types"] == [0], name
         assert synced[name]["contexts"] == [0], name
