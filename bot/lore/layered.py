@@ -43,6 +43,9 @@ DELTA_LIMIT = 64
 from the store instead (a small index is quick to rebuild on every change; a large one is not)."""
 
 E = TypeVar("E", bound=Entry)
+NO_CHANGES = Lorebook(())
+"""The changes layer of a view fresh from a full build: one shared empty book, not an empty
+index (and in-memory database) per cached view."""
 
 
 def flat_index(book: Lorebook) -> SearchIndex:
@@ -252,7 +255,7 @@ class ServerView(Lorebook):
         refs = [self._own_refs[own_index.entry(i).id] for i in range(len(own_index))]
         self._layer = OwnLayer(own_index, refs)
         self._gone: frozenset[str] = frozenset()
-        self._delta = Lorebook(())
+        self._delta = NO_CHANGES
         self._delta_refs: dict[str, int] = {}
         masked = {base.positions[i] for i in self._masked_ids}
         self._index = LayeredIndex(base, masked, [(self._layer, frozenset())])
