@@ -287,6 +287,30 @@ async def test_one_server_never_sees_another_servers_overlay(store: SqliteGuildS
     assert (await store.overlay(GUILD)).entries == (trivia("t-one"),)
 
 
+async def test_settings_are_read_from_the_file_once_and_follow_every_change(
+    store: SqliteGuildStore, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.set_config(GUILD, GuildConfig(plain_text=True), by=ALICE)
+    reopened = await SqliteGuildStore.open(db_path)
+    try:
+        reads: list[str] = []
+        rows = reopened._rows
+
+        async def counted(sql: str, *args: object) -> list[object]:
+            reads.append(sql)
+            return await rows(sql, *args)
+
+        monkeypatch.setattr(reopened, "_rows", counted)
+        for _ in range(3):
+            assert await reopened.config(GUILD) == GuildConfig(plain_text=True)
+        assert len(reads) == 1
+        await reopened.set_config(GUILD, GuildConfig(log_channel_id=6), by=BOB)
+        assert await reopened.config(GUILD) == GuildConfig(log_channel_id=6)
+        assert len(reads) == 1
+    finally:
+        await reopened.close()
+
+
 async def test_config_changes_are_recorded(store: SqliteGuildStore, db_path: Path) -> None:
     assert await store.config(GUILD) == GuildConfig()
     await store.set_config(GUILD, GuildConfig(moderator_role_id=5, log_channel_id=6), by=ALICE)

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 
 import aiosqlite
@@ -49,6 +50,13 @@ _CHANGE_COLUMNS = (
 
 class SqliteGuildStore(SqliteDatabase, GuildStore):
     """`GuildStore` on one SQLite file; open it with `await SqliteGuildStore.open(path)`."""
+
+    def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
+        super().__init__(db, path)
+        self._configs: dict[int, GuildConfig] = {}
+        """Settings as last read or written: every look-up asks for them (plain text or not),
+        and a round trip to the database thread per look-up is what a burst of look-ups queues
+        behind. This process is the file's only writer, so the copy cannot go stale."""
 
     async def overlay(self, guild_id: int) -> Overlay:
         async with self._transaction(write=False) as db:
@@ -120,8 +128,13 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
         return _change(guild_id, rows[0]) if rows else None
 
     async def config(self, guild_id: int) -> GuildConfig:
+        known = self._configs.get(guild_id)
+        if known is not None:
+            return known
         rows = await self._rows(f"SELECT {_CONFIG_COLUMNS} FROM guild WHERE guild_id = ?", guild_id)
-        return _config(rows[0]) if rows else GuildConfig()
+        config = _config(rows[0]) if rows else GuildConfig()
+        self._configs[guild_id] = config
+        return config
 
     async def set_config(self, guild_id: int, config: GuildConfig, *, by: int) -> GuildConfig:
         at = datetime.now(UTC).isoformat()
@@ -146,6 +159,7 @@ class SqliteGuildStore(SqliteDatabase, GuildStore):
                 "WHERE guild_id = ?",
                 (config.moderator_role_id, config.log_channel_id, config.plain_text, guild_id),
             )
+        self._configs[guild_id] = config
         return config
 
 
