@@ -14,6 +14,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import math
 import random
 import time
 import traceback
@@ -36,6 +37,7 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.store.base import StorageError
 from bot.lore.store.database import DB_NAME
 from bot.lore.store.sqlite import SqliteGuildStore
+from bot.metrics import Metrics, MonitorServer
 from bot.persona.lines import persona_line
 from bot.render.limits import CONTENT, clip
 from bot.render.translator import LocaleTranslator
@@ -128,10 +130,15 @@ class RedShoesBot(commands.Bot):
         self.settings = settings
         self.rng = random.Random()
         self.started = discord.utils.utcnow()
+        self.metrics = Metrics(lambda: self.library.reloads if hasattr(self, "library") else {})
+        self.monitor: MonitorServer | None = None
+        self.stopping = False
+        """Set as `close()` begins: /healthz says 503 from then on."""
         """When this process started serving (/about shows the uptime)."""
         self._preloaded = shipped
 
     async def setup_hook(self) -> None:
+        await self.serve_metrics()
         await self.prepare()
         await self.sync_commands()
 
@@ -151,6 +158,32 @@ class RedShoesBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         freeze_long_lived()
+
+    async def serve_metrics(self) -> None:
+        """Start `/metrics` and `/healthz` on METRICS_HOST:METRICS_PORT, when a port is set."""
+        if self.settings.metrics_port is None:
+            return
+        self.monitor = MonitorServer(self.metrics, self.healthy, self.refresh_gauges)
+        await self.monitor.start(self.settings.metrics_host, self.settings.metrics_port)
+        log.info("metrics on http://%s:%d/metrics", self.settings.metrics_host, self.monitor.port)
+
+    def healthy(self) -> bool:
+        """Logged in and ready, lore loaded, store open, and not shutting down."""
+        prepared = hasattr(self, "library") and hasattr(self, "guild_store")
+        return prepared and self.is_ready() and not self.stopping
+
+    def shard_latencies(self) -> list[tuple[int, float]]:
+        """Heartbeat latency per shard (one shard here; the sharded bot reports each)."""
+        return [(self.shard_id or 0, self.latency)]
+
+    def refresh_gauges(self) -> None:
+        """Set what is read rather than counted, just before a scrape."""
+        self.metrics.servers.set(len(self.guilds))
+        if hasattr(self, "library"):
+            self.metrics.entries.set(len(self.library.shipped))
+        for shard, seconds in self.shard_latencies():
+            if math.isfinite(seconds):  # no heartbeat answered yet
+                self.metrics.gateway.labels(str(shard)).set(seconds)
 
     async def command_hash(self, guild: discord.abc.Snowflake | None = None) -> str:
         """A digest of the command set as Discord would receive it (globals plus `guild`'s),
@@ -227,7 +260,7 @@ class RedShoesBot(commands.Bot):
             await reply(interaction, text)
         except discord.HTTPException:
             log.exception("could not send the apology for %s", _name_of(interaction))
-        log_interaction(interaction, outcome)
+        self.record(interaction, outcome)
 
     async def on_app_command_completion(
         self,
@@ -235,13 +268,26 @@ class RedShoesBot(commands.Bot):
         command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
     ) -> None:
         """discord.py's event after a command's handler returned without error."""
-        log_interaction(interaction, "ok")
+        self.record(interaction, "ok")
+
+    def record(self, interaction: discord.Interaction[RedShoesBot], outcome: str) -> None:
+        """Count a handled command and log its one line."""
+        seconds = log_interaction(interaction, outcome)
+        self.metrics.interactions.labels(_name_of(interaction), outcome).inc()
+        if seconds is not None:
+            self.metrics.latency.labels("command").observe(seconds)
+        if outcome == "store_error":
+            self.metrics.store_errors.inc()
 
     async def close(self) -> None:
-        """Stop the client, then close the store (after the cogs that use it have unloaded)."""
+        """Stop the client, then close the store (after the cogs that use it have unloaded);
+        /healthz answers 503 from the start of this until its server stops, last."""
+        self.stopping = True
         await super().close()
         if hasattr(self, "guild_store"):
             await self.guild_store.close()
+        if self.monitor is not None:
+            await self.monitor.stop()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: mentions and DMs belong to the chat cog's listener."""
@@ -251,11 +297,13 @@ class RedShoesBot(commands.Bot):
         self.library.forget(guild.id)
 
 
-def log_interaction(interaction: discord.Interaction[RedShoesBot], outcome: str) -> None:
-    """The one INFO line per handled command: what, where, how it ended, how long it took.
-    What the person typed (the options) is content, so it is logged at DEBUG only."""
+def log_interaction(interaction: discord.Interaction[RedShoesBot], outcome: str) -> float | None:
+    """The one INFO line per handled command: what, where, how it ended, how long it took
+    (returned, in seconds, when known). What the person typed (the options) is content, so it is
+    logged at DEBUG only."""
     started = interaction.extras.get(STARTED)
-    took = (time.perf_counter() - started) * 1000 if started is not None else -1.0
+    seconds = time.perf_counter() - started if started is not None else None
+    took = seconds * 1000 if seconds is not None else -1.0
     log.info(
         "interaction kind=%s command=%s guild=%s outcome=%s ms=%.1f",
         interaction.type.name,
@@ -265,6 +313,7 @@ def log_interaction(interaction: discord.Interaction[RedShoesBot], outcome: str)
         took,
     )
     log.debug("interaction %s options=%s", interaction.id, interaction.data)
+    return seconds
 
 
 def _name_of(interaction: discord.Interaction[RedShoesBot]) -> str:
@@ -282,6 +331,9 @@ class ShardedRedShoesBot(RedShoesBot, commands.AutoShardedBot):
             shard_count=settings.shard_count,
             shard_ids=list(settings.shard_ids) if settings.shard_ids else None,
         )
+
+    def shard_latencies(self) -> list[tuple[int, float]]:
+        return list(self.latencies)
 
 
 def create_bot(settings: Settings, shipped: Lorebook | None = None) -> RedShoesBot:

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     log_file: Path | None = None
     log_file_mb: int = Field(default=10, ge=1)
     log_file_count: int = Field(default=5, ge=1)
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
     log_channel_id: int | None = None
     max_server_entries: int = Field(default=10_000, ge=1)
     view_cache_size: int = Field(default=1000, ge=1)

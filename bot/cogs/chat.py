@@ -198,7 +198,7 @@ class Chat(commands.Cog):
         started = time.perf_counter()
         book = await self.bot.library.book_for(guild_id)
         line = persona_line(book, "cooldown", self.bot.rng)
-        _log_reply(guild_id, "cooldown", started)
+        self._record(guild_id, "cooldown", started)
         return f"{line}\n{wait_hint(self.limits.retry_after(said))}"
 
     async def answer(self, guild_id: int | None, channel_id: int, text: str, name: str) -> str:
@@ -207,7 +207,7 @@ class Chat(commands.Cog):
         started = time.perf_counter()
         reply = await self.reply(guild_id, channel_id, text, name)
         outcome = "answered" if reply.sources else "declined"
-        _log_reply(guild_id, outcome, started, f" confidence={reply.confidence:.2f}")
+        self._record(guild_id, outcome, started, f" confidence={reply.confidence:.2f}")
         log.debug("chat message=%r reply=%r sources=%s", text, reply.answer, reply.sources)
         return without_links(reply.answer)
 
@@ -220,23 +220,25 @@ class Chat(commands.Cog):
         await asyncio.to_thread(lambda: book.facts)
         return self.answerer.answer(book, text, channel=channel_id, name=name)
 
+    def _record(self, guild_id: int | None, outcome: str, started: float, extra: str = "") -> None:
+        """Count a chat reply and log its one INFO line, in the shape of the interactions' lines;
+        never the text (that is DEBUG), which is a member's words."""
+        seconds = time.perf_counter() - started
+        self.bot.metrics.chat.labels(outcome).inc()
+        self.bot.metrics.latency.labels("chat").observe(seconds)
+        log.info(
+            "chat reply kind=message command=- guild=%s outcome=%s ms=%.1f%s",
+            guild_id or "-",
+            outcome,
+            seconds * 1000,
+            extra,
+        )
+
     async def _send(self, message: discord.Message, text: str) -> None:
         await message.reply(
             clip(text, CONTENT),
             mention_author=False,
         )
-
-
-def _log_reply(guild_id: int | None, outcome: str, started: float, extra: str = "") -> None:
-    """The one INFO line per chat reply, in the shape of the interactions' lines; never the text
-    (that is DEBUG), which is a member's words."""
-    log.info(
-        "chat reply kind=message command=- guild=%s outcome=%s ms=%.1f%s",
-        guild_id or "-",
-        outcome,
-        (time.perf_counter() - started) * 1000,
-        extra,
-    )
 
 
 async def setup(bot: RedShoesBot) -> None:

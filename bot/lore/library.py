@@ -15,7 +15,7 @@ book (hot reload) is one reference swap; cached views are dropped with it.
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -152,6 +152,8 @@ class LoreLibrary:
         self._shipped = shipped
         self.loaded = datetime.now(UTC)
         """When the shipped book was loaded or last reloaded (/about shows it)."""
+        self.reloads: Counter[str] = Counter()
+        """Reloads by result, "ok" or "refused" (the metrics endpoint reads them)."""
         self._overlays = overlays
         self.views = ViewCache(max_views, max_view_bytes)
         self._generations: dict[int, int] = {}
@@ -165,6 +167,7 @@ class LoreLibrary:
         """Swap in a new shipped book (a reload); every server's view follows it."""
         self._shipped = book
         self.loaded = datetime.now(UTC)
+        self.reloads["ok"] += 1
         self.views.clear()
 
     def invalidate(self, guild_id: int) -> None:

@@ -47,6 +47,7 @@ async def reload_lore(directory: Path, library: LoreLibrary) -> list[LoreProblem
     """Re-read the lore folder; swap it in when valid. Returns the problems (empty: reloaded)."""
     book, problems = await asyncio.to_thread(_read, directory)
     if book is None:
+        library.reloads["refused"] += 1
         for problem in problems:
             log.warning("lore reload refused, keeping the previous lore: %s", problem)
         return problems

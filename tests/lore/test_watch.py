@@ -111,6 +111,7 @@ async def test_reload_on_demand(folder: Path, library: LoreLibrary) -> None:
     problems = await reload_lore(folder, library)
     assert [p.path for p in problems] == [str(folder / "more.yaml")]
     assert library.shipped is old
+    assert library.reloads == {"ok": 1, "refused": 1}
 
 
 async def test_the_watcher_survives_recursion_and_reloads_afterwards(
