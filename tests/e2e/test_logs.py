@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from pathlib import Path
 
 import pytest
 
 from standin.fake_discord import BOT_ID, TOKEN, FakeDiscord, running
-from tests.e2e.test_bot import _invocations, ask, build_bot
+from tests.e2e.test_bot import MESSAGES, _invocations, ask, build_bot
 
 
 async def test_a_whole_session_logged_at_debug_never_shows_the_token(
@@ -22,7 +21,9 @@ async def test_a_whole_session_logged_at_debug_never_shows_the_token(
                 await ask(fake_discord, interaction)
         await ask(fake_discord, fake_discord.autocomplete("character", "name", "vic"))
         await fake_discord.send_message(f"<@{BOT_ID}> who played Lermontov?")
-        await asyncio.sleep(0.5)
+        await fake_discord.wait_for(
+            lambda r: r.route == MESSAGES and "message_reference" in r.body, within=30.0
+        )
     logged = caplog.text + "\n".join(str(r.args) for r in caplog.records)
     assert "interaction kind=application_command command=/film" in logged
     assert "chat reply kind=message" in logged
