@@ -16,6 +16,7 @@ import json
 import logging
 import math
 import random
+import signal
 import time
 import traceback
 from pathlib import Path
@@ -58,6 +59,8 @@ EXTENSIONS: tuple[str, ...] = (
 """Every cog the bot loads; a new capability adds one line here."""
 
 SYNC_STATE = "command-sync.json"
+SHUTDOWN_GRACE = 10.0
+"""Seconds work in flight may take to finish after SIGTERM or SIGINT before the bot closes."""
 STARTED = "started"
 """`Interaction.extras` key: when the tree first saw it (perf_counter), for the latency logged."""
 
@@ -90,12 +93,20 @@ def lore_server(interaction: discord.Interaction[RedShoesBot]) -> int | None:
     return interaction.guild_id if interaction.is_guild_integration() else None
 
 
+class Closing(app_commands.CheckFailure):
+    """An interaction that arrived after shutdown began: answered with this, not handled."""
+
+
 class RedShoesTree(app_commands.CommandTree["RedShoesBot"]):
     """The command tree, with one error handler for every slash command."""
 
     async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:
-        """Every command and autocomplete passes here first: note when, for its log line."""
+        """Every command and autocomplete passes here first: note when, for its log line, and
+        keep its task, so a shutdown lets it finish; once shutting down, refuse it (answered)."""
         interaction.extras[STARTED] = time.perf_counter()
+        interaction.client.track(asyncio.current_task())
+        if interaction.client.stopping:
+            raise Closing("The bot is restarting; ask again in a minute.")
         return True
 
     async def on_error(
@@ -133,7 +144,8 @@ class RedShoesBot(commands.Bot):
         self.metrics = Metrics(lambda: self.library.reloads if hasattr(self, "library") else {})
         self.monitor: MonitorServer | None = None
         self.stopping = False
-        """Set as `close()` begins: /healthz says 503 from then on."""
+        """Set as shutdown begins: new work is refused and /healthz says 503 from then on."""
+        self.in_flight: set[asyncio.Task[Any]] = set()
         """When this process started serving (/about shows the uptime)."""
         self._preloaded = shipped
 
@@ -166,6 +178,27 @@ class RedShoesBot(commands.Bot):
         self.monitor = MonitorServer(self.metrics, self.healthy, self.refresh_gauges)
         await self.monitor.start(self.settings.metrics_host, self.settings.metrics_port)
         log.info("metrics on http://%s:%d/metrics", self.settings.metrics_host, self.monitor.port)
+
+    def track(self, task: asyncio.Task[Any] | None) -> None:
+        """Work a shutdown waits for (a command, a chat reply) until its task is done."""
+        if task is not None:
+            self.in_flight.add(task)
+            task.add_done_callback(self.in_flight.discard)
+
+    async def shutdown(self, grace: float = SHUTDOWN_GRACE) -> None:
+        """SIGTERM or SIGINT: refuse new work, let the work in flight finish (for at most
+        `grace` seconds, including work that arrives meanwhile and is refused), then close."""
+        if self.stopping:
+            return
+        self.stopping = True
+        log.info("shutting down: %d in flight", len(self.in_flight))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while (pending := self.in_flight - {asyncio.current_task()}) and loop.time() < deadline:
+            await asyncio.wait(pending, timeout=deadline - loop.time())
+        if pending:
+            log.warning("closing with %d unfinished after %.0f s", len(pending), grace)
+        await self.close()
 
     def healthy(self) -> bool:
         """Logged in and ready, lore loaded, store open, and not shutting down."""
@@ -238,6 +271,9 @@ class RedShoesBot(commands.Bot):
         if isinstance(error, app_commands.CommandOnCooldown):
             outcome = "cooldown"
             text = f"{persona_line(book, 'cooldown', self.rng)}\n{wait_hint(error.retry_after)}"
+        elif isinstance(error, Closing):
+            outcome = "closing"
+            text = f"{persona_line(book, 'apology', self.rng)} {error}"
         elif isinstance(error, app_commands.CheckFailure):
             outcome = "refused"
             log.info("check failed for %s: %s", _name_of(interaction), error)
@@ -350,6 +386,19 @@ async def check_storage(settings: Settings) -> None:
     await (await SqliteGuildStore.open(settings.data_dir / DB_NAME)).close()
 
 
+async def serve(bot: RedShoesBot, token: str) -> None:
+    """Run until SIGTERM or SIGINT, then shut down gracefully (`RedShoesBot.shutdown`)."""
+    loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[None]] = []  # held, so the task is not collected mid-way
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(
+            signal_number, lambda: stopping.append(loop.create_task(bot.shutdown()))
+        )
+    async with bot:
+        await bot.start(token)
+    await asyncio.gather(*stopping)
+
+
 def run_bot(settings: Settings) -> int:
     """Serve Discord until stopped; 1, with a one-line reason, when the token is unusable."""
     problem = settings.token_problem()
@@ -364,7 +413,7 @@ def run_bot(settings: Settings) -> int:
     discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
     bot = create_bot(settings, load_lore(settings.lore_dir))  # bad lore: refused before login
     try:
-        bot.run(settings.discord_token.get_secret_value().strip(), log_handler=None)
+        asyncio.run(serve(bot, settings.discord_token.get_secret_value().strip()))
     except discord.LoginFailure:
         log.error("cannot start: Discord refused the token (reset it in the Developer Portal)")
         return 1

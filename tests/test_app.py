@@ -121,10 +121,10 @@ async def test_check_failures_are_refused_in_character_without_a_traceback(
 def test_run_bot_reports_an_unreachable_discord_in_one_line(tmp_path, monkeypatch, caplog):
     token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.AbCdEf.shaped-like-a-token-but-not-one"
 
-    def unreachable(self, *args, **kwargs):
+    async def unreachable(self, *args, **kwargs):
         raise OSError("Cannot connect to host discord.com:443")
 
-    monkeypatch.setattr(RedShoesBot, "run", unreachable)
+    monkeypatch.setattr(RedShoesBot, "start", unreachable)
     assert run_bot(_settings(tmp_path, discord_token=token)) == 1
     [record] = [r for r in caplog.records if r.name == "bot.app"]
     assert record.getMessage() == (
@@ -138,10 +138,10 @@ def test_run_bot_reports_an_unreachable_discord_in_one_line(tmp_path, monkeypatc
 def test_run_bot_reports_a_refused_token_without_echoing_it(tmp_path, monkeypatch, caplog):
     token = "MTIzNDU2Nzg5MDEyMzQ1Njc4.AbCdEf.shaped-like-a-token-but-not-one"
 
-    def refused(self, *args, **kwargs):
+    async def refused(self, *args, **kwargs):
         raise discord.LoginFailure("Improper token has been passed.")
 
-    monkeypatch.setattr(RedShoesBot, "run", refused)
+    monkeypatch.setattr(RedShoesBot, "start", refused)
     assert run_bot(_settings(tmp_path, discord_token=token)) == 1
     assert "Discord refused the token" in caplog.text
     assert token not in caplog.text
@@ -152,3 +152,11 @@ async def test_the_view_cache_bounds_come_from_the_settings(tmp_path, lorebook):
     async with Harness.running(create_bot(settings, lorebook)) as running:
         assert running.bot.library.views.max_views == 50
         assert running.bot.library.views.max_bytes == 8 * 1024 * 1024
+
+
+async def test_a_command_after_shutdown_began_is_answered_not_run(harness: Harness):
+    harness.bot.stopping = True
+    exchange = await harness.command("character", name="vicky")
+    assert exchange.data["content"].endswith(" The bot is restarting; ask again in a minute.")
+    assert exchange.data["flags"] == 64
+    assert "embeds" not in exchange.data

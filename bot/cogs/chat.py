@@ -157,8 +157,9 @@ class Chat(commands.Cog):
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        if self.bot.user is None or not should_answer(self._seen(message)):
+        if self.bot.user is None or self.bot.stopping or not should_answer(self._seen(message)):
             return
+        self.bot.track(asyncio.current_task())
         verdict = self.limits.check(message)
         if verdict is Verdict.SILENT:
             return
