@@ -7,7 +7,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app import RedShoesBot
+from bot.cogs.utils.replies import plain_wanted
 from bot.render.about import About, about_embed
+from bot.render.plain import embed_message
 
 
 class AboutCog(commands.Cog, name="About"):
@@ -28,7 +30,10 @@ class AboutCog(commands.Cog, name="About"):
             loaded=self.bot.library.loaded,
             changed=changed,
         )
-        await interaction.response.send_message(embed=about_embed(facts), ephemeral=True)
+        plain = await plain_wanted(interaction)
+        await interaction.response.send_message(
+            **embed_message(about_embed(facts), plain=plain), ephemeral=True
+        )
 
 
 async def setup(bot: RedShoesBot) -> None:

@@ -24,6 +24,7 @@ async def test_about_shows_version_uptime_servers_lore_and_the_servers_changes(h
         f"{len(bot.library.shipped)}, loaded <t:{loaded}:f> (<t:{loaded}:R>)"
     )
     assert fields["This server's changes"] == "0 entries"
+    assert exchange.data["content"].startswith("**About this bot**")
 
 
 async def test_about_counts_what_the_server_changed_and_in_a_dm_leaves_it_out(harness: Harness):
