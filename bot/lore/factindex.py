@@ -37,6 +37,7 @@ NEAR_COST = 0.3
 """A named entry that is only a neighbour of the fact's entry ("Julian ... in The Red Shoes")
 costs this share of its weight: context, not the subject."""
 MAX_NAME_WORDS = 6
+PEOPLE = frozenset({"person", "character"})
 SETTINGS = frozenset({"work", "scene", "ballet_scene"})
 """Kinds an entry can be set in: naming one ("Julian in The Red Shoes") is context, so a fact of
 a neighbouring entry still answers, at `NEAR_COST`."""
@@ -244,7 +245,7 @@ class FactIndex:
         proper = self.proper.get(token, set())
         holders = proper or self._rare_name_word(token)
         if holders:
-            if len(holders) > COMMON_NAME:
+            if len(holders) > COMMON_NAME or self._ordinary(token, holders):
                 return None
             # a capitalised name word is surely a name; a plain word of one only perhaps
             weight = 0.85 if proper else 0.6
@@ -263,6 +264,15 @@ class FactIndex:
         holders = [e for e in self.names.name_token(token) if e.kind not in UNNAMED]
         rare = len(self._postings.get(stem(token), ())) <= max(RARE_FACTS, self._df_total // 100)
         return {e.id for e in holders} if holders and len(holders) <= 2 and rare else set()
+
+    def _ordinary(self, token: str, holders: set[str]) -> bool:
+        """A name word the facts also use as a plain word: a title's word ("heart" of *Heart of
+        Fire*) used plainly even once, a person's name word in most of its uses."""
+        named = set().union(*(self._postings.get(f"{ENTITY}{i}", ()) for i in holders))
+        uses = self._postings.get(stem(token), ())
+        plain = sum(n not in named for n in uses)
+        people = any(self.kinds.get(i) in PEOPLE for i in holders)
+        return plain * 2 > len(uses) if people else plain > 0
 
     def known(self, token: str) -> bool:
         return token in self.vocab or stem(token) in self._postings
@@ -299,7 +309,7 @@ class FactIndex:
         ceiling = math.prod(1 - n.weight for n in needs if n.hard and not self._held(n))
         if ceiling < HOPELESS:
             return []
-        candidates = self._candidates(needs)
+        candidates = self._candidates(needs, keep)
         scored: list[tuple[float, float, int, tuple[Need, ...], tuple[Need, ...]]] = []
         focus = {k for n in needs for k in n.keys if k.startswith(ENTITY)}
         asked_words = {k for n in needs if not n.hard for k in n.keys}
@@ -342,10 +352,14 @@ class FactIndex:
         best = heapq.nlargest(limit, scored, key=lambda row: (row[0], -row[2]))
         return [Ranked(self.facts[n], s, m, near) for _, s, n, m, near in best]
 
-    def _candidates(self, needs: Iterable[Need]) -> set[int]:
+    def _candidates(self, needs: Iterable[Need], keep: Callable[[Fact], bool] | None) -> set[int]:
         """Facts holding a key of the rarest hard needs (or of any need, when none is hard): a
-        fact missing a hard need scores too low to matter, so the rarest one bounds the work."""
+        fact missing a hard need scores too low to matter, so the rarest one bounds the work.
+        With `keep` (opinions, a few among many facts), every kept fact holding any need."""
         needs = list(needs)
+        if keep is not None:
+            keys = {k for n in needs for k in n.keys | n.near}
+            return {i for k in keys for i in self._postings.get(k, ()) if keep(self.facts[i])}
         leading = [n for n in needs if n.hard and not all(k.startswith(ASKS) for k in n.keys)]
         groups = []
         for need in leading or needs:  # a name's own facts, else those of its neighbours

@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from bot.lore.factindex import ENTITY, NEAR, FactIndex, Mention, Need
 from bot.lore.language import stem
 from bot.persona.memory import Turn
-from bot.persona.reading import PEOPLE_PRONOUNS, PRONOUNS, YOU, Question, content
+from bot.persona.reading import PEOPLE_PRONOUNS, PRONOUNS, STOP_WORDS, YOU, Question, content
 
+GRAMMAR = STOP_WORDS | YOU
 ASKED_WEIGHT = 0.35
 MEASURED = frozenset({"when", "how long", "how many", "how old"})
 MEASURED_WEIGHT = 0.6
@@ -56,6 +57,8 @@ class Query:
     """Needs that say which thing is meant (names, relations, words), not what to tell of it."""
     unknown: tuple[str, ...]
     terms: tuple[str, ...]
+    feeling: tuple[Need, ...] = ()
+    """Words that only signal a mood ("regret", "miss"): no fact's subject, but an opinion's."""
 
     @property
     def nobody(self) -> bool:
@@ -109,6 +112,11 @@ def understand(question: Question, index: FactIndex, recalled: Turn | None) -> Q
             weight = index.weight(stem(word))
             term_needs.append(Need(frozenset({stem(word)}), weight, token, hard=False))
     signals = frozenset(c for c in concepts if c in TALK)
+    feeling = tuple(
+        Need(frozenset({stem(t)}), index.weight(stem(t)), t, hard=False)
+        for t, p in zip(tokens, by_phrase, strict=True)
+        if p and t not in GRAMMAR and set(index.language.concepts([t])[0]) <= TALK
+    )
     fields = tuple(
         Need(frozenset({c}), max(0.5, index.weight(c)), c, near=frozenset(stem(w) for w in said))
         for c, said in sorted(concepts.items())
@@ -155,6 +163,7 @@ def understand(question: Question, index: FactIndex, recalled: Turn | None) -> Q
         described=described,
         unknown=tuple(unknown),
         terms=tuple(terms),
+        feeling=feeling,
     )
 
 

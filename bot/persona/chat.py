@@ -21,7 +21,7 @@ from bot.lore.factindex import ENTITY, Need
 from bot.lore.facts import Fact
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry, Persona, PersonaPurpose
-from bot.persona.asking import Query, understand
+from bot.persona.asking import ASKS_BY_FACT, Query, understand
 from bot.persona.choose import Choice, choose
 from bot.persona.memory import ConversationMemory, Turn
 from bot.persona.reading import read, split, tokens
@@ -32,6 +32,8 @@ CONFIDENT = 0.5
 ECHO = 88.0
 """How close a message must be to a line of dialogue to count as saying it (rapidfuzz ratio)."""
 MAX_QUESTIONS = 3
+FACTUAL = ASKS_BY_FACT - {"what happens"}
+"""Question words asking him for a fact of his story ("why did you...?"), not for his mind."""
 SMALL_TALK: tuple[tuple[str, PersonaPurpose], ...] = (
     ("@greeting", "greeting"),
     ("@thanks", "thanks"),
@@ -94,12 +96,12 @@ class Answerer:
         if declined is not None:
             return declined
         opinion = self._opinion(book, query) if query.you else None
-        asked_of_him = "@opinion" in query.signals and not query.fields
-        if opinion is not None and (asked_of_him or _only_about(query, book.facts.language.you)):
+        if opinion is not None and (_of_him(query) or _only_about(query, book.facts.language.you)):
             return opinion
         choice = None if query.nobody else choose(book, query)
         if choice is None or not choice.answers:
-            return opinion or self._unknown(book, query)
+            # "when were you born?" with no birth date: a decline, not a stray opinion
+            return opinion if opinion and not query.fields else self._unknown(book, query)
         self.memory.remember(
             channel,
             Turn(choice.focus, self.clock(), query.fields, query.groups, _asked(query)),
@@ -125,8 +127,11 @@ class Answerer:
         you = book.facts.language.you
         himself = [n for n in query.described if n.keys == {f"{ENTITY}{you}"}]
         # "what do you think of Vicky?" is about Vicky; "tell me about yourself" about him.
-        needs = [n for n in query.described if n not in himself] or himself
-        ranked = book.facts.rank(needs, keep=lambda f: f.field == "opinion", limit=3)
+        # a mood word alone ("do you regret anything?") is the subject when an opinion has it
+        needs = [n for n in query.described if n not in himself] or [
+            n for n in query.feeling if book.facts.rank([n], keep=_opinion, limit=1)
+        ]
+        ranked = book.facts.rank(needs or himself, keep=_opinion, limit=3)
         if not ranked or ranked[0].score < CONFIDENT:
             return None
         entry = book.get(ranked[0].fact.entry)
@@ -154,6 +159,19 @@ class Answerer:
         if query.unknown or not (query.mentions or query.terms):
             return _Part(said(book, "deflection", self.rng, None))
         return _Part(said(book, "unknown", self.rng, None))
+
+
+def _opinion(fact: Fact) -> bool:
+    return fact.field == "opinion"
+
+
+def _of_him(query: Query) -> bool:
+    """Put to him with no fact asked for ("are you lonely?", "do you regret anything?"): his
+    opinion answers, whatever the verb; "who played you?" or "why did you...?" asks a fact."""
+    factual = query.question.asks in FACTUAL
+    if "@opinion" in query.signals:  # "how do you feel about her death?": not a date of death
+        return not (query.fields and factual)
+    return not (query.fields or query.relations or factual)
 
 
 def _only_about(query: Query, you: str | None) -> bool:

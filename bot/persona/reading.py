@@ -44,6 +44,34 @@ SHORTHAND: dict[str, tuple[str, ...]] = {
     "idk": ("i", "do", "not", "know"),
     "im": ("i", "am"),
     "ive": ("i", "have"),
+    "cant": ("can", "not"),
+    "cannot": ("can", "not"),
+    "dont": ("do", "not"),
+    "doesnt": ("does", "not"),
+    "didnt": ("did", "not"),
+    "wont": ("will", "not"),
+    "wouldnt": ("would", "not"),
+    "couldnt": ("could", "not"),
+    "shouldnt": ("should", "not"),
+    "isnt": ("is", "not"),
+    "arent": ("are", "not"),
+    "wasnt": ("was", "not"),
+    "werent": ("were", "not"),
+    "hasnt": ("has", "not"),
+    "havent": ("have", "not"),
+    "hadnt": ("had", "not"),
+    "mustnt": ("must", "not"),
+    "youd": ("you", "would"),
+    "youll": ("you", "will"),
+    "youve": ("you", "have"),
+    "hes": ("he", "is"),
+    "shes": ("she", "is"),
+    "thats": ("that", "is"),
+    "theres": ("there", "is"),
+    "theyre": ("they", "are"),
+    "theyve": ("they", "have"),
+    "weve": ("we", "have"),
+    "lets": ("let", "us"),
     "thx": ("thanks",),
     "thnx": ("thanks",),
     "ty": ("thank", "you"),
@@ -97,7 +125,9 @@ FILLERS = frozenset(
     somebody anything anyone again long mr mrs miss sir mister madam dear monsieur give gimme
     show share guy guys bloke fella chap related relation relationship relationships
     connected connection linked need needs needed version versions part parts section
-    piece""".split()
+    piece side sides point view perspective regard regarding terms opinion honest honestly
+    truly simply maybe perhaps sure certainly course indeed quite rather say said saying
+    speak speaking talk talking""".split()
 )
 """Words that frame a question without saying what it is about."""
 PEOPLE_PRONOUNS = frozenset("he him his himself she her hers herself they them their".split())

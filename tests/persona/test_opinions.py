@@ -1,0 +1,128 @@
+"""Questions put to him about himself reach his opinions, whatever the verb; facts only when a
+fact is asked; everyday English never passes for a word the lore lacks.
+
+The pack is about another film (with the shipped lexicon and persona lines), so nothing here
+leans on The Red Shoes' own data.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import ENTRY_ADAPTER, Lexicon, Persona
+from bot.persona.chat import Answerer, Reply
+from bot.persona.reading import content, tokens
+
+SOURCE = [{"title": "test"}]
+
+
+def entry(**fields: Any) -> Any:
+    return ENTRY_ADAPTER.validate_python({"summary": "A test entry.", "sources": SOURCE, **fields})
+
+
+def opinion(id: str, topics: list[str], line: str, about: tuple[str, ...] = ()) -> Any:
+    return entry(
+        id=id,
+        kind="persona",
+        purpose="opinion",
+        name=f"Pavel on {topics[0]}",
+        about=list(about),
+        topics=topics,
+        lines=[line],
+    )
+
+
+@pytest.fixture
+def pack(lorebook: Lorebook) -> Lorebook:
+    language = [e for e in lorebook.entries if isinstance(e, Lexicon)]
+    voice = [e for e in lorebook.entries if isinstance(e, Persona) and e.purpose != "opinion"]
+    entries = [
+        entry(id="pack-language", kind="lexicon", name="Who", summary="The maestro.", you="pavel"),
+        entry(id="dee", kind="person", name="Dee Marsh", roles=["actor"]),
+        entry(
+            id="pavel",
+            kind="character",
+            name="Pavel Orlov",
+            aliases=["Pavel"],
+            played_by="dee",
+            summary="The maestro of the Orlov Opera, lonely at the top of his stage.",
+        ),
+        entry(id="odile", kind="character", name="Odile Fenn", aliases=["Odile"]),
+        entry(
+            id="glass",
+            kind="work",
+            form="film",
+            year=1950,
+            name="Heart of Glass",
+            summary="Heart of Glass is the film about Pavel. Heart of Glass ran a year.",
+        ),
+        *(
+            entry(id=f"s{n}", kind="scene", order=n, name=f"Act {n}", summary=text)
+            for n, text in enumerate(
+                [
+                    "Odile sings at the audition and the company cheers.",
+                    "The death of the old tenor empties the stage for a season.",
+                    "A rival stage mourns a death in its chorus.",
+                    "Odile's death at the station ends the story.",
+                ],
+                start=1,
+            )
+        ),
+        opinion("op-solitude", ["solitude", "lonely"], "I dine alone. The score keeps me company."),
+        opinion("op-regret", ["regret", "regrets"], "If I regret anything, it is the tempo."),
+        opinion("op-heart", ["heart"], "A heart is a muscle; mine keeps time."),
+        opinion("op-death", ["death"], "Her death silenced the house.", ("odile",)),
+        opinion("op-odile", ["voice"], "Her voice was mine to shape.", ("odile",)),
+    ]
+    return Lorebook([*entries, *language, *voice])
+
+
+def ask(book: Lorebook, text: str) -> Reply:
+    return Answerer(rng=random.Random(1)).answer(book, text)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("are you lonely?", "op-solitude"),  # no "think" or "feel": still his mind
+        ("do you regret anything?", "op-regret"),  # a mood word is its subject
+        ("do you have a heart?", "op-heart"),  # "heart" is not *Heart of Glass*
+        ("how did you feel about her death?", "op-death"),  # "death" is in many facts
+    ],
+)
+def test_a_question_about_himself_reaches_his_opinion(
+    pack: Lorebook, question: str, expected: str
+) -> None:
+    reply = ask(pack, question)
+    assert reply.sources == [expected]
+    assert reply.confidence >= 0.5
+
+
+def test_a_fact_asked_of_him_is_still_a_fact(pack: Lorebook) -> None:
+    assert "Dee Marsh played Pavel Orlov." in ask(pack, "who played you?").answer
+
+
+def test_a_fact_the_lore_lacks_is_declined_not_met_with_an_opinion(pack: Lorebook) -> None:
+    reply = ask(pack, "when were you born?")
+    assert reply.sources == []
+    assert reply.confidence < 0.5
+
+
+def test_a_title_word_said_plainly_is_not_the_title(pack: Lorebook) -> None:
+    assert pack.facts.mentions(["heart"]) == []
+    assert [m.ids for m in pack.facts.mentions(["glass"])] == [frozenset({"glass"})]
+
+
+@pytest.mark.parametrize("said", ["can't", "don't", "isn't", "wouldn't", "you'd", "that's"])
+def test_contractions_are_grammar_not_content(said: str) -> None:
+    assert not any(content(word) for word in tokens(said))
+
+
+def test_a_contraction_is_never_offered_as_a_correction(pack: Lorebook) -> None:
+    reply = ask(pack, "don't you miss Odile?")
+    assert "dont" not in reply.answer
+    assert reply.sources in (["op-odile"], ["op-death"])
