@@ -26,6 +26,7 @@ from bot.lore.model import lore_json_schema
 from bot.lore.store.base import StorageError
 from bot.lore.store.database import DB_NAME
 from bot.lore.store.sqlite import SqliteGuildStore
+from bot.persona.llm.reply import VoicedReply
 
 
 def _lore_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -85,22 +86,33 @@ async def _book_for(settings: Settings, guild_id: int | None) -> Lorebook:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     """Print Lermontov's replies to a message and each `--then` message after it, as one
     conversation in one channel (so "and who played her?" leans on the answer before)."""
-    from bot.persona.chat import Answerer
-
-    book = asyncio.run(_book_for(settings, args.guild))
-    answerer = Answerer()
-    for n, text in enumerate([" ".join(args.text), *args.then]):
-        reply = answerer.answer(book, text, channel=(args.guild, args.user), name=None)
+    for n, reply in enumerate(asyncio.run(_asked(args, settings))):
         if args.json:
             payload = {
                 "answer": reply.answer,
                 "sources": reply.sources,
                 "confidence": round(reply.confidence, 3),
+                **reply.labels(),
             }
             print(json.dumps(payload, ensure_ascii=False))
         else:
             print(f"{'' if n == 0 else chr(10)}{reply.answer}")
     return 0
+
+
+async def _asked(args: argparse.Namespace, settings: Settings) -> list[VoicedReply]:
+    """The replies the chat would send, through the same path (and model, if configured)."""
+    from bot.persona.chat import Answerer
+    from bot.persona.llm.reply import respond, voice_for
+
+    book = await _book_for(settings, args.guild)
+    voice = voice_for(settings.llm())
+    answerer = Answerer()
+    channel = (args.guild, args.user)
+    return [
+        await respond(voice, answerer, book, text, channel, args.guild)
+        for text in [" ".join(args.text), *args.then]
+    ]
 
 
 def _commands(args: argparse.Namespace, settings: Settings) -> int:

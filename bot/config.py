@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
+from bot.persona.llm.options import LlmOptions
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 # Discord bot tokens are three base64url parts separated by dots.
@@ -44,6 +46,13 @@ class Settings(BaseSettings):
     max_server_entries: int = Field(default=10_000, ge=1)
     view_cache_size: int = Field(default=1000, ge=1)
     view_cache_mb: int = Field(default=256, ge=1)
+    chat_backend: Literal["offline", "llm"] = "offline"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_timeout: float = Field(default=2.5, gt=0, le=30)
+    llm_max_concurrent: int = Field(default=4, ge=1)
+    llm_daily_tokens: int = Field(default=200_000, ge=1)
 
     @field_validator("shard_ids", "owner_ids", mode="before")
     @classmethod
@@ -83,6 +92,28 @@ class Settings(BaseSettings):
             if any(shard >= self.shard_count for shard in self.shard_ids):
                 raise ValueError("SHARD_IDS must each be below SHARD_COUNT (they count from 0)")
         return self
+
+    @model_validator(mode="after")
+    def _llm_is_reachable(self) -> Settings:
+        if self.chat_backend == "llm" and not (self.llm_base_url and self.llm_model):
+            raise ValueError(
+                "CHAT_BACKEND=llm needs LLM_BASE_URL (e.g. http://127.0.0.1:11434/v1) and "
+                "LLM_MODEL to be set too"
+            )
+        return self
+
+    def llm(self) -> LlmOptions | None:
+        """The model chat is phrased by, or None for the offline answerer alone (the default)."""
+        if self.chat_backend != "llm" or not self.llm_base_url or not self.llm_model:
+            return None
+        return LlmOptions(
+            base_url=self.llm_base_url,
+            model=self.llm_model,
+            api_key=self.llm_api_key.get_secret_value() if self.llm_api_key else "",
+            timeout=self.llm_timeout,
+            max_concurrent=self.llm_max_concurrent,
+            daily_tokens=self.llm_daily_tokens,
+        )
 
     @classmethod
     def load(cls) -> Settings:

@@ -28,7 +28,7 @@ from bot.offline.markup import readable
 from bot.offline.payloads import Actor, OptionValue
 from bot.offline.recorder import Call
 from bot.offline.uploads import LocalFiles, UploadError, save
-from bot.persona.chat import Reply
+from bot.persona.llm.reply import VoicedReply
 
 PROMPT = "redshoes> "
 WIDTH = 78
@@ -151,7 +151,7 @@ class _Chatting(Protocol):
 
     async def reply(
         self, guild_id: int | None, channel_id: int, text: str, name: str | None = None
-    ) -> Reply: ...
+    ) -> VoicedReply: ...
 
 
 class Console:
@@ -280,6 +280,7 @@ class Console:
                 "answer": reply.answer,
                 "sources": reply.sources,
                 "confidence": reply.confidence,
+                **reply.labels(),
             }
             print(json.dumps(record, ensure_ascii=False), file=self.out, flush=True)
         else:

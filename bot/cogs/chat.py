@@ -12,6 +12,7 @@ through `reply`, so a conversation tried there has the same follow-up memory as 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
@@ -24,8 +25,9 @@ from discord.ext import commands
 
 from bot.app import RedShoesBot, lore_server, reply
 from bot.cogs.places import anywhere
-from bot.persona.chat import Answerer, Reply
+from bot.persona.chat import Answerer
 from bot.persona.lines import persona_line
+from bot.persona.llm.reply import VoicedReply, respond, voice_for
 from bot.render.limits import CONTENT, clip
 from bot.render.member_text import without_links
 from bot.render.waits import wait_hint
@@ -131,6 +133,7 @@ class Chat(commands.Cog):
         self.bot = bot
         self.answerer = Answerer(rng=bot.rng)
         self.limits = Limits()
+        self.voice = voice_for(bot.settings.llm())
         self.ask_menu = anywhere(app_commands.ContextMenu(name=ASK, callback=self.ask_about))
 
     async def cog_load(self) -> None:
@@ -169,7 +172,10 @@ class Chat(commands.Cog):
             return
         text = strip_mention(message.content, self.bot.user.id)
         name = message.author.display_name
-        await self._send(message, await self.answer(guild_id, message.channel.id, text, name))
+        # The typing indicator while a model phrases the reply; the offline answer is instant.
+        async with message.channel.typing() if self.voice else contextlib.nullcontext():
+            said = await self.answer(guild_id, message.channel.id, text, name)
+        await self._send(message, said)
 
     async def ask_about(
         self, interaction: discord.Interaction[RedShoesBot], message: discord.Message
@@ -208,18 +214,19 @@ class Chat(commands.Cog):
         started = time.perf_counter()
         reply = await self.reply(guild_id, channel_id, text, name)
         outcome = "answered" if reply.sources else "declined"
-        self._record(guild_id, outcome, started, f" confidence={reply.confidence:.2f}")
+        extra = f" confidence={reply.confidence:.2f} backend={reply.backend}"
+        self._record(guild_id, outcome, started, extra)
         log.debug("chat message=%r reply=%r sources=%s", text, reply.answer, reply.sources)
         return without_links(reply.answer)
 
     async def reply(
         self, guild_id: int | None, channel_id: int, text: str, name: str | None = None
-    ) -> Reply:
+    ) -> VoicedReply:
         """Lermontov's answer to `text` said in this channel, from that server's lore."""
         book = await self.bot.library.book_for(guild_id)
         # A book's fact index is built on its first question; build it off the event loop.
         await asyncio.to_thread(lambda: book.facts)
-        return self.answerer.answer(book, text, channel=channel_id, name=name)
+        return await respond(self.voice, self.answerer, book, text, channel_id, guild_id, name)
 
     def _record(self, guild_id: int | None, outcome: str, started: float, extra: str = "") -> None:
         """Count a chat reply and log its one INFO line, in the shape of the interactions' lines;

@@ -255,7 +255,7 @@ def test_the_ask_command_holds_a_conversation(capsys: pytest.CaptureFixture[str]
     turns = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(turns) == 2
     assert "Moira Shearer" in turns[1]["answer"]
-    assert set(turns[1]) == {"answer", "sources", "confidence"}
+    assert set(turns[1]) == {"answer", "sources", "confidence", "backend"}
 
 
 def _code_words() -> str:

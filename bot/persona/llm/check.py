@@ -1,0 +1,87 @@
+"""The checker every model reply passes before a member sees it.
+
+It says no (with a reason) to a reply that cites an id it was not given, leaves a line uncited,
+names a person or place, or states a year or number, that neither the given passages nor his own
+persona lines contain, would not fit in a Discord message, or carries a mention, an invite or a
+masked link. What it says yes to is the reply without its citations, and the ids it cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.lore.text import fold
+
+CITATION = re.compile(r"\s*\[([a-z0-9]+(?:-[a-z0-9]+)*)\]")
+MASKED_LINK = re.compile(r"\[[^\]]*\]\s*\(\s*<?\s*\w+:")
+LINK = re.compile(r"\b(?:https?://|www\.)", re.IGNORECASE)
+INVITE = re.compile(r"discord(?:app)?\.(?:gg|com/invite|me)|dsc\.gg", re.IGNORECASE)
+MENTION = re.compile(r"@(?:everyone|here)|<[@#][!&]?\d+>|<@&?\d+>", re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
+COMMON = frozenset(
+    fold(w)
+    for w in (
+        "A An The I I'm I'd I've He She It They We You His Her Its Their Our My Your Me Him Them "
+        "Yes No Not And But Or So Then Now Here There This That These Those If In On At Of For "
+        "With As By From To When Where Who Whom Whose What Which Why How Ah Oh Well Very Indeed "
+        "Is Was Are Were Be Do Does Did Has Had Have All One Nothing Everything Nobody Someone"
+    ).split()
+)
+"""Capitalised at a sentence's start without being a name: always allowed."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    text: str
+    cited: tuple[str, ...]
+
+
+class Refused(Exception):
+    """A reply the member must not see; the message is the reason (for the DEBUG log)."""
+
+
+def check(reply: str, given: Iterable[str], grounds: Iterable[str], limit: int) -> Checked:
+    """`reply` stripped of its citations, or `Refused` with why; `grounds` are the passages and
+    persona lines every name and number must come from."""
+    text = reply.strip()
+    if not text:
+        raise Refused("empty reply")
+    if MENTION.search(text):
+        raise Refused("a mention")
+    if INVITE.search(text):
+        raise Refused("an invite")
+    if MASKED_LINK.search(text) or LINK.search(text):
+        raise Refused("a link")
+    allowed = set(given)
+    cited = CITATION.findall(text)
+    stray = [c for c in cited if c not in allowed]
+    if stray:
+        raise Refused(f"cites ids it was not given: {','.join(dict.fromkeys(stray))}")
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not cited or any(not CITATION.search(line) for line in lines):
+        raise Refused("uncited text")
+    said = CITATION.sub("", text).strip()
+    ground = " ".join(grounds)
+    words = set(fold(ground).split())
+    invented = [w for w in WORD.findall(said) if w[0].isupper() and not _known(w, words)]
+    if invented:
+        raise Refused(f"names not in the lore: {','.join(dict.fromkeys(invented))}")
+    numbers = {_number(n) for n in NUMBER.findall(ground)}
+    unknown = [n for n in NUMBER.findall(said) if _number(n) not in numbers]
+    if unknown:
+        raise Refused(f"numbers not in the lore: {','.join(dict.fromkeys(unknown))}")
+    if len(said) > limit:
+        raise Refused(f"too long ({len(said)} characters)")
+    return Checked(said, tuple(dict.fromkeys(cited)))
+
+
+def _known(word: str, words: set[str]) -> bool:
+    """A possessive ("Vicky's") is its name's."""
+    return all(w in COMMON or w in words or w == "s" for w in fold(word).split())
+
+
+def _number(text: str) -> str:
+    return text.replace(",", "").rstrip(".")

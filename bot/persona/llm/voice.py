@@ -1,0 +1,140 @@
+"""The model's turn: ask it, check what it said, and fall back to the offline answer otherwise.
+
+Any OpenAI-compatible Chat Completions server (OpenAI, Ollama, llama.cpp's server, vLLM) through
+the maintained `openai` async client, with no retries: a reply that is not here within the timeout
+is of no use to a member who is waiting. A 429 pauses the model for as long as it asks; at most
+`max_concurrent` requests are out at once (others get the offline answer at once); each server
+has a daily token budget. Every fallback is one DEBUG line with its reason, never the key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable
+
+import openai
+from openai import AsyncOpenAI
+
+from bot.lore.lorebook import Lorebook
+from bot.persona.chat import Reply
+from bot.persona.llm.check import Refused, check
+from bot.persona.llm.options import LlmOptions
+from bot.persona.llm.prompt import messages, passages, persona_lines, system_prompt
+from bot.persona.llm.reply import VoicedReply, fell_back
+from bot.persona.voice import MAX_ANSWER, compose
+
+CHANNELS = 10_000
+"""Channels whose last exchanges are remembered (least recently used forgotten first)."""
+MAX_TOKENS = 400
+
+
+class LlmVoice:
+    """One per bot: the client, the caps, the budgets and each channel's recent exchanges."""
+
+    def __init__(
+        self,
+        options: LlmOptions,
+        clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], datetime.date] = lambda: datetime.datetime.now(datetime.UTC).date(),
+    ) -> None:
+        self.options = options
+        self.client = AsyncOpenAI(
+            base_url=options.base_url,
+            api_key=options.api_key or "unused",
+            timeout=options.timeout,
+            max_retries=0,
+        )
+        self.clock = clock
+        self.today = today
+        self.in_flight = 0
+        self.resume_at = 0.0
+        self.spent: dict[Hashable, int] = {}
+        self.spent_on = today()
+        self.history: OrderedDict[Hashable, deque[tuple[str, str]]] = OrderedDict()
+
+    async def phrase(
+        self, book: Lorebook, text: str, offline: Reply, channel: Hashable, guild: Hashable
+    ) -> VoicedReply:
+        """The model's checked reply to `text`, or `offline` with why it was used instead."""
+        given = passages(book, offline.sources)
+        if not given:
+            return fell_back(offline, "no lore to give")
+        if self.today() != self.spent_on:
+            self.spent, self.spent_on = {}, self.today()
+        refused = self._refused(guild)
+        if refused:
+            return fell_back(offline, refused)
+        system = system_prompt(book, given)
+        sent = messages(system, self.history.get(channel, ()), text)
+        self.in_flight += 1
+        try:
+            async with asyncio.timeout(self.options.timeout):
+                said, tokens = await self._ask(sent)
+            self.spent[guild] = self.spent.get(guild, 0) + tokens
+            grounds = [p.text for p in given] + persona_lines(book)
+            checked = check(said, [p.id for p in given], grounds, MAX_ANSWER)
+        except Refused as reason:
+            return fell_back(offline, str(reason))
+        except TimeoutError:
+            return fell_back(offline, "timeout")
+        except openai.RateLimitError as error:
+            self.resume_at = self.clock() + _retry_after(error.response.headers.get("retry-after"))
+            return fell_back(offline, "rate limited (429)")
+        except openai.APIStatusError as error:
+            return fell_back(offline, f"server error ({error.status_code})")
+        except (openai.APIError, ValueError, AttributeError, TypeError, IndexError) as error:
+            return fell_back(offline, f"malformed reply ({type(error).__name__})")
+        finally:
+            self.in_flight -= 1
+        self._remember(channel, text, checked.text)
+        cited = [e for i in checked.cited if (e := book.get(i)) is not None]
+        return VoicedReply(
+            compose([checked.text], cited), list(checked.cited), offline.confidence, "llm"
+        )
+
+    def _refused(self, guild: Hashable) -> str | None:
+        """Why the model is not asked at all this time, if it is not."""
+        if self.clock() < self.resume_at:
+            return "rate limited (waiting out retry-after)"
+        if self.in_flight >= self.options.max_concurrent:
+            return "busy (concurrency cap)"
+        if self.spent.get(guild, 0) >= self.options.daily_tokens:
+            return "daily token budget spent"
+        return None
+
+    async def _ask(self, sent: list[dict[str, str]]) -> tuple[str, int]:
+        """The model's text and the tokens it cost; `Refused` for a refusal or nothing said."""
+        completion = await self.client.chat.completions.create(
+            model=self.options.model,
+            messages=sent,  # type: ignore[arg-type]
+            max_tokens=MAX_TOKENS,
+            temperature=0.3,
+        )
+        if not completion.choices:
+            raise Refused("empty reply (no choices)")
+        choice = completion.choices[0]
+        if choice.message.refusal or choice.finish_reason == "content_filter":
+            raise Refused("refusal")
+        said = choice.message.content or ""
+        if completion.usage is not None:
+            return said, completion.usage.total_tokens
+        # A server that reports no usage: about four characters a token.
+        return said, (sum(len(m["content"]) for m in sent) + len(said)) // 4
+
+    def _remember(self, channel: Hashable, asked: str, answered: str) -> None:
+        kept = self.history.get(channel) or deque(maxlen=self.options.history)
+        kept.append((asked, answered))
+        self.history[channel] = kept
+        self.history.move_to_end(channel)
+        while len(self.history) > CHANNELS:
+            self.history.popitem(last=False)
+
+
+def _retry_after(header: str | None) -> float:
+    try:
+        return max(0.0, float(header)) if header else 1.0
+    except ValueError:
+        return 1.0
