@@ -323,4 +323,4 @@ async def test_a_chat_line_in_a_dm_with_json_is_one_answer_object(settings):
     assert await run_console(settings, dm, "who played Lermontov?", as_json=True, out=out) == 0
     reply = json.loads(out.getvalue().strip().splitlines()[-1])
     assert "Anton Walbrook" in reply["answer"]
-    assert set(reply) == {"answer", "sources", "confidence"}
+    assert set(reply) == {"answer", "sources", "confidence", "backend"}
