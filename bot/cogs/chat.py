@@ -224,8 +224,10 @@ class Chat(commands.Cog):
     ) -> VoicedReply:
         """Lermontov's answer to `text` said in this channel, from that server's lore."""
         book = await self.bot.library.book_for(guild_id)
-        # A book's fact index is built on its first question; build it off the event loop.
-        await asyncio.to_thread(lambda: book.facts)
+        # A book's fact index is built on its first question; build it off the event loop, and
+        # only then: once built, a thread hop per message would be pure overhead.
+        if not book.facts_ready:
+            await asyncio.to_thread(lambda: book.facts)
         return await respond(self.voice, self.answerer, book, text, channel_id, guild_id, name)
 
     def _record(self, guild_id: int | None, outcome: str, started: float, extra: str = "") -> None:

@@ -409,6 +409,11 @@ _BUILT: weakref.WeakKeyDictionary[Any, FactIndex] = weakref.WeakKeyDictionary()
 _BUILDING = threading.Lock()
 
 
+def facts_ready(book: Any) -> bool:
+    """Whether `facts_of(book)` would answer at once, without building."""
+    return book in _BUILT
+
+
 def facts_of(book: Any) -> FactIndex:
     """The fact index of a book (a `Lorebook` or a server's view of one), built once on first
     use and dropped with the book."""

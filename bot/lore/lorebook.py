@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import TypeVar
 
 from bot.lore.bulk import collector_paused
-from bot.lore.factindex import FactIndex, facts_of
+from bot.lore.factindex import FactIndex, facts_of, facts_ready
 from bot.lore.model import (
     BalletScene,
     Character,
@@ -159,6 +159,11 @@ class Lorebook:
         """The chat's fact index, built on the first question: loading lore (and every reload
         or server view that is never chatted with) does not pay for it."""
         return facts_of(self)
+
+    @property
+    def facts_ready(self) -> bool:
+        """Whether the fact index is built already (asking for it then costs nothing)."""
+        return facts_ready(self)
 
     def search(self, query: str, kinds: Iterable[Kind] | None = None, limit: int = 10) -> list[Hit]:
         return self._index.search(query, kinds, limit)

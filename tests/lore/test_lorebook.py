@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import BalletScene, Character, EntryBase, Scene, Trivia, Work, kind_of
 
@@ -52,3 +55,11 @@ def test_kind_of_names_the_kind_a_class_stands_for() -> None:
         "ballet_scene",
         None,
     )
+
+
+def test_facts_are_ready_once_built_and_built_once(lore_dir: Path) -> None:
+    book = load_lore(lore_dir)
+    assert not book.facts_ready
+    index = book.facts
+    assert book.facts_ready
+    assert book.facts is index
