@@ -104,8 +104,12 @@ class RedShoesTree(app_commands.CommandTree["RedShoesBot"]):
         """Every command and autocomplete passes here first: note when, for its log line, and
         keep its task, so a shutdown lets it finish; once shutting down, refuse it (answered)."""
         interaction.extras[STARTED] = time.perf_counter()
-        interaction.client.track(asyncio.current_task())
-        if interaction.client.stopping:
+        bot = interaction.client
+        if interaction.type is discord.InteractionType.autocomplete:
+            bot.observe("autocomplete", _name_of(interaction))
+        else:
+            bot.track(asyncio.current_task())
+        if bot.stopping:
             raise Closing("The bot is restarting; ask again in a minute.")
         return True
 
@@ -184,6 +188,23 @@ class RedShoesBot(commands.Bot):
         if task is not None:
             self.in_flight.add(task)
             task.add_done_callback(self.in_flight.discard)
+
+    def observe(self, kind: str, name: str) -> None:
+        """Time the current task (an autocomplete, or a button, select or form's handler, each
+        run in a task of its own) to its end, and count it: discord.py has no completion event
+        for these as it has for commands. A component is work a shutdown waits for."""
+        task = asyncio.current_task()
+        if task is None:
+            return
+        started = time.perf_counter()
+        if kind == "component":
+            self.track(task)
+
+        def done(_: asyncio.Task[Any]) -> None:
+            self.metrics.latency.labels(kind).observe(time.perf_counter() - started)
+            self.metrics.handled.labels(kind, name).inc()
+
+        task.add_done_callback(done)
 
     async def shutdown(self, grace: float = SHUTDOWN_GRACE) -> None:
         """SIGTERM or SIGINT: refuse new work, let the work in flight finish (for at most

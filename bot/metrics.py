@@ -53,9 +53,16 @@ class Metrics:
         )
         self.latency = Histogram(
             "redshoes_latency_seconds",
-            "Time to handle a command or a chat message",
+            "Time to handle a command, an autocomplete, a component (button, select, form) "
+            "or a chat message",
             ["kind"],
             buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.handled = Counter(
+            "redshoes_ui_interactions",
+            "Autocompletes and component interactions (buttons, selects, forms) handled",
+            ["kind", "name"],
             registry=r,
         )
         self.chat = Counter(

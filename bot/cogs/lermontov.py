@@ -51,6 +51,10 @@ class AnswerForm(discord.ui.Modal, title="The audition"):
         self.add_item(self.answer)
         self._on_answer = on_answer
 
+    async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
+        interaction.client.observe("component", "audition form")
+        return True
+
     async def on_submit(self, interaction: discord.Interaction[RedShoesBot], /) -> None:  # type: ignore[override]
         await self._on_answer(interaction, self.answer.value)
 
@@ -63,6 +67,7 @@ class AuditionView(discord.ui.View):
         self.owner, self.question, self.on_answer = owner, question, on_answer
 
     async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
+        interaction.client.observe("component", "audition")
         if interaction.user.id == self.owner:
             return True
         await say(interaction, "not_yours")

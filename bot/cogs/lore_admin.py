@@ -296,6 +296,7 @@ class EntryForm(discord.ui.Modal):
             self.add_item(text_input)
 
     async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
+        interaction.client.observe("component", "lore form")
         return await is_moderator(interaction)
 
     async def on_submit(self, interaction: discord.Interaction[RedShoesBot], /) -> None:  # type: ignore[override]
@@ -327,6 +328,7 @@ class Confirm(discord.ui.View):
         self.cog, self.owner, self.action = cog, owner, action
 
     async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
+        interaction.client.observe("component", "confirm")
         if interaction.user.id != self.owner:
             await self.cog.refuse(interaction, "forbidden", "This is not your change to confirm.")
             return False

@@ -96,6 +96,10 @@ class AnswerButton(
     ) -> AnswerButton:
         return cls(match["game"], int(match["round"]), int(match["choice"]))
 
+    async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
+        interaction.client.observe("component", "quiz answer")
+        return True
+
     async def callback(self, interaction: discord.Interaction[RedShoesBot]) -> None:  # type: ignore[override]
         cog = interaction.client.get_cog(Trivia.__cog_name__)
         if not isinstance(cog, Trivia):

@@ -49,6 +49,7 @@ class Pager(
         return cls(match["key"], int(match["page"]), int(match["owner"]), label or "")
 
     async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
+        interaction.client.observe("component", "pager")
         if interaction.user.id == self.owner:
             return True
         await say(interaction, "not_yours")
@@ -91,6 +92,10 @@ class Opener(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rs:open:
     ) -> Opener:
         options = item.options if isinstance(item, discord.ui.Select) else []
         return cls(int(match["owner"]), list(options))
+
+    async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
+        interaction.client.observe("component", "opener")
+        return True
 
     async def callback(self, interaction: discord.Interaction[RedShoesBot]) -> None:  # type: ignore[override]
         async def open_entry() -> None:
