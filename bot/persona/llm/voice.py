@@ -78,8 +78,11 @@ class LlmVoice:
             checked = check(said, [p.id for p in given], grounds, MAX_ANSWER)
         except Refused as reason:
             return fell_back(offline, str(reason))
-        except TimeoutError:
+        except (TimeoutError, openai.APITimeoutError):
             return fell_back(offline, "timeout")
+        except openai.APIConnectionError as error:
+            cause = type(error.__cause__ or error).__name__
+            return fell_back(offline, f"unreachable ({cause})")
         except openai.RateLimitError as error:
             self.resume_at = self.clock() + _retry_after(error.response.headers.get("retry-after"))
             return fell_back(offline, "rate limited (429)")

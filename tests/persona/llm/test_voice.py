@@ -18,7 +18,7 @@ from bot.persona.llm.options import LlmOptions
 from bot.persona.llm.prompt import passages, system_prompt
 from bot.persona.llm.reply import VoicedReply, respond, voice_for
 from bot.persona.llm.voice import LlmVoice
-from tests.persona.llm.standin import StandIn, Step, completion, running
+from standin.openai_chat import StandIn, Step, completion, running
 
 ASKED = "who played Vicky?"
 KEY = "sk-test-3f9a1c-never-in-a-log"

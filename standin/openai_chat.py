@@ -1,4 +1,5 @@
-"""A local OpenAI-compatible Chat Completions server, scripted per test (no model downloads here).
+"""A local OpenAI-compatible Chat Completions server, scripted per test or bench (no model
+downloads here).
 
 Each request is recorded; each answer is the next scripted `Step` (a body, a status, headers, a
 delay), the last step repeating. `peak` is the most requests it held at once.
