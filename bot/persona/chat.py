@@ -17,18 +17,18 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
-from bot.lore.factindex import ENTITY, Need
+from bot.lore.factindex import Need
 from bot.lore.facts import Fact
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import Entry, Persona, PersonaPurpose
+from bot.lore.model import Entry, PersonaPurpose
 from bot.persona.asking import ASKS_BY_FACT, Query, understand
 from bot.persona.choose import Choice, choose
 from bot.persona.memory import ConversationMemory, Turn
+from bot.persona.opinions import Opinion, opinion
+from bot.persona.premise import thing
 from bot.persona.reading import read, split, tokens
 from bot.persona.voice import compose, fact_text, said, step_text
 
-CONFIDENT = 0.5
-"""The least score an opinion needs to be said."""
 ECHO = 88.0
 """How close a message must be to a line of dialogue to count as saying it (rapidfuzz ratio)."""
 MAX_QUESTIONS = 3
@@ -95,13 +95,21 @@ class Answerer:
         declined = self._declined(book, query, name)
         if declined is not None:
             return declined
-        opinion = self._opinion(book, query) if query.you else None
-        if opinion is not None and (_of_him(query) or _only_about(query, book.facts.language.you)):
-            return opinion
+        you = book.facts.language.you
+        mind = opinion(book, query, self.rng) if query.you else None
+        if mind is not None and (_of_him(query) or _only_about(query, you)):
+            return self._mind(mind)
         choice = None if query.nobody else choose(book, query)
-        if choice is None or not choice.answers:
-            # "when were you born?" with no birth date: a decline, not a stray opinion
-            return opinion if opinion and not query.fields else self._unknown(book, query)
+        unanswered = choice is None or not choice.answers
+        # "when were you born?" with no birth date: a decline, not a stray opinion;
+        # "why did you fire him?": his reason, then the fact, when it is about the same
+        if mind is not None and ((unanswered and not query.fields) or _why_you(query)):
+            told = None
+            if choice is not None and choice.answers and _backs(choice, mind):
+                told = self._told(book, query, choice)
+            return self._mind(mind, told)
+        if choice is None or unanswered:
+            return self._unknown(book, query)
         self.memory.remember(
             channel,
             Turn(choice.focus, self.clock(), query.fields, query.groups, _asked(query)),
@@ -122,22 +130,14 @@ class Answerer:
                 return _Part(said(book, purpose, self.rng, name))
         return None
 
-    def _opinion(self, book: Lorebook, query: Query) -> _Part | None:
-        """His own words about what he was asked, when persona lore has them."""
-        you = book.facts.language.you
-        himself = [n for n in query.described if n.keys == {f"{ENTITY}{you}"}]
-        # "what do you think of Vicky?" is about Vicky; "tell me about yourself" about him.
-        # a mood word alone ("do you regret anything?") is the subject when an opinion has it
-        needs = [n for n in query.described if n not in himself] or [
-            n for n in query.feeling if book.facts.rank([n], keep=_opinion, limit=1)
-        ]
-        ranked = book.facts.rank(needs or himself, keep=_opinion, limit=3)
-        if not ranked or ranked[0].score < CONFIDENT:
-            return None
-        entry = book.get(ranked[0].fact.entry)
-        if not isinstance(entry, Persona):
-            return None
-        return _Part(self.rng.choice(entry.lines), [entry], ranked[0].score)
+    def _mind(self, mind: Opinion, told: _Part | None = None) -> _Part:
+        """His opinion, and after it the fact asked for when there is one."""
+        text = "\n".join(mind.lines)
+        if told is None:
+            return _Part(text, list(mind.entries), mind.score)
+        first = told.text.split("\n")[0]
+        confidence = min(mind.score, told.confidence)
+        return _Part(f"{text}\n{first}", [*mind.entries, *told.sources[:1]], confidence)
 
     def _told(self, book: Lorebook, query: Query, choice: Choice) -> _Part:
         named: set[str] = set()
@@ -152,17 +152,20 @@ class Answerer:
         return _Part("\n".join(texts), sources, choice.confidence, lead)
 
     def _unknown(self, book: Lorebook, query: Query) -> _Part:
-        """A decline that says why: words the lore has never heard of, or a fact it lacks."""
-        if query.unknown and (query.mentions or query.terms or query.fields or query.groups):
-            thing = " ".join(query.unknown)
-            return _Part(said(book, "correction", self.rng, None).replace("{thing}", thing))
-        if query.unknown or not (query.mentions or query.terms):
+        """A decline that says why: a thing the story does not hold (named back, when the
+        question is about the story), another subject, or a fact the lore lacks."""
+        named = thing(query.question.tokens, query.unknown, query.mentions)
+        about_the_lore = _mentions_lore(query, book.facts.language.you)
+        if named and (about_the_lore or query.terms or query.fields or query.groups):
+            line = said(book, "correction", self.rng, None).replace("{thing}", named)
+            return _Part(line[:1].upper() + line[1:])
+        if (named or query.unknown) and not about_the_lore:
             return _Part(said(book, "deflection", self.rng, None))
         return _Part(said(book, "unknown", self.rng, None))
 
 
-def _opinion(fact: Fact) -> bool:
-    return fact.field == "opinion"
+def _mentions_lore(query: Query, you: str | None) -> bool:
+    return any(m.ids != {you} for m in query.mentions)
 
 
 def _of_him(query: Query) -> bool:
@@ -172,6 +175,17 @@ def _of_him(query: Query) -> bool:
     if "@opinion" in query.signals:  # "how do you feel about her death?": not a date of death
         return not (query.fields and factual)
     return not (query.fields or query.relations or factual)
+
+
+def _backs(choice: Choice, mind: Opinion) -> bool:
+    """A fact backs an opinion when it is told of something the opinion is about."""
+    about = {i for entry in mind.entries for i in entry.about}
+    return bool(choice.facts) and not choice.steps and choice.facts[0].entry in about
+
+
+def _why_you(query: Query) -> bool:
+    """ "why did you fire him?": put to him, asking for his reason or the event, no field."""
+    return query.question.asks in FACTUAL and not (query.fields or query.relations)
 
 
 def _only_about(query: Query, you: str | None) -> bool:

@@ -137,7 +137,12 @@ FOLLOW_ON = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "abo
 _SPLIT = re.compile(r"(?<=[?!;])\s+|\n+|(?<=\.)\s+(?=[A-Za-z])")
 _AND_ASK = re.compile(r",?\s+(?:and|also|plus)\s+(?=(?:who|what|when|where|why|how|which)\b)", re.I)
 _DECADE = re.compile(r"(?<![\d'])'?([1-9]0)s\b")
-_POSSESSIVE = re.compile(r"'s\b")
+_POSSESSIVE = re.compile(
+    r"(?<!\bthat)(?<!\bwhat)(?<!\bwho)(?<!\bhe)(?<!\bshe)(?<!\bthere)(?<!\bwhere)(?<!\bhow)"
+    r"(?<!\blet)'s\b",
+    re.IGNORECASE,
+)
+"""An "'s" that is not "is" or "us" ("that's", "let's"): a possessive, dropped."""
 _STRETCH = re.compile(r"(.)\1{2,}")
 
 

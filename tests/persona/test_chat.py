@@ -197,7 +197,9 @@ def test_declines_are_in_character_and_claim_nothing(
 
 
 def test_a_false_premise_names_what_does_not_exist(other_film: Lorebook) -> None:
-    assert "spaceship" in ask(other_film, "what happens in the spaceship scene?").answer
+    assert (
+        "spaceship scene?" in ask(other_film, "what happens in the spaceship scene?").answer.lower()
+    )
 
 
 def test_two_questions_get_two_answers(other_film: Lorebook) -> None:

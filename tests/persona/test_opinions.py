@@ -126,3 +126,41 @@ def test_a_contraction_is_never_offered_as_a_correction(pack: Lorebook) -> None:
     reply = ask(pack, "don't you miss Odile?")
     assert "dont" not in reply.answer
     assert reply.sources in (["op-odile"], ["op-death"])
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("why did you hate odile so much?", ["op-odile", "op-death"]),  # a verb, not a premise
+        ("do you regret odile's death, that's harsh", ["op-death"]),
+        ("which do you prefer, solitude or company?", ["op-solitude"]),
+    ],
+)
+def test_ordinary_words_the_lore_lacks_do_not_silence_him(
+    pack: Lorebook, question: str, expected: list[str]
+) -> None:
+    reply = ask(pack, question)
+    assert reply.sources[:1] in [[e] for e in expected]
+    assert "?" not in reply.answer.split(".")[0]  # no "hate? Nothing of the kind" splice
+
+
+def test_his_line_is_the_one_that_speaks_of_what_was_asked(pack: Lorebook) -> None:
+    voice = entry(
+        id="op-odile-both",
+        kind="persona",
+        purpose="opinion",
+        name="Pavel on Odile",
+        about=["odile"],
+        topics=["odile"],
+        lines=["Her voice was mine to shape.", "Envy? I never envied her. I shaped her."],
+    )
+    book = Lorebook([*pack.entries, voice])
+    for seed in range(5):
+        said = Answerer(rng=random.Random(seed)).answer(book, "did you envy odile?").answer
+        assert said.startswith("Envy?")
+
+
+def test_a_thing_the_story_lacks_is_corrected_not_met_with_an_opinion(pack: Lorebook) -> None:
+    reply = ask(pack, "why did you sell odile's spaceship?")
+    assert reply.sources == []
+    assert "spaceship" in reply.answer.lower()

@@ -1,0 +1,192 @@
+"""Lermontov's own words on what he is asked: which opinion fits a question, and which line.
+
+Persona lore of purpose `opinion` names what it is about (`about`: entries; `topics`: themes)
+and holds lines in his voice. A question's needs (the names, words and concepts
+`bot.persona.asking` found) are matched against each opinion's subject, and more weakly against
+the words of its lines, so "why did you hate him?" finds the opinion about him and, among its
+lines, the one that speaks of hatred. Words the lore has never heard of still help to pick a line
+but never count against an opinion: an ordinary word ("harsh", "prefer") is no reason to stay
+silent. Naming several people ("X and Y") gets a line on each. The table of opinions is built
+once per book (a server's view has its own).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import weakref
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.lore.factindex import ENTITY, FactIndex, Need
+from bot.lore.language import stem, words
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import Persona
+from bot.persona.asking import Query
+from bot.persona.premise import things
+from bot.persona.reading import content
+
+LINE_COVER = 0.5
+"""A need one of an opinion's lines holds counts half as much as one its subject holds."""
+NAME_FACTOR = 2.0
+"""A named person or scene says what a question is about more than any other word does."""
+UNHEARD_WEIGHT = 0.2
+"""A word the lore never uses only picks a line; it barely moves an opinion's score."""
+FITS = 0.4
+"""The least share of a question an opinion must cover to be said."""
+MAX_PEOPLE = 3
+SURE = 0.9
+"""A mention this sure (a whole name) outweighs guesses from a word like a name ("adore")."""
+PEOPLE = frozenset({"character", "person"})
+
+
+@dataclass(frozen=True)
+class _Opinion:
+    entry: Persona
+    subject: frozenset[str]
+    lines: tuple[frozenset[str], ...]
+    said: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Opinion:
+    """What he says: one line of each opinion chosen, and how well the first fits."""
+
+    lines: tuple[str, ...]
+    entries: tuple[Persona, ...]
+    score: float
+
+
+_TABLES: weakref.WeakKeyDictionary[Any, tuple[_Opinion, ...]] = weakref.WeakKeyDictionary()
+_BUILDING = threading.Lock()
+
+
+def _keys(index: FactIndex, text: str) -> frozenset[str]:
+    """The keys a question's needs use, for a piece of persona text: names, concepts, stems."""
+    tokens = words(text)
+    mentions = index.mentions(tokens, partial=False)
+    unnamed = list(tokens)
+    for m in mentions:  # "Heart of Fire" is not about firing anyone
+        unnamed[m.start : m.end] = [""] * (m.end - m.start)
+    concepts, _ = index.language.concepts(unnamed, fields=False)
+    named = {f"{ENTITY}{i}" for m in mentions for i in m.ids}
+    return frozenset(named | set(concepts) | {stem(t) for t in tokens if content(t)})
+
+
+def _abouts(book: Lorebook, opinion: Persona) -> list[frozenset[str]]:
+    """The words of what an opinion is about (a scene's summary) say what it answers too."""
+    found = [book.get(i) for i in opinion.about]
+    return [_keys(book.facts, e.summary) for e in found if e is not None]
+
+
+def _table(book: Lorebook) -> tuple[_Opinion, ...]:
+    built = _TABLES.get(book)
+    if built is None:
+        with _BUILDING:
+            built = _TABLES.get(book)
+            if built is None:
+                index = book.facts
+                built = _TABLES[book] = tuple(
+                    _Opinion(
+                        entry,
+                        frozenset({f"{ENTITY}{i}" for i in entry.about})
+                        | _keys(index, " . ".join(entry.topics)),
+                        lines := tuple(_keys(index, line) for line in entry.lines),
+                        frozenset().union(*lines, *_abouts(book, entry)),
+                    )
+                    for entry in book.of_kind("persona")
+                    if isinstance(entry, Persona) and entry.purpose == "opinion"
+                )
+    return built
+
+
+def _weight(need: Need, unheard: frozenset[str], strange: frozenset[str]) -> float:
+    """Names and things the story lacks ("your cat") weigh most; other unknown words least."""
+    named = any(k.startswith(ENTITY) for k in need.keys)
+    if named or need.words in strange:
+        return NAME_FACTOR * need.weight
+    return need.weight * (UNHEARD_WEIGHT if need.words in unheard else 1.0)
+
+
+def _cover(opinion: _Opinion, need: Need) -> float:
+    if need.keys & opinion.subject:
+        return 1.0
+    return LINE_COVER if need.keys & opinion.said else 0.0
+
+
+def _score(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> float:
+    total = sum(w for _, w in needs)
+    return sum(w * _cover(opinion, n) for n, w in needs) / total if total else 0.0
+
+
+def needs_of(query: Query, you: str | None, table: Sequence[_Opinion]) -> list[Need]:
+    """What an opinion should be about: what the question describes, less "you" himself, and
+    the mood words some opinion is about ("regret", "proud"; not "think" or "feel"). Names
+    only guessed from a word are left out when another is named for sure."""
+    himself = frozenset({f"{ENTITY}{you}"})
+    moods = [n for n in query.feeling if any(n.keys & o.subject for o in table)]
+    sure = [m for m in query.mentions if m.weight >= SURE and m.ids != {you}]
+    guessed = {f"{ENTITY}{i}" for m in query.mentions if m.weight < SURE for i in m.ids}
+    return [
+        n
+        for n in (*query.described, *moods)
+        if n.keys != himself and not (sure and n.keys & guessed)
+    ]
+
+
+def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
+    """His opinion on what the question is about, or None when none fits it.
+
+    With nothing described but himself ("tell me about yourself") the first opinion about him
+    alone answers; otherwise the best-covering one, with one more for each person it leaves out.
+    """
+    table = _table(book)
+    you = book.facts.language.you
+    unheard = frozenset(query.unknown)
+    tokens = query.question.tokens
+    strange = frozenset(tokens[at] for at in things(tokens, query.unknown, query.mentions))
+    needs = [(n, _weight(n, unheard, strange)) for n in needs_of(query, you, table)]
+    if not needs:
+        own = frozenset({f"{ENTITY}{you}"})
+        mine = [o for o in table if own <= o.subject]
+        return _said((mine[0],), (), rng, 1.0) if mine else None
+    scored = sorted(((_score(o, needs), n, o) for n, o in enumerate(table)), key=_best)
+    if not scored or scored[0][0] < FITS:
+        return None
+    if strange and not _speaks_to(scored[0][2], needs):
+        return None  # "why did you sell her spaceship?": a premise to correct, not a cue
+    chosen = [scored[0][2]]
+    for need, _ in needs:
+        person = any(book.facts.kinds.get(k[1:]) in PEOPLE for k in need.keys)
+        if person and len(chosen) < MAX_PEOPLE and not any(need.keys & o.subject for o in chosen):
+            theirs = next((o for _, _, o in scored if need.keys & o.subject), None)
+            if theirs is not None:
+                chosen.append(theirs)
+    return _said(tuple(chosen), needs, rng, scored[0][0])
+
+
+def _speaks_to(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> bool:
+    """Its subject holds something asked besides a name."""
+    return any(
+        n.keys & opinion.subject for n, _ in needs if not any(k.startswith(ENTITY) for k in n.keys)
+    )
+
+
+def _best(row: tuple[float, int, _Opinion]) -> tuple[float, int]:
+    return (-round(row[0], 6), row[1])
+
+
+def _said(
+    chosen: Sequence[_Opinion],
+    needs: Sequence[tuple[Need, float]],
+    rng: random.Random,
+    score: float,
+) -> Opinion:
+    """One line of each opinion: among those holding the most of the question, any."""
+    lines = []
+    for held in chosen:
+        fits = [sum(w for n, w in needs if n.keys & keys) for keys in held.lines]
+        top = max(fits)
+        lines.append(rng.choice([held.entry.lines[i] for i, f in enumerate(fits) if f == top]))
+    return Opinion(tuple(lines), tuple(o.entry for o in chosen), score)

@@ -1,0 +1,100 @@
+"""Whether words the lore has never heard of name a thing, and how to say it back.
+
+A question about "the spaceship scene" or "the dragon" asks about something the story does not
+hold, and he corrects it by name. An ordinary word the lore happens not to use ("why did you
+hate him", "that's harsh", "which do you prefer") names nothing: it is no false premise, and
+splicing it into a correction ("hate? Nothing of the kind...") reads as nonsense. Without a
+dictionary the difference is read from plain English grammar around the word: a noun follows a
+determiner or a preposition, or is the subject after "why did"; a verb follows its subject or a
+modal, an adjective follows "so", "more" or "is". Only grammar words live here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.lore.factindex import Mention
+from bot.persona.reading import QUESTION_WORDS, content
+
+DETERMINERS = frozenset(
+    "the a an this that these those his her their my your our its any some no every another"
+    " each".split()
+)
+BEFORE_A_THING = DETERMINERS | frozenset(
+    "of about in at on from with without for by into onto like than during inside to".split()
+)
+"""Words after which a noun comes: determiners and prepositions."""
+BEFORE_A_VERB = frozenset(
+    """i you we they he she it not to can could would should will shall must might may let us
+    please never always ever really actually just even still also so too very more most less
+    least quite rather how""".split()
+)
+"""Words after which a verb, an adjective or an adverb comes: subjects, modals, degree words."""
+LINKS = frozenset("is are was were be been being am do does did has have had".split())
+"""A noun after these is the subject of a question ("why did X...", "who is X") when they open
+it; otherwise what follows them describes ("that is harsh")."""
+
+
+def things(tokens: Sequence[str], unknown: Sequence[str], mentions: Sequence[Mention]) -> list[int]:
+    """Where the words the lore does not know name a thing rather than being ordinary
+    English (a verb, an adjective, an adverb)."""
+    named = {i for m in mentions for i in range(m.start, m.end)}
+    strange = set(unknown)
+    return [
+        at
+        for at, token in enumerate(tokens)
+        if token in strange and at not in named and _names(tokens, at, named)
+    ]
+
+
+def thing(tokens: Sequence[str], unknown: Sequence[str], mentions: Sequence[Mention]) -> str:
+    """The member's words naming the first thing the lore does not hold, or "" if none."""
+    found = things(tokens, unknown, mentions)
+    if not found:
+        return ""
+    named = {i for m in mentions for i in range(m.start, m.end)}
+    return " ".join(_phrase(tokens, found[0], named))
+
+
+def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
+    if tokens[at].endswith("ly") and len(tokens[at]) > 4:
+        return False
+    start = at
+    while start > 0 and start - 1 not in named and _plain(tokens[start - 1]):
+        start -= 1  # "the car chase": read from the word before the phrase
+    if start == 0:
+        return False  # an imperative ("remind me") or a bare word
+    if start - 1 in named:
+        return True  # "Vicky's sister", "the film's sequel"
+    before = tokens[start - 1]
+    if before in BEFORE_A_THING:
+        return before != "to" or at > start
+    if before in LINKS:
+        return start - 1 == 0 or tokens[start - 2] in QUESTION_WORDS
+    return before not in BEFORE_A_VERB and before in QUESTION_WORDS
+
+
+def _phrase(tokens: Sequence[str], at: int, named: set[int]) -> list[str]:
+    """The run of words around the thing, names of lore entries left out."""
+    start, end = at, at + 1
+    while start > 0 and start - 1 not in named and _word(tokens[start - 1]):
+        start -= 1
+    while end < len(tokens) and end not in named and _word(tokens[end]):
+        if _verb(tokens, end, named):
+            break
+        end += 1
+    return list(tokens[start:end])
+
+
+def _verb(tokens: Sequence[str], at: int, named: set[int]) -> bool:
+    """ "hitchcock direct the film": a word taking an object ends the thing before it."""
+    return at + 1 < len(tokens) and (tokens[at + 1] in DETERMINERS or at + 1 in named)
+
+
+def _plain(token: str) -> bool:
+    """A word inside a phrase, not one that tells what follows it."""
+    return _word(token) and token not in BEFORE_A_VERB
+
+
+def _word(token: str) -> bool:
+    return content(token) and token not in LINKS

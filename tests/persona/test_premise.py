@@ -1,0 +1,51 @@
+"""Words the lore lacks: a thing is corrected by name, an ordinary word names nothing.
+
+Plain English decides which is which (a noun after a determiner or a preposition, a verb after
+its subject, an adjective after "so", "more" or "is"), so these hold for any lore.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.persona.premise import thing
+from bot.persona.reading import read
+
+
+def named(text: str, *unknown: str) -> str:
+    return thing(read(text).tokens, unknown, ())
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown", "said"),
+    [
+        ("what happens in the spaceship scene?", ("spaceship",), "spaceship scene"),
+        ("tell me about the car chase", ("car", "chase"), "car chase"),
+        ("who played the robot in the ballet", ("robot",), "robot"),
+        ("why did hitchcock direct the film?", ("hitchcock",), "hitchcock"),
+        ("who is zorro?", ("zorro",), "zorro"),
+        ("what happens when they go to new york", ("york",), "new york"),
+        ("why did u get rid of your cat", ("cat",), "cat"),
+    ],
+)
+def test_a_thing_the_lore_lacks_is_named_back(
+    question: str, unknown: tuple[str], said: str
+) -> None:
+    assert named(question, *unknown) == said
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown"),
+    [
+        ("why did you hate him so much", ("hate",)),  # a verb after its subject
+        ("which do you prefer", ("prefer",)),
+        ("that's harsh", ("harsh",)),  # an adjective after "is"
+        ("what is more important to you", ("important",)),  # after a degree word
+        ("how did she learn so fast", ("fast",)),
+        ("remind me of the party", ("remind",)),  # an imperative
+        ("she danced beautifully", ("beautifully",)),  # an adverb
+        ("how do you decide who dances", ("decide",)),
+    ],
+)
+def test_an_ordinary_word_names_nothing(question: str, unknown: tuple[str]) -> None:
+    assert named(question, *unknown) == ""
