@@ -145,15 +145,9 @@ def test_ordinary_words_the_lore_lacks_do_not_silence_him(
 
 
 def test_his_line_is_the_one_that_speaks_of_what_was_asked(pack: Lorebook) -> None:
-    voice = entry(
-        id="op-odile-both",
-        kind="persona",
-        purpose="opinion",
-        name="Pavel on Odile",
-        about=["odile"],
-        topics=["odile"],
-        lines=["Her voice was mine to shape.", "Envy? I never envied her. I shaped her."],
-    )
+    lines = ("Her voice was mine to shape.", "Envy? I never envied her. I shaped her.")
+    voice = opinion("op-odile-both", ["odile"], lines[0], ("odile",))
+    voice = voice.model_copy(update={"lines": lines})
     book = Lorebook([*pack.entries, voice])
     for seed in range(5):
         said = Answerer(rng=random.Random(seed)).answer(book, "did you envy odile?").answer
