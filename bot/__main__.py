@@ -24,8 +24,7 @@ from bot.lore.loader import check_lore, load_lore
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import lore_json_schema
 from bot.lore.store.base import StorageError
-from bot.lore.store.database import DB_NAME
-from bot.lore.store.sqlite import SqliteGuildStore
+from bot.lore.store.opening import open_guild_store, stores_exist
 from bot.persona.llm.reply import VoicedReply
 
 
@@ -71,12 +70,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _book_for(settings: Settings, guild_id: int | None) -> Lorebook:
-    """The lore a server sees: the shipped lore, merged with that server's own under DATA_DIR."""
+    """The lore a server sees: the shipped lore, merged with that server's own (in DATABASE_URL,
+    else under DATA_DIR)."""
     shipped = load_lore(settings.lore_dir)
-    path = settings.data_dir / DB_NAME
-    if guild_id is None or not path.exists():
+    if guild_id is None or not stores_exist(settings.database(), settings.data_dir):
         return shipped
-    store = await SqliteGuildStore.open(path)
+    store = await open_guild_store(settings.database(), settings.data_dir)
     try:
         return await LoreLibrary(shipped, store).book_for(guild_id)
     finally:

@@ -36,8 +36,7 @@ from bot.lore.library import LoreLibrary
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
 from bot.lore.store.base import StorageError
-from bot.lore.store.database import DB_NAME
-from bot.lore.store.sqlite import SqliteGuildStore
+from bot.lore.store.opening import open_guild_store, stores_exist
 from bot.metrics import Metrics, MonitorServer
 from bot.persona.lines import persona_line
 from bot.render.limits import CONTENT, clip
@@ -161,7 +160,7 @@ class RedShoesBot(commands.Bot):
     async def prepare(self) -> None:
         """Open the server store, load the lore (unless it was given) and every extension;
         nothing here talks to Discord."""
-        self.guild_store = await SqliteGuildStore.open(self.settings.data_dir / DB_NAME)
+        self.guild_store = await open_guild_store(self.settings.database(), self.settings.data_dir)
         shipped = self._preloaded or load_lore(self.settings.lore_dir)
         self.library = LoreLibrary(
             shipped,
@@ -169,6 +168,7 @@ class RedShoesBot(commands.Bot):
             max_views=self.settings.view_cache_size,
             max_view_bytes=self.settings.view_cache_mb * 1024 * 1024,
         )
+        await self.guild_store.subscribe(self.library)
         log.info("lore loaded: %d entries from %s", len(shipped), self.settings.lore_dir)
         await self.tree.set_translator(LocaleTranslator())
         for extension in EXTENSIONS:
@@ -404,7 +404,7 @@ def create_bot(settings: Settings, shipped: Lorebook | None = None) -> RedShoesB
 async def check_storage(settings: Settings) -> None:
     """Open the database once and close it: a damaged or newer one stops the start with
     `StorageError` (one line, exit 2) before Discord is contacted."""
-    await (await SqliteGuildStore.open(settings.data_dir / DB_NAME)).close()
+    await (await open_guild_store(settings.database(), settings.data_dir)).close()
 
 
 async def serve(bot: RedShoesBot, token: str) -> None:
@@ -427,7 +427,7 @@ def run_bot(settings: Settings) -> int:
         log.error("cannot start: %s", problem)
         return 1
     assert settings.discord_token is not None
-    if (settings.data_dir / DB_NAME).exists():  # a new one is created after login, as always
+    if stores_exist(settings.database(), settings.data_dir):  # a new file is made after login
         asyncio.run(check_storage(settings))  # a damaged or newer one: StorageError, no login
     configure_logging(settings)
     # The bot never joins voice: discord.py's warnings about missing voice libraries are noise.

@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     owner_ids: tuple[int, ...] = ()
     lore_dir: Path = Path("lore")
     data_dir: Path = Path("data")
+    database_url: SecretStr | None = None
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
     log_file: Path | None = None
@@ -66,6 +67,19 @@ class Settings(BaseSettings):
             return tuple(int(part) for part in parts)
         if isinstance(value, int):
             return (value,)
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_address(cls, value: SecretStr | None) -> SecretStr | None:
+        """Only PostgreSQL is reached by address (SQLite is the file under DATA_DIR)."""
+        if value is not None and not value.get_secret_value().startswith(
+            ("postgresql://", "postgres://")
+        ):
+            raise ValueError(
+                "expected postgresql://USER:PASSWORD@HOST:5432/DATABASE (unset it to keep the "
+                "SQLite file under DATA_DIR)"
+            )
         return value
 
     @field_validator("log_level", mode="before")
@@ -124,6 +138,10 @@ class Settings(BaseSettings):
             raise SettingsProblem(_describe(error)) from None
         except UnicodeDecodeError:
             raise SettingsProblem(_not_utf8(Path(".env"))) from None
+
+    def database(self) -> str | None:
+        """The PostgreSQL address, or None for the SQLite file under DATA_DIR."""
+        return self.database_url.get_secret_value() if self.database_url else None
 
     def token_problem(self) -> str | None:
         """Why the token cannot be used, in words that never repeat the token itself."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +12,7 @@ from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Dialogue
 from bot.persona.replay import audition
+from tests.stores import Backend, PostgresBackend, PostgresServer, SqliteBackend, start_postgres
 
 if TYPE_CHECKING:
     from bot.offline.harness import Harness
@@ -108,3 +109,19 @@ def the_audition(book: Lorebook) -> Dialogue:
     dialogue = audition(book)
     assert dialogue is not None
     return dialogue
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """One real PostgreSQL for the whole session (see `tests.stores`); each test that uses it
+    asks for a database of its own."""
+    yield from start_postgres(tmp_path_factory.mktemp("postgres") / "cluster")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Backend:
+    """The stores' contract runs on both databases: the SQLite file, and PostgreSQL."""
+    if request.param == "sqlite":
+        return SqliteBackend(tmp_path / "data")
+    server: PostgresServer = request.getfixturevalue("postgres")
+    return PostgresBackend(tmp_path / "data", server.new_database())

@@ -20,7 +20,6 @@ from bot.app import RedShoesBot, reply
 from bot.cogs.places import SERVER_ONLY
 from bot.cogs.utils.checks import moderates
 from bot.cogs.utils.replies import guarded
-from bot.lore.store.database import DB_NAME
 from bot.persona.lines import persona_line
 from bot.quiz.engine import (
     Game,
@@ -31,8 +30,8 @@ from bot.quiz.engine import (
     Verdict,
     end_abandoned,
 )
+from bot.quiz.opening import open_score_store
 from bot.quiz.questions import MAX_ROUNDS, Topic
-from bot.quiz.sqlite import SqliteScoreStore
 from bot.quiz.store import Ending, GameRecord, Standing
 from bot.render import quiz as render
 from bot.render.plain import embed_message
@@ -214,5 +213,5 @@ class Trivia(commands.Cog):
 
 
 async def setup(bot: RedShoesBot) -> None:
-    store = await SqliteScoreStore.open(bot.settings.data_dir / DB_NAME)
+    store = await open_score_store(bot.settings.database(), bot.settings.data_dir)
     await bot.add_cog(Trivia(bot, QuizRegistry(store)))

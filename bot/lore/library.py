@@ -131,6 +131,14 @@ class ViewCache:
         self._views.clear()
         self._bytes = 0
 
+    def peek(self, guild_id: int) -> CachedView | None:
+        """The server's view without counting it as used (a notice is not a look-up)."""
+        return self._views.get(guild_id)
+
+    def revisions(self) -> dict[int, int]:
+        """Each cached server's overlay revision (nothing moves in the eviction order)."""
+        return {guild_id: view.revision for guild_id, view in self._views.items()}
+
 
 @dataclass
 class _GuildLock:
@@ -197,6 +205,18 @@ class LoreLibrary:
         book = cached.book.changed(copies, hidden)
         if book is not None:
             self.views.put(guild_id, CachedView(revision, book, footprint(book)))
+
+    def outdated(self, guild_id: int, revision: int) -> None:
+        """Another process moved a server to `revision` (the store heard it, or caught up after
+        missing notices): a view from before it is dropped as by `invalidate`, and so is a build
+        under way, which may have read the state before; a view already there stays."""
+        cached = self.views.peek(guild_id)
+        if cached is None or cached.revision < revision:
+            self.invalidate(guild_id)
+
+    def held(self) -> dict[int, int]:
+        """The overlay revision of each server's cached view (the store's catch-up compares)."""
+        return self.views.revisions()
 
     def forget(self, guild_id: int) -> None:
         """Drop everything held for a server the bot has left."""

@@ -1,4 +1,5 @@
-"""The SQLite guild store: revisions, stale edits, history, isolation, concurrency, crashes."""
+"""The guild store's contract on SQLite and PostgreSQL (the `backend` fixture): revisions, stale
+edits, history, isolation, concurrency; then the SQLite file's own faults and crashes."""
 
 from __future__ import annotations
 
@@ -29,7 +30,9 @@ from bot.lore.store.base import (
     Version,
 )
 from bot.lore.store.database import DB_NAME
+from bot.lore.store.guilds import SqlGuildStore
 from bot.lore.store.sqlite import SqliteGuildStore
+from tests.stores import Backend
 
 REPO = Path(__file__).resolve().parents[2]
 GUILD, OTHER = 111, 222
@@ -55,7 +58,14 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def store(db_path: Path) -> AsyncIterator[SqliteGuildStore]:
+async def store(backend: Backend) -> AsyncIterator[SqlGuildStore]:
+    opened = await backend.guild_store()
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+async def sqlite_store(db_path: Path) -> AsyncIterator[SqliteGuildStore]:
     opened = await SqliteGuildStore.open(db_path)
     yield opened
     await opened.close()
@@ -159,8 +169,9 @@ async def fill_the_disk(store: SqliteGuildStore) -> None:
 
 
 async def test_a_full_disk_is_reported_as_such_and_loses_nothing(
-    store: SqliteGuildStore, db_path: Path
+    sqlite_store: SqliteGuildStore, db_path: Path
 ) -> None:
+    store = sqlite_store
     await store.put(GUILD, trivia("kept"), base_revision=0, by=ALICE)
     await fill_the_disk(store)
     before = snapshot(db_path)
@@ -178,7 +189,7 @@ async def test_a_full_disk_is_reported_as_such_and_loses_nothing(
     await store.put(GUILD, trivia("after"), base_revision=0, by=ALICE)
 
 
-async def test_put_records_who_when_before_and_after(store: SqliteGuildStore) -> None:
+async def test_put_records_who_when_before_and_after(store: SqlGuildStore) -> None:
     first = await store.put(GUILD, trivia("t-one"), base_revision=0, by=ALICE, action="add")
     second = await store.put(GUILD, trivia("t-one", "Changed."), base_revision=1, by=BOB)
     assert (first.revision, first.before, first.after) == (1, AS_SHIPPED, Version(trivia("t-one")))
@@ -197,17 +208,17 @@ async def test_put_records_who_when_before_and_after(store: SqliteGuildStore) ->
 
 
 async def test_a_stale_edit_is_refused_and_changes_nothing(
-    store: SqliteGuildStore, db_path: Path
+    store: SqlGuildStore, backend: Backend
 ) -> None:
     await store.put(GUILD, trivia("t-one"), base_revision=0, by=ALICE)
     await store.put(GUILD, trivia("t-one", "Alice's fix."), base_revision=1, by=ALICE)
-    before = snapshot(db_path)
+    before = await backend.snapshot()
     with pytest.raises(StaleEditError, match="now revision 2, you started from revision 1"):
         await store.put(GUILD, trivia("t-one", "Bob's fix."), base_revision=1, by=BOB)
-    assert snapshot(db_path) == before
+    assert await backend.snapshot() == before
 
 
-async def test_hide_unhide_and_delete(store: SqliteGuildStore) -> None:
+async def test_hide_unhide_and_delete(store: SqlGuildStore) -> None:
     await store.hide(GUILD, "shipped-one", base_revision=0, by=ALICE)
     await store.put(GUILD, trivia("added-one"), base_revision=0, by=ALICE, action="add")
     overlay = await store.overlay(GUILD)
@@ -222,7 +233,7 @@ async def test_hide_unhide_and_delete(store: SqliteGuildStore) -> None:
 
 
 async def test_revert_brings_back_an_old_version_as_a_new_revision(
-    store: SqliteGuildStore,
+    store: SqlGuildStore,
 ) -> None:
     await store.put(GUILD, trivia("t-one", "First."), base_revision=0, by=ALICE)
     await store.put(GUILD, trivia("t-one", "Second."), base_revision=1, by=BOB)
@@ -235,35 +246,35 @@ async def test_revert_brings_back_an_old_version_as_a_new_revision(
 
 
 async def test_revert_to_an_unknown_revision_changes_nothing(
-    store: SqliteGuildStore, db_path: Path
+    store: SqlGuildStore, backend: Backend
 ) -> None:
     await store.put(GUILD, trivia("t-one"), base_revision=0, by=ALICE)
-    before = snapshot(db_path)
+    before = await backend.snapshot()
     with pytest.raises(UnknownRevisionError, match="no revision 7"):
         await store.revert(GUILD, "t-one", 7, by=ALICE)
-    assert snapshot(db_path) == before
+    assert await backend.snapshot() == before
 
 
 async def test_revert_to_the_current_state_is_refused_and_changes_nothing(
-    store: SqliteGuildStore, db_path: Path
+    store: SqlGuildStore, backend: Backend
 ) -> None:
     with pytest.raises(NothingToRevertError, match="already as shipped"):
         await store.revert(GUILD, "t-one", 0, by=ALICE)
     await store.put(GUILD, trivia("t-one", "First."), base_revision=0, by=ALICE)
-    before = snapshot(db_path)
+    before = await backend.snapshot()
     with pytest.raises(NothingToRevertError, match="already as revision 1 left it"):
         await store.revert(GUILD, "t-one", 1, by=ALICE)
-    assert snapshot(db_path) == before
+    assert await backend.snapshot() == before
     assert len(await store.history(GUILD, "t-one")) == 1
 
 
-async def test_import_is_all_or_nothing(store: SqliteGuildStore, db_path: Path) -> None:
+async def test_import_is_all_or_nothing(store: SqlGuildStore, backend: Backend) -> None:
     await store.put(GUILD, trivia("t-two"), base_revision=0, by=ALICE)
-    before = snapshot(db_path)
+    before = await backend.snapshot()
     batch = [trivia("t-one"), trivia("t-two", "New."), trivia("t-three")]
     with pytest.raises(StaleEditError):
         await store.import_entries(GUILD, batch, bases={}, by=BOB)
-    assert snapshot(db_path) == before
+    assert await backend.snapshot() == before
     changes = await store.import_entries(GUILD, batch, bases={"t-two": 1}, by=BOB)
     assert [(c.entry_id, c.revision) for c in changes] == [
         ("t-one", 1),
@@ -273,7 +284,7 @@ async def test_import_is_all_or_nothing(store: SqliteGuildStore, db_path: Path) 
     assert len((await store.overlay(GUILD)).entries) == 3
 
 
-async def test_one_server_never_sees_another_servers_overlay(store: SqliteGuildStore) -> None:
+async def test_one_server_never_sees_another_servers_overlay(store: SqlGuildStore) -> None:
     await store.put(GUILD, trivia("t-one"), base_revision=0, by=ALICE)
     await store.hide(GUILD, "shipped-one", base_revision=0, by=ALICE)
     await store.set_config(GUILD, GuildConfig(moderator_role_id=5), by=ALICE)
@@ -288,10 +299,10 @@ async def test_one_server_never_sees_another_servers_overlay(store: SqliteGuildS
 
 
 async def test_settings_are_read_from_the_file_once_and_follow_every_change(
-    store: SqliteGuildStore, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: SqlGuildStore, backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await store.set_config(GUILD, GuildConfig(plain_text=True), by=ALICE)
-    reopened = await SqliteGuildStore.open(db_path)
+    reopened = await backend.guild_store()
     try:
         reads: list[str] = []
         rows = reopened._rows
@@ -311,12 +322,12 @@ async def test_settings_are_read_from_the_file_once_and_follow_every_change(
         await reopened.close()
 
 
-async def test_config_changes_are_recorded(store: SqliteGuildStore, db_path: Path) -> None:
+async def test_config_changes_are_recorded(store: SqlGuildStore, backend: Backend) -> None:
     assert await store.config(GUILD) == GuildConfig()
     await store.set_config(GUILD, GuildConfig(moderator_role_id=5, log_channel_id=6), by=ALICE)
     await store.set_config(GUILD, GuildConfig(moderator_role_id=7, log_channel_id=6), by=BOB)
     assert await store.config(GUILD) == GuildConfig(moderator_role_id=7, log_channel_id=6)
-    rows = [r[2:] for r in snapshot(db_path)["config_change"]]
+    rows = [r[2:] for r in (await backend.snapshot())["config_change"]]
     assert sorted(rows) == sorted(
         [
             (ALICE, "moderator_role_id", None, 5),
@@ -327,12 +338,13 @@ async def test_config_changes_are_recorded(store: SqliteGuildStore, db_path: Pat
 
 
 async def test_a_stored_entry_that_no_longer_validates_is_skipped(
-    store: SqliteGuildStore, db_path: Path, caplog: pytest.LogCaptureFixture
+    store: SqlGuildStore, backend: Backend, caplog: pytest.LogCaptureFixture
 ) -> None:
     await store.put(GUILD, trivia("t-one"), base_revision=0, by=ALICE)
     await store.put(GUILD, trivia("t-two"), base_revision=0, by=ALICE)
-    with sqlite3.connect(db_path) as db:
-        db.execute("UPDATE overlay_entry SET data = '{\"id\": \"t-one\"}' WHERE entry_id = 't-one'")
+    await backend.execute(
+        "UPDATE overlay_entry SET data = '{\"id\": \"t-one\"}' WHERE entry_id = 't-one'"
+    )
     with caplog.at_level(logging.WARNING):
         overlay = await store.overlay(GUILD)
     assert [e.id for e in overlay.entries] == ["t-two"]
@@ -348,8 +360,10 @@ async def test_a_stored_entry_that_no_longer_validates_is_skipped(
     assert (await store.history(GUILD, "t-one"))[0].before == change.before
 
 
-async def test_fifty_concurrent_edits_from_one_revision_record_exactly_one(db_path: Path) -> None:
-    stores = [await SqliteGuildStore.open(db_path) for _ in range(5)]
+async def test_fifty_concurrent_edits_from_one_revision_record_exactly_one(
+    backend: Backend,
+) -> None:
+    stores = [await backend.guild_store() for _ in range(5)]
     await stores[0].put(GUILD, trivia("t-one"), base_revision=0, by=ALICE)
 
     async def edit(n: int) -> bool:
@@ -370,8 +384,8 @@ async def test_fifty_concurrent_edits_from_one_revision_record_exactly_one(db_pa
     assert history[0].after.entry.summary == f"Edit {winner}."
 
 
-async def test_fifty_concurrent_editors_who_retry_all_land(db_path: Path) -> None:
-    stores = [await SqliteGuildStore.open(db_path) for _ in range(5)]
+async def test_fifty_concurrent_editors_who_retry_all_land(backend: Backend) -> None:
+    stores = [await backend.guild_store() for _ in range(5)]
 
     async def edit(n: int) -> int:
         store = stores[n % 5]
@@ -455,11 +469,11 @@ def test_a_writer_killed_mid_write_leaves_the_old_or_the_new_state(db_path: Path
 
 
 async def test_plain_text_is_a_setting_kept_and_recorded(
-    store: SqliteGuildStore, db_path: Path
+    store: SqlGuildStore, backend: Backend
 ) -> None:
     await store.set_config(GUILD, GuildConfig(moderator_role_id=5), by=ALICE)
     await store.set_config(GUILD, GuildConfig(moderator_role_id=5, plain_text=True), by=BOB)
     assert await store.config(GUILD) == GuildConfig(moderator_role_id=5, plain_text=True)
     assert await store.config(OTHER) == GuildConfig()
-    rows = [r[3:] for r in snapshot(db_path)["config_change"]]
+    rows = [r[3:] for r in (await backend.snapshot())["config_change"]]
     assert rows[-1] == ("plain_text", 0, 1)

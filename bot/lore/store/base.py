@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Literal, Protocol
 
 from pydantic import ValidationError
 
@@ -176,6 +176,18 @@ class UnknownRevisionError(StoreError):
         super().__init__(f"{entry_id!r} has no revision {revision} in this server")
 
 
+class Subscriber(Protocol):
+    """Who holds views of servers' state in this process (the `LoreLibrary`): told when another
+    process changed a server, and asked which revisions it holds when notices may have been
+    missed."""
+
+    def outdated(self, guild_id: int, revision: int) -> None:
+        """The server is now at `revision`: anything held from before it must go."""
+
+    def held(self) -> dict[int, int]:
+        """The overlay revision of each server whose view is held."""
+
+
 class GuildStore(ABC):
     """Per-server overlays with history; also the `OverlaySource` of a `LoreLibrary`.
 
@@ -220,6 +232,11 @@ class GuildStore(ABC):
 
     @abstractmethod
     async def close(self) -> None: ...
+
+    async def subscribe(self, subscriber: Subscriber) -> None:
+        """Keep `subscriber` told of other processes' changes. A SQLite file has one process
+        writing it, so by default there is nothing to hear; PostgreSQL listens."""
+        return
 
     async def put(
         self, guild_id: int, entry: Entry, *, base_revision: int, by: int, action: Action = "edit"

@@ -1,7 +1,8 @@
 """The project's one SQLite file: opening it, migrating its schema, one transaction at a time.
 
-Every store on that file (the guild store here, the quiz's score store in `bot.quiz.sqlite`)
-extends this class for its plumbing alone, each on a connection of its own: a quiz point then
+Every store on that file (the guild store in `bot.lore.store.sqlite`, the quiz's score store in
+`bot.quiz.sqlite`) takes its plumbing alone from this class, and its statements from the
+engine-neutral stores (`bot.lore.store.sql`), each on a connection of its own: a quiz point then
 never waits behind, or lands inside, a moderator's lore transaction. WAL mode so readers never
 block the writer, `synchronous=FULL` so a commit survives a crash, `BEGIN IMMEDIATE` so a write
 transaction holds the write lock before it reads what it checks, and a busy timeout so a second
@@ -28,6 +29,7 @@ import aiosqlite
 
 from bot.lore.store.base import StorageError
 from bot.lore.store.migrations import MIGRATIONS
+from bot.lore.store.sql import ConstraintError, Database
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +37,23 @@ DB_NAME = "guilds.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 
 
-class SqliteDatabase:
+class SqliteSql:
+    """aiosqlite's connection as the stores' `Sql`."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+
+    async def fetch(self, sql: str, *args: Any) -> list[Any]:
+        return list(await self._db.execute_fetchall(sql, args))
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._db.execute(sql, args)
+
+    async def executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        await self._db.executemany(sql, rows)
+
+
+class SqliteDatabase(Database):
     """A connection to the database file; open it with `await <subclass>.open(path)`."""
 
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
@@ -69,27 +87,25 @@ class SqliteDatabase:
         await self._db.close()
 
     @asynccontextmanager
-    async def _transaction(self, *, write: bool) -> AsyncIterator[aiosqlite.Connection]:
+    async def _transaction(self, *, write: bool) -> AsyncIterator[SqliteSql]:
         async with self._lock:
             try:
                 await self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
-                    yield self._db
+                    yield SqliteSql(self._db)
                 except BaseException:
                     if self._db.in_transaction:
                         await self._db.execute("ROLLBACK")
                     raise
                 await self._db.execute("COMMIT")
-            except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
-                raise  # a rule of the data or the code, not a fault of the file
+            except sqlite3.IntegrityError as error:
+                raise ConstraintError(str(error)) from error
+            except sqlite3.ProgrammingError:
+                raise  # a mistake of the code, not a fault of the file
             except sqlite3.DatabaseError as error:
                 if self._db.in_transaction:
                     await self._db.execute("ROLLBACK")
                 raise _storage_error(self._path, error) from error
-
-    async def _rows(self, sql: str, *args: Any) -> list[Any]:
-        async with self._transaction(write=False) as db:
-            return list(await db.execute_fetchall(sql, args))
 
 
 def _storage_error(path: Path, error: OSError | sqlite3.Error) -> StorageError:

@@ -1,17 +1,17 @@
-"""The quiz's score store on SQLite: points kept at once, exactly once, per server."""
+"""The quiz's score store on SQLite and PostgreSQL: points kept at once, exactly once, per
+server."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from bot.lore.store.migrations import LATEST
+from bot.lore.store.sql import ConstraintError
 from bot.quiz.engine import end_abandoned
-from bot.quiz.sqlite import SqliteScoreStore
+from bot.quiz.sql import SqlScoreStore
 from bot.quiz.store import Ending, GameRecord, Standing
+from tests.stores import Backend
 
 
 def game(game_id: str, guild_id: int = 1, channel_id: int = 10) -> GameRecord:
@@ -19,26 +19,24 @@ def game(game_id: str, guild_id: int = 1, channel_id: int = 10) -> GameRecord:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[SqliteScoreStore]:
-    opened = await SqliteScoreStore.open(tmp_path / "db.sqlite3")
+async def store(backend: Backend) -> AsyncIterator[SqlScoreStore]:
+    opened = await backend.score_store()
     yield opened
     await opened.close()
 
 
-async def test_a_point_is_on_disk_as_soon_as_it_is_scored(store: SqliteScoreStore, tmp_path: Path):
+async def test_a_point_is_stored_as_soon_as_it_is_scored(store: SqlScoreStore, backend: Backend):
     await store.begin_game(game("g1"))
     await store.record_point("g1", 1, 7)
-    other = await SqliteScoreStore.open(tmp_path / "db.sqlite3")
+    other = await backend.score_store()
     try:
         assert await other.game_standings("g1") == [Standing(7, 1)]
         assert await other.unfinished_games() == [game("g1")]
-        rows = await other._rows("PRAGMA user_version")
-        assert rows[0][0] == LATEST
     finally:
         await other.close()
 
 
-async def test_a_round_scores_once_however_often_it_is_written(store: SqliteScoreStore):
+async def test_a_round_scores_once_however_often_it_is_written(store: SqlScoreStore):
     await store.begin_game(game("g1"))
     await store.record_point("g1", 1, 7)
     await store.record_point("g1", 1, 8)
@@ -46,12 +44,12 @@ async def test_a_round_scores_once_however_often_it_is_written(store: SqliteScor
     assert await store.game_standings("g1") == [Standing(7, 1)]
 
 
-async def test_a_point_for_an_unknown_game_is_not_kept(store: SqliteScoreStore):
+async def test_a_point_for_an_unknown_game_is_not_kept(store: SqlScoreStore):
     await store.record_point("nope", 1, 7)
     assert await store.leaderboard(1) == []
 
 
-async def test_leaderboard_adds_up_games_in_one_server_only(store: SqliteScoreStore):
+async def test_leaderboard_adds_up_games_in_one_server_only(store: SqlScoreStore):
     await store.begin_game(game("g1"))
     await store.begin_game(game("g2"))
     await store.begin_game(game("elsewhere", guild_id=2))
@@ -66,7 +64,7 @@ async def test_leaderboard_adds_up_games_in_one_server_only(store: SqliteScoreSt
     assert await store.leaderboard(3) == []
 
 
-async def test_ending_a_game_keeps_its_points_and_the_first_ending(store: SqliteScoreStore):
+async def test_ending_a_game_keeps_its_points_and_the_first_ending(store: SqlScoreStore):
     await store.begin_game(game("g1"))
     await store.record_point("g1", 1, 7)
     await store.end_game("g1", Ending.STOPPED)
@@ -77,7 +75,7 @@ async def test_ending_a_game_keeps_its_points_and_the_first_ending(store: Sqlite
     assert await store.game_standings("g1") == [Standing(7, 1)]
 
 
-async def test_games_left_running_are_ended_with_their_points(store: SqliteScoreStore):
+async def test_games_left_running_are_ended_with_their_points(store: SqlScoreStore):
     await store.begin_game(game("g1"))
     await store.begin_game(game("g2", channel_id=11))
     await store.end_game("g2", Ending.FINISHED)
@@ -93,8 +91,8 @@ async def test_games_left_running_are_ended_with_their_points(store: SqliteScore
     assert await store.leaderboard(1) == [Standing(7, 1)]
 
 
-async def test_a_duplicate_game_id_is_refused_and_changes_nothing(store: SqliteScoreStore):
+async def test_a_duplicate_game_id_is_refused_and_changes_nothing(store: SqlScoreStore):
     await store.begin_game(game("g1"))
-    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+    with pytest.raises(ConstraintError):
         await store.begin_game(game("g1", channel_id=99))
     assert await store.unfinished_games() == [game("g1")]
