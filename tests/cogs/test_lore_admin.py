@@ -21,6 +21,7 @@ from bot.lore.forms import form_fields
 from bot.lore.lorebook import Lorebook
 from bot.lore.store.base import GuildConfig
 from bot.lore.store.database import DB_NAME
+from bot.lore.store.sqlite import SqliteGuildStore
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
 from tests.conftest import LORE_DIR
@@ -301,7 +302,9 @@ async def test_a_full_disk_gets_an_apology_and_one_log_line_and_loses_nothing(
     opened = await harness.command("lore add", kind="trivia")
     saved = await submit_form(harness, opened, TRIVIA)
     assert "Saved `t-local` (r1)" in text(saved)
-    await fill_the_disk(harness.bot.guild_store)
+    store = harness.bot.guild_store
+    assert isinstance(store, SqliteGuildStore)
+    await fill_the_disk(store)
     before = snapshot(db_path)
     opened = await harness.command("lore add", kind="trivia")
     with caplog.at_level(logging.INFO):
