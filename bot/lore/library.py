@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
+from bot.lore.bulk import FREEZER
 from bot.lore.layered import DELTA_LIMIT, ServerView
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry
@@ -30,6 +31,9 @@ if TYPE_CHECKING:  # the store's module reads `Overlay` from this one
     from bot.lore.store.base import Change
 
 DEFAULT_MAX_VIEWS = 1000
+VIEW_UNITS = 10
+"""A view's weight towards the next freeze (`bot/lore/bulk.py`), beside one per entry: the
+hundred-odd objects of its book, index and layers."""
 DEFAULT_MAX_VIEW_BYTES = 256 * 1024 * 1024
 SHARED_VIEW_BYTES = 512
 """A server without an overlay reads the shipped book itself: its cache slot costs only this."""
@@ -205,6 +209,7 @@ class LoreLibrary:
         book = cached.book.changed(copies, hidden)
         if book is not None:
             self.views.put(guild_id, CachedView(revision, book, footprint(book)))
+            FREEZER.built(VIEW_UNITS + len(changes))
 
     def outdated(self, guild_id: int, revision: int) -> None:
         """Another process moved a server to `revision` (the store heard it, or caught up after
@@ -263,4 +268,5 @@ class LoreLibrary:
         ):
             size = footprint(book)
             self.views.put(guild_id, CachedView(overlay.revision, book, size))
+            FREEZER.built(VIEW_UNITS + len(overlay.entries))
         return book

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import TypeVar
 
-from bot.lore.bulk import collector_paused
+from bot.lore.bulk import FREEZER, collector_paused
 from bot.lore.factindex import FactIndex, facts_of, facts_ready
 from bot.lore.model import (
     BalletScene,
@@ -157,8 +157,13 @@ class Lorebook:
     @property
     def facts(self) -> FactIndex:
         """The chat's fact index, built on the first question: loading lore (and every reload
-        or server view that is never chatted with) does not pay for it."""
-        return facts_of(self)
+        or server view that is never chatted with) does not pay for it. Once built it lives as
+        long as the book, so it counts towards the next freeze (`bot/lore/bulk.py`)."""
+        if facts_ready(self):
+            return facts_of(self)
+        index = facts_of(self)
+        FREEZER.built(len(index.facts))
+        return index
 
     @property
     def facts_ready(self) -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
+import weakref
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -275,6 +276,9 @@ class SearchIndex(Index):
             vocab[(len(token), "last", token[-1])].append(token)
         self._vocab = {key: tuple(tokens) for key, tokens in vocab.items()}
         self._fts = self._build_fts()
+        # A connection holds a reference cycle (its statement cache) until it is closed: closed
+        # when the index goes, an evicted view is freed at once, even once frozen (`bulk`).
+        weakref.finalize(self, self._fts.close)
         self.alphabetical = tuple(
             sorted(range(len(self._entries)), key=lambda i: self._names[i][0])
         )

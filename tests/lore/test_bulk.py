@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from bot.lore.bulk import collector_paused
+from bot.lore.bulk import Freezer, collector_paused
 
 
 def test_the_collector_is_paused_inside_and_back_on_after() -> None:
@@ -30,3 +30,15 @@ def test_a_collector_already_off_stays_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_freezer_freezes_once_enough_was_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    frozen: list[None] = []
+    monkeypatch.setattr(gc, "freeze", lambda: frozen.append(None))
+    freezer = Freezer(after=100)
+    freezer.built(60)
+    assert not frozen
+    freezer.built(40)
+    assert len(frozen) == 1
+    freezer.built(99)
+    assert len(frozen) == 1, "the count starts again after each freeze"

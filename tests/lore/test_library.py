@@ -4,6 +4,7 @@ per server at a time), swapped atomically on reload."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from datetime import UTC, datetime
 
 from bot.lore.layered import ServerView
@@ -224,3 +225,19 @@ async def test_a_change_that_skips_a_revision_drops_the_view() -> None:
     view = await library.book_for(1)
     assert overlays.calls == 2
     assert "d-fact" in view and "c-fact" not in view
+
+
+def test_a_dropped_view_leaves_no_reference_cycle() -> None:
+    """Views are frozen out of the collector's way (`bot/lore/bulk.py`): one evicted must go by
+    reference counting alone, its search index's SQLite connection included."""
+    overlay = Overlay(1, (entry("b-fact", "B, corrected"), entry("c-fact", "C")))
+    gc.collect()
+    gc.disable()
+    try:
+        book = layer(SHIPPED, overlay)
+        assert [e.name for e, _ in book.index.text("corrected")] == ["B, corrected"]
+        assert book.facts.facts
+        del book
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
