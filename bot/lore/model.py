@@ -675,6 +675,8 @@ PersonaPurpose = Literal[
     "lead_self",
     "correction",
     "refusal",
+    "wellbeing",
+    "compliment",
 ]
 
 
@@ -747,10 +749,21 @@ FactField = Literal[
 """The fields facts are derived from (see `Entry.facts`); a phrasing names one of them."""
 
 TalkSignal = Literal[
-    "greeting", "thanks", "sign_off", "opinion", "refuse", "rude", "list", "after", "before"
+    "greeting",
+    "thanks",
+    "sign_off",
+    "wellbeing",
+    "compliment",
+    "opinion",
+    "refuse",
+    "rude",
+    "list",
+    "after",
+    "before",
 ]
-"""What a message may be doing besides asking for a fact: small talk, asking his opinion,
-trying to change his persona or pull out secrets, insulting him, asking for a list or a step."""
+"""What a message may be doing besides asking for a fact: small talk (a greeting, thanks, a
+goodbye, "how are you", a compliment), asking his opinion, trying to change his persona or pull
+out secrets, insulting him, asking for a list or a step."""
 
 Phrase = Annotated[Text, Field(min_length=1, max_length=60)]
 

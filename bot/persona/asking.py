@@ -9,9 +9,11 @@ one), then the lexicon's phrases, then the remaining words; "you" is the persona
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import get_args
 
 from bot.lore.factindex import ENTITY, NEAR, FactIndex, Mention, Need
 from bot.lore.language import stem
+from bot.lore.model import TalkSignal
 from bot.persona.memory import Turn
 from bot.persona.reading import PEOPLE_PRONOUNS, PRONOUNS, STOP_WORDS, YOU, Question, content
 
@@ -27,20 +29,7 @@ the setting of a question more often than its subject."""
 ASKS_BY_FACT = frozenset(
     {"who", "when", "where", "why", "how long", "how many", "how old", "what happens"}
 )
-TALK = frozenset(
-    f"@{s}"
-    for s in (
-        "greeting",
-        "thanks",
-        "sign_off",
-        "opinion",
-        "refuse",
-        "rude",
-        "list",
-        "after",
-        "before",
-    )
-)
+TALK = frozenset(f"@{s}" for s in get_args(TalkSignal))
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,15 @@ MAX_QUESTIONS = 3
 FACTUAL = ASKS_BY_FACT - {"what happens"}
 """Question words asking him for a fact of his story ("why did you...?"), not for his mind."""
 SMALL_TALK: tuple[tuple[str, PersonaPurpose], ...] = (
-    ("@greeting", "greeting"),
-    ("@thanks", "thanks"),
+    ("@wellbeing", "wellbeing"),
+    ("@compliment", "compliment"),
     ("@sign_off", "sign_off"),
+    ("@thanks", "thanks"),
+    ("@greeting", "greeting"),
 )
+"""Small talk, the most particular first: "thanks, bye!" is a goodbye."""
+CHATTER = 2
+"""Small talk may carry a few words of its own ("gm everyone", "ty that was helpful")."""
 
 
 @dataclass(frozen=True)
@@ -120,15 +125,19 @@ class Answerer:
         """Refusals, insults and small talk: a persona line, no sources."""
         if "@refuse" in query.signals:
             return _Part(said(book, "refusal", self.rng, name))
-        asks_something = bool(query.fields or query.terms or query.relations)
         if "@rude" in query.signals and not query.question.asks:
             return _Part(said(book, "deflection", self.rng, name))
-        if asks_something or (query.question.asks and not query.you):
+        talk = next((p for signal, p in SMALL_TALK if signal in query.signals), None)
+        if talk is None or query.fields or query.relations or "@opinion" in query.signals:
             return None
-        for signal, purpose in SMALL_TALK:
-            if signal in query.signals:
-                return _Part(said(book, purpose, self.rng, name))
-        return None
+        # "hows it going" asks nothing but how he is; "hi, who directed it?" asks a fact
+        asks = query.question.asks and "@wellbeing" not in query.signals
+        lore = _mentions_lore(query, book.facts.language.you)
+        if asks and (query.terms or lore or not query.you):
+            return None
+        if len(query.terms) + len(query.unknown) > CHATTER:
+            return None
+        return _Part(said(book, talk, self.rng, name))
 
     def _mind(self, mind: Opinion, told: _Part | None = None) -> _Part:
         """His opinion, and after it the fact asked for when there is one."""

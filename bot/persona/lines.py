@@ -31,6 +31,8 @@ FALLBACKS: dict[PersonaPurpose, str] = {
     "lead_self": "Since you ask about me:",
     "correction": "There is no {thing} in my story.",
     "refusal": "I remain exactly who I am, and my secrets remain mine.",
+    "wellbeing": "Busy, as always. The work does not rest, and neither do I.",
+    "compliment": "Kind of you. Now, to work.",
 }
 
 
