@@ -20,7 +20,7 @@ import signal
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import aiohttp
 import discord
@@ -38,10 +38,10 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.store.base import StorageError
 from bot.lore.store.opening import open_guild_store, stores_exist
 from bot.metrics import Metrics, MonitorServer
-from bot.persona.lines import persona_line
 from bot.render.limits import CONTENT, clip
 from bot.render.translator import LocaleTranslator
 from bot.render.waits import wait_hint
+from bot.render.words import Words, load_words
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,17 @@ async def reply(interaction: discord.Interaction[RedShoesBot], text: str, **extr
 
 
 class Refusal(app_commands.CheckFailure):
-    """A check that failed for a reason the user should read (shown after a refusing line)."""
+    """A check that failed for a reason the user should read (shown after a refusing line):
+    `key` names the reason's words in `bot/locales/`, so it is said in the member's language."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def words_for(interaction: discord.Interaction[RedShoesBot]) -> Words:
+    """The fixed words of a reply in the language of whoever acted (their Discord's locale)."""
+    return interaction.client.words[interaction.locale]
 
 
 def lore_server(interaction: discord.Interaction[RedShoesBot]) -> int | None:
@@ -93,7 +103,15 @@ def lore_server(interaction: discord.Interaction[RedShoesBot]) -> int | None:
 
 
 class Closing(app_commands.CheckFailure):
-    """An interaction that arrived after shutdown began: answered with this, not handled."""
+    """An interaction that arrived after shutdown began: answered, not handled."""
+
+
+@runtime_checkable
+class WindsDown(Protocol):
+    """A cog with long-lived work of its own (the quiz's games) to end cleanly on a graceful
+    stop, within the shutdown's grace, while the connection is still open."""
+
+    async def wind_down(self) -> None: ...
 
 
 class RedShoesTree(app_commands.CommandTree["RedShoesBot"]):
@@ -109,7 +127,7 @@ class RedShoesTree(app_commands.CommandTree["RedShoesBot"]):
         else:
             bot.track(asyncio.current_task())
         if bot.stopping:
-            raise Closing("The bot is restarting; ask again in a minute.")
+            raise Closing()
         return True
 
     async def on_error(
@@ -143,6 +161,8 @@ class RedShoesBot(commands.Bot):
         )
         self.settings = settings
         self.rng = random.Random()
+        self.words = load_words()
+        """Every language's fixed words (`words_for(interaction)` picks the member's)."""
         self.started = discord.utils.utcnow()
         self.metrics = Metrics(lambda: self.library.reloads if hasattr(self, "library") else {})
         self.monitor: MonitorServer | None = None
@@ -213,6 +233,9 @@ class RedShoesBot(commands.Bot):
             return
         self.stopping = True
         log.info("shutting down: %d in flight", len(self.in_flight))
+        for cog in self.cogs.values():  # long-lived work (quiz games) ends cleanly, announced
+            if isinstance(cog, WindsDown):
+                self.track(asyncio.create_task(cog.wind_down()))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + grace
         while (pending := self.in_flight - {asyncio.current_task()}) and loop.time() < deadline:
@@ -289,22 +312,25 @@ class RedShoesBot(commands.Bot):
             book = await self.library.book_for(lore_server(interaction))
         except StorageError:
             book = self.library.shipped
+        words = words_for(interaction)
         if isinstance(error, app_commands.CommandOnCooldown):
             outcome = "cooldown"
-            text = f"{persona_line(book, 'cooldown', self.rng)}\n{wait_hint(error.retry_after)}"
+            line = words.line(book, "cooldown", self.rng)
+            text = f"{line}\n{wait_hint(error.retry_after, words)}"
         elif isinstance(error, Closing):
             outcome = "closing"
-            text = f"{persona_line(book, 'apology', self.rng)} {error}"
+            text = f"{words.line(book, 'apology', self.rng)} {words('error.closing')}"
         elif isinstance(error, app_commands.CheckFailure):
             outcome = "refused"
             log.info("check failed for %s: %s", _name_of(interaction), error)
-            text = persona_line(book, "forbidden", self.rng)
+            text = words.line(book, "forbidden", self.rng)
             if isinstance(error, Refusal):
-                text = clip(f"{text} {error}", CONTENT)
+                text = clip(f"{text} {words(error.key)}", CONTENT)
         elif isinstance(cause, StorageError):
             outcome = "store_error"
             log.error("%s failed, storage fault: %s", _name_of(interaction), cause)
-            text = f"{persona_line(book, 'apology', self.rng)} Nothing was changed."
+            line = words.line(book, "apology", self.rng)
+            text = f"{line} {words('error.nothing_changed')}"
         else:
             outcome = "error"
             log.error(
@@ -312,7 +338,7 @@ class RedShoesBot(commands.Bot):
                 _name_of(interaction),
                 "".join(traceback.format_exception(error.__cause__ or error)),
             )
-            text = persona_line(book, "apology", self.rng)
+            text = words.line(book, "apology", self.rng)
         try:
             await reply(interaction, text)
         except discord.HTTPException:

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RedShoesBot
+from bot.app import RedShoesBot, words_for
 from bot.cogs.utils.replies import plain_wanted
 from bot.render.about import About, about_embed
 from bot.render.plain import embed_message
@@ -32,7 +32,8 @@ class AboutCog(commands.Cog, name="About"):
         )
         plain = await plain_wanted(interaction)
         await interaction.response.send_message(
-            **embed_message(about_embed(facts), plain=plain), ephemeral=True
+            **embed_message(about_embed(facts, words_for(interaction)), plain=plain),
+            ephemeral=True,
         )
 
 

@@ -23,20 +23,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RedShoesBot, lore_server, reply
+from bot.app import RedShoesBot, lore_server, reply, words_for
 from bot.cogs.places import anywhere
 from bot.persona.chat import Answerer
-from bot.persona.lines import persona_line
 from bot.persona.llm.reply import VoicedReply, respond, voice_for
 from bot.render.limits import CONTENT, clip
 from bot.render.member_text import without_links
 from bot.render.waits import wait_hint
+from bot.render.words import Words
 
 log = logging.getLogger(__name__)
 
 ASK = "Ask Lermontov"
 """The message menu command's name (menu names may have capitals and spaces)."""
-ASKED = "Asked about"
 
 Said = discord.Message | discord.Interaction[RedShoesBot]
 """What a limit is counted on: a message to the bot, or someone's "Ask Lermontov"."""
@@ -168,7 +167,8 @@ class Chat(commands.Cog):
             return
         guild_id = message.guild.id if message.guild else None
         if verdict is Verdict.WARN:
-            await self._send(message, await self.cooldown_line(guild_id, message))
+            english = self.bot.words.english  # a message does not say its sender's language
+            await self._send(message, await self.cooldown_line(guild_id, message, english))
             return
         text = strip_mention(message.content, self.bot.user.id)
         name = message.author.display_name
@@ -187,26 +187,28 @@ class Chat(commands.Cog):
         guild_id = lore_server(interaction)
         channel_id = interaction.channel_id
         assert channel_id is not None  # a message menu is always used on a message in a channel
+        words = words_for(interaction)
         if not text:  # an image, an embed, a sticker: nothing to answer
             book = await self.bot.library.book_for(guild_id)
-            await reply(interaction, persona_line(book, "unknown", self.bot.rng))
+            await reply(interaction, words.line(book, "unknown", self.bot.rng))
             return
         if self.limits.check(interaction) is not Verdict.ANSWER:
-            await reply(interaction, await self.cooldown_line(guild_id, interaction))
+            await reply(interaction, await self.cooldown_line(guild_id, interaction, words))
             return
         await interaction.response.defer(
             thinking=True
         )  # a server's first question builds its facts
         said = await self.answer(guild_id, channel_id, text, interaction.user.display_name)
-        await interaction.followup.send(clip(f"-# {ASKED} {message.jump_url}\n{said}", CONTENT))
+        asked = words("ask.asked")
+        await interaction.followup.send(clip(f"-# {asked} {message.jump_url}\n{said}", CONTENT))
 
-    async def cooldown_line(self, guild_id: int | None, said: Said) -> str:
-        """The cooldown line in character, and how long to wait."""
+    async def cooldown_line(self, guild_id: int | None, said: Said, words: Words) -> str:
+        """The cooldown line in character, and how long to wait, in `words`' language."""
         started = time.perf_counter()
         book = await self.bot.library.book_for(guild_id)
-        line = persona_line(book, "cooldown", self.bot.rng)
+        line = words.line(book, "cooldown", self.bot.rng)
         self._record(guild_id, "cooldown", started)
-        return f"{line}\n{wait_hint(self.limits.retry_after(said))}"
+        return f"{line}\n{wait_hint(self.limits.retry_after(said), words)}"
 
     async def answer(self, guild_id: int | None, channel_id: int, text: str, name: str) -> str:
         """What Lermontov says back, logged, with no live link in it: an answer may echo the

@@ -18,7 +18,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RedShoesBot
+from bot.app import RedShoesBot, words_for
 from bot.cogs.places import anywhere
 from bot.cogs.utils.replies import book_of, say
 from bot.lore.lorebook import Lorebook
@@ -29,6 +29,7 @@ from bot.persona.replay import audition, films_reply, replay_steps, speaker_name
 from bot.render.limits import INPUT_LABEL, clip
 from bot.render.member_text import member_text
 from bot.render.screens import spoken
+from bot.render.words import Words
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +41,11 @@ ANSWER_MAX = 300
 Answer = Callable[[discord.Interaction[RedShoesBot], str], Awaitable[None]]
 
 
-class AnswerForm(discord.ui.Modal, title="The audition"):
+class AnswerForm(discord.ui.Modal):
     """The form the user answers in, as Vicky."""
 
-    def __init__(self, question: str, on_answer: Answer) -> None:
-        super().__init__(timeout=ANSWER_TIMEOUT)
+    def __init__(self, title: str, question: str, on_answer: Answer) -> None:
+        super().__init__(title=title, timeout=ANSWER_TIMEOUT)
         self.answer: discord.ui.TextInput[AnswerForm] = discord.ui.TextInput(
             label=clip(question, INPUT_LABEL), max_length=ANSWER_MAX, custom_id="answer"
         )
@@ -60,11 +61,14 @@ class AnswerForm(discord.ui.Modal, title="The audition"):
 
 
 class AuditionView(discord.ui.View):
-    """One button, for the user who asked to play, that opens the answer form."""
+    """One button, for the user who asked to play, that opens the answer form; both are in
+    the player's language (the question itself is the film's line)."""
 
-    def __init__(self, owner: int, question: str, on_answer: Answer) -> None:
+    def __init__(self, owner: int, question: str, on_answer: Answer, words: Words) -> None:
         super().__init__(timeout=None)
         self.owner, self.question, self.on_answer = owner, question, on_answer
+        self.answer.label = words("audition.button")
+        self.title = words("audition.title")
 
     async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
         interaction.client.observe("component", "audition")
@@ -73,13 +77,11 @@ class AuditionView(discord.ui.View):
         await say(interaction, "not_yours")
         return False
 
-    @discord.ui.button(
-        label="Answer as Vicky", style=discord.ButtonStyle.danger, custom_id="rs:audition"
-    )
+    @discord.ui.button(style=discord.ButtonStyle.danger, custom_id="rs:audition")
     async def answer(
         self, interaction: discord.Interaction[RedShoesBot], _: discord.ui.Button[Any]
     ) -> None:
-        await interaction.response.send_modal(AnswerForm(self.question, self.on_answer))
+        await interaction.response.send_modal(AnswerForm(self.title, self.question, self.on_answer))
 
 
 class Lermontov(commands.Cog):
@@ -184,10 +186,10 @@ class Lermontov(commands.Cog):
             )
             answered.set_result(None)
 
-        view = AuditionView(interaction.user.id, first.line, on_answer)
+        words = words_for(interaction)
+        view = AuditionView(interaction.user.id, first.line, on_answer, words)
         await interaction.response.send_message(
-            f"{spoken(asker, first.line)}\n-# Answer as Vicky within a minute.",
-            view=view,
+            f"{spoken(asker, first.line)}\n-# {words('audition.hint')}", view=view
         )
         try:
             await asyncio.wait_for(answered, self.answer_timeout)

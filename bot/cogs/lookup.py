@@ -14,21 +14,19 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RedShoesBot
+from bot.app import RedShoesBot, words_for
 from bot.cogs.places import anywhere
-from bot.cogs.utils.paging import Opener, show
+from bot.cogs.utils.paging import opener, show
 from bot.cogs.utils.replies import book_of, plain_wanted, say
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry, InWork, Kind, Quote, Work, searchable_kinds
 from bot.lore.search import entry_names
 from bot.lore.text import fold
-from bot.persona.lines import persona_line
 from bot.render.plain import embed_message
 from bot.render.screens import (
     choices,
     entry_screen,
     listing_embed,
-    select_options,
     sequence_key,
     sequence_screen,
 )
@@ -115,17 +113,15 @@ async def did_you_mean(
 ) -> None:
     """The unknown-name answer: a line in character and up to three suggestions to pick from;
     a name that plainly means a person or a character is pointed to its own command instead."""
-    line = persona_line(book, "unknown", interaction.client.rng)
+    words = words_for(interaction)
+    line = words.line(book, "unknown", interaction.client.rng)
     elsewhere = book.find(value, [k for k in NAMED_BY if k not in kinds])
     if elsewhere is not None:
         command = f"`/{NAMED_BY[elsewhere.kind]} name:{elsewhere.name}`"
         view = discord.ui.View(timeout=None)
-        view.add_item(Opener(interaction.user.id, select_options([elsewhere])))
-        await interaction.response.send_message(
-            f"{line}\n{elsewhere.name} is a {elsewhere.kind}: {command}",
-            view=view,
-            ephemeral=True,
-        )
+        view.add_item(opener(interaction.user.id, [elsewhere], words))
+        pointer = words(f"lookup.elsewhere.{elsewhere.kind}", name=elsewhere.name, command=command)
+        await interaction.response.send_message(f"{line}\n{pointer}", view=view, ephemeral=True)
         return
     hits = [h.entry for h in book.search(value, kinds, limit=SUGGESTIONS)]
     if not hits:
@@ -133,9 +129,9 @@ async def did_you_mean(
         return
     names = ", ".join(f"**{e.name}**" for e in hits)
     view = discord.ui.View(timeout=None)
-    view.add_item(Opener(interaction.user.id, select_options(hits)))
+    view.add_item(opener(interaction.user.id, hits, words))
     await interaction.response.send_message(
-        f"{line}\nDid you mean {names}?", view=view, ephemeral=True
+        f"{line}\n{words('lookup.did_you_mean', names=names)}", view=view, ephemeral=True
     )
 
 
@@ -284,9 +280,12 @@ class Lookup(commands.Cog):
         if not hits:
             await say(interaction, "unknown")
             return
+        words = words_for(interaction)
         view = discord.ui.View(timeout=None)
-        view.add_item(Opener(interaction.user.id, select_options(hits)))
-        listing = listing_embed(book, f"Search: {query}", hits)
+        view.add_item(opener(interaction.user.id, hits, words))
+        listing = listing_embed(
+            book, words("search.title", query=query), hits, footer=words("search.footer")
+        )
         await interaction.response.send_message(
             **embed_message(listing, plain=await plain_wanted(interaction)), view=view
         )

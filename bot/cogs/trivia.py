@@ -16,11 +16,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RedShoesBot, reply
+from bot.app import RedShoesBot, reply, words_for
 from bot.cogs.places import SERVER_ONLY
 from bot.cogs.utils.checks import moderates
 from bot.cogs.utils.replies import guarded
-from bot.persona.lines import persona_line
 from bot.quiz.engine import (
     Game,
     GameRunning,
@@ -35,6 +34,7 @@ from bot.quiz.questions import MAX_ROUNDS, Topic
 from bot.quiz.store import Ending, GameRecord, Standing
 from bot.render import quiz as render
 from bot.render.plain import embed_message
+from bot.render.words import Words
 
 log = logging.getLogger(__name__)
 
@@ -44,18 +44,20 @@ class FollowupHost:
 
     Follow-ups need no Send Messages permission in the channel and can be edited later (to close
     a question's buttons). Their token lasts 15 minutes, well over the longest game
-    (`MAX_ROUNDS` rounds of `QuizSettings` time).
+    (`MAX_ROUNDS` rounds of `QuizSettings` time). The game's frame is in the language of whoever
+    started it (the questions are the lore's).
     """
 
-    def __init__(self, followup: discord.Webhook) -> None:
+    def __init__(self, followup: discord.Webhook, words: Words) -> None:
         self.followup = followup
+        self.words = words
         self.announced = asyncio.Event()
         self._question: discord.WebhookMessage | None = None
 
     async def round_opened(self, game: Game, rnd: Round) -> None:
         await self.announced.wait()
         self._question = await self.followup.send(
-            **embed_message(render.question_embed(game, rnd)),
+            **embed_message(render.question_embed(game, rnd, self.words)),
             view=render.answer_view(game, rnd),
             wait=True,
         )
@@ -63,13 +65,13 @@ class FollowupHost:
     async def round_closed(self, game: Game, rnd: Round) -> None:
         if self._question is not None:
             await self._question.edit(
-                **embed_message(render.question_embed(game, rnd)),
+                **embed_message(render.question_embed(game, rnd, self.words)),
                 view=render.answer_view(game, rnd),
             )
-        await self.followup.send(**embed_message(render.reveal_embed(game, rnd)))
+        await self.followup.send(**embed_message(render.reveal_embed(game, rnd, self.words)))
 
     async def game_over(self, game: Game, ending: Ending) -> None:
-        await self.followup.send(**embed_message(render.final_embed(game, ending)))
+        await self.followup.send(**embed_message(render.final_embed(game, ending, self.words)))
 
 
 class AnswerButton(
@@ -102,7 +104,7 @@ class AnswerButton(
     async def callback(self, interaction: discord.Interaction[RedShoesBot]) -> None:  # type: ignore[override]
         cog = interaction.client.get_cog(Trivia.__cog_name__)
         if not isinstance(cog, Trivia):
-            await reply(interaction, render.VERDICTS[Verdict.NO_GAME])
+            await reply(interaction, words_for(interaction)(render.VERDICTS[Verdict.NO_GAME]))
             return
         await guarded(interaction, lambda: cog.answer(interaction, self))
 
@@ -122,15 +124,23 @@ class Trivia(commands.Cog):
         self.bot.add_dynamic_items(AnswerButton)
         await end_abandoned(self.registry.store, self._announce_interrupted)
 
+    async def wind_down(self) -> None:
+        """A graceful stop (SIGTERM): every game ends now, its open round revealed, the players
+        told why, the points stored; what the shutdown's grace cuts short, the next start ends."""
+        await self.registry.shut_down()
+
     async def cog_unload(self) -> None:
-        """Games are cancelled, not ended: the next process ends and announces them."""
+        """Games still running are cancelled, not ended: the next process ends and announces
+        them (a graceful stop has ended them already, in `wind_down`)."""
         self.bot.remove_dynamic_items(AnswerButton)
         await self.registry.close()
         await self.registry.store.close()
 
     async def _announce_interrupted(self, record: GameRecord, standings: list[Standing]) -> None:
         channel = self.bot.get_partial_messageable(record.channel_id, guild_id=record.guild_id)
-        await channel.send(**embed_message(render.interrupted_embed(record, standings)))
+        # Nobody acted: the starter's language was not kept, so this is said in English.
+        notice = render.interrupted_embed(record, standings, self.bot.words.english)
+        await channel.send(**embed_message(notice))
 
     @quiz.command(name="start", description="Start a quiz in this channel")
     @app_commands.describe(rounds="How many questions (default 5)", topic="What to ask about")
@@ -142,7 +152,8 @@ class Trivia(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None and interaction.channel_id is not None
         book = await self.bot.library.book_for(interaction.guild_id)
-        host = FollowupHost(interaction.followup)
+        words = words_for(interaction)
+        host = FollowupHost(interaction.followup, words)
         try:
             game = await self.registry.start(
                 book,
@@ -154,16 +165,16 @@ class Trivia(commands.Cog):
                 rounds=rounds,
             )
         except GameRunning:
-            line = persona_line(book, "busy", self.bot.rng)
-            await reply(interaction, f"{line} A quiz is already running in this channel.")
+            line = words.line(book, "busy", self.bot.rng)
+            await reply(interaction, f"{line} {words('quiz.running')}")
             return
         except NoQuestions:
-            await reply(interaction, f"I have no quiz questions about {topic} yet.")
+            await reply(interaction, words("quiz.no_questions", topic=words.choice(topic)))
             return
         log.info("quiz game %s started in channel %s", game.id, interaction.channel_id)
         try:
             await interaction.response.send_message(
-                **embed_message(render.start_embed(game)),
+                **embed_message(render.start_embed(game, words)),
             )
         finally:
             host.announced.set()
@@ -171,21 +182,20 @@ class Trivia(commands.Cog):
     @quiz.command(name="stop", description="Stop this channel's quiz (its starter or a moderator)")
     async def stop(self, interaction: discord.Interaction[RedShoesBot]) -> None:
         assert interaction.channel_id is not None
+        words = words_for(interaction)
         game = self.registry.in_channel(interaction.channel_id)
         if game is None:
-            await reply(interaction, "There is no quiz running in this channel.")
+            await reply(interaction, words("quiz.none_running"))
             return
         user = interaction.user.id
         if user != game.record.starter_id and not await moderates(interaction):
             book = await self.bot.library.book_for(interaction.guild_id)
-            line = persona_line(book, "forbidden", self.bot.rng)
-            await reply(
-                interaction, f"{line} Only whoever started the quiz or a moderator can stop it."
-            )
+            line = words.line(book, "forbidden", self.bot.rng)
+            await reply(interaction, f"{line} {words('quiz.stop_refused')}")
             return
         game.stop(by=user)
         log.info("quiz game %s stopped by %s", game.id, user)
-        await reply(interaction, "Stopped. The points scored so far are kept.")
+        await reply(interaction, words("quiz.stopped"))
 
     @quiz.command(name="leaderboard", description="This server's best quiz players")
     async def leaderboard(self, interaction: discord.Interaction[RedShoesBot]) -> None:
@@ -194,7 +204,7 @@ class Trivia(commands.Cog):
             interaction.guild_id, render.LEADERBOARD_SIZE
         )
         await interaction.response.send_message(
-            **embed_message(render.leaderboard_embed(standings))
+            **embed_message(render.leaderboard_embed(standings, words_for(interaction)))
         )
 
     async def answer(
@@ -209,7 +219,7 @@ class Trivia(commands.Cog):
             interaction.user.id,
             button.choice,
         )
-        await reply(interaction, render.VERDICTS[verdict])
+        await reply(interaction, words_for(interaction)(render.VERDICTS[verdict]))
 
 
 async def setup(bot: RedShoesBot) -> None:

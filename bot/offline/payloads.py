@@ -40,6 +40,8 @@ class Actor:
     username: str = "vicky"
     roles: tuple[int, ...] = ()
     user_install: bool = False
+    locale: str = "en-GB"
+    """Their Discord's language, which the bot's fixed words follow."""
 
     def as_user(self, user_id: int, username: str | None = None) -> Actor:
         return replace(self, user_id=user_id, username=username or f"user{user_id}")
@@ -83,7 +85,7 @@ class Actor:
             "data": dict(data),
             "token": f"offline-token-{interaction_id}",
             "version": 1,
-            "locale": "en-GB",
+            "locale": self.locale,
             "app_permissions": str(discord.Permissions.all().value),
             "attachment_size_limit": 8 * 1024 * 1024,
             "entitlements": [],

@@ -144,6 +144,7 @@ class Game:
         self._clock = clock
         self._settings = settings
         self._stopping = asyncio.Event()
+        self._stopped_as = Ending.STOPPED
 
     @property
     def id(self) -> str:
@@ -172,6 +173,15 @@ class Game:
     def stop(self, by: int) -> None:
         """End the game after the current step; the host announces it as stopped by `by`."""
         self.stopped_by = by
+        self._halt()
+
+    def shut_down(self) -> None:
+        """The process is stopping: the round open now is closed and revealed, then the game
+        ends as `SHUTDOWN`, stored and announced like any other ending."""
+        self._stopped_as = Ending.SHUTDOWN
+        self._halt()
+
+    def _halt(self) -> None:
         self._stopping.set()
         if self.round is not None:
             self.round.close()
@@ -191,7 +201,7 @@ class Game:
     async def _play(self) -> Ending:
         for number, question in enumerate(self.questions, start=1):
             if self._stopping.is_set():
-                return Ending.STOPPED
+                return self._stopped_as
             deadline = self._clock.now() + self._settings.round_seconds
             self.round = rnd = Round(number, question, deadline)
             await self._host.round_opened(self, rnd)
@@ -200,7 +210,7 @@ class Game:
             await self._host.round_closed(self, rnd)
             if number < len(self.questions) and self._settings.pause_seconds > 0:
                 await self._wait(self._settings.pause_seconds, self._stopping)
-        return Ending.STOPPED if self._stopping.is_set() else Ending.FINISHED
+        return self._stopped_as if self._stopping.is_set() else Ending.FINISHED
 
     async def _wait(self, seconds: float, event: asyncio.Event) -> None:
         """Until `seconds` pass on the clock or `event` is set, whichever is first."""
@@ -326,6 +336,15 @@ class QuizRegistry:
         if task is None:
             return game.ending or Ending.FINISHED
         return await asyncio.shield(task)
+
+    async def shut_down(self) -> None:
+        """End every game now, each announced and stored as `SHUTDOWN` with its points (a
+        graceful stop); the caller bounds how long this may take."""
+        for game in self.games():
+            game.shut_down()
+        tasks = list(self._tasks.values())
+        if tasks:
+            await asyncio.wait(tasks)
 
     async def close(self) -> None:
         """Cancel every game without ending it in the store: the next process announces them."""

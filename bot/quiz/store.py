@@ -12,12 +12,14 @@ from typing import Protocol
 
 
 class Ending(StrEnum):
-    """Why a game ended; `RESTART` is set by the next process for a game the last one left."""
+    """Why a game ended; `RESTART` is set by the next process for a game the last one left,
+    `SHUTDOWN` by a process that ended its games itself as it stopped."""
 
     FINISHED = "finished"
     STOPPED = "stopped"
     RESTART = "restart"
     ERROR = "error"
+    SHUTDOWN = "shutdown"
 
 
 @dataclass(frozen=True)

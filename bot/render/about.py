@@ -8,6 +8,7 @@ from datetime import datetime
 import discord
 
 from bot.render.screens import ACCENT
+from bot.render.words import Words
 
 
 @dataclass(frozen=True)
@@ -29,12 +30,14 @@ def _when(moment: datetime) -> str:
     return f"<t:{stamp}:f> (<t:{stamp}:R>)"
 
 
-def about_embed(about: About) -> discord.Embed:
-    embed = discord.Embed(title="About this bot", colour=ACCENT)
-    embed.add_field(name="Version", value=about.version)
-    embed.add_field(name="Running since", value=_when(about.started))
-    embed.add_field(name="Servers", value=str(about.servers))
-    embed.add_field(name="Lore entries", value=f"{about.entries}, loaded {_when(about.loaded)}")
+def about_embed(about: About, words: Words) -> discord.Embed:
+    embed = discord.Embed(title=words("about.title"), colour=ACCENT)
+    embed.add_field(name=words("about.version"), value=about.version)
+    embed.add_field(name=words("about.since"), value=_when(about.started))
+    embed.add_field(name=words("about.servers"), value=str(about.servers))
+    loaded = words("about.entries.value", n=about.entries, when=_when(about.loaded))
+    embed.add_field(name=words("about.entries"), value=loaded)
     if about.changed is not None:
-        embed.add_field(name="This server's changes", value=f"{about.changed} entries")
+        changed = words("about.changes.value", n=about.changed)
+        embed.add_field(name=words("about.changes"), value=changed)
     return embed

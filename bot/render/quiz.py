@@ -17,6 +17,7 @@ from bot.quiz.store import Ending, GameRecord, Standing
 from bot.render import limits
 from bot.render.limits import clip
 from bot.render.screens import ACCENT
+from bot.render.words import Words
 
 ANSWER_ID = r"quiz:(?P<game>[0-9a-f]{1,20}):(?P<round>[0-9]{1,3}):(?P<choice>[0-9])"
 """The custom id of an answer button, as the dynamic item's template."""
@@ -25,19 +26,20 @@ EVERYONE = "ladies and gentlemen"
 """Who a line's `{name}` addresses when no one player is meant."""
 
 VERDICTS: dict[Verdict, str] = {
-    Verdict.CORRECT: "Correct. The point is yours.",
-    Verdict.WRONG: "No. That was your one answer for this question.",
-    Verdict.TWICE: "You have already answered this question. Once is enough.",
-    Verdict.CLOSED: "Too late: this question is closed. Wait for the next one.",
-    Verdict.NO_GAME: "That game is over. Start a new one with /quiz start.",
+    Verdict.CORRECT: "quiz.verdict.correct",
+    Verdict.WRONG: "quiz.verdict.wrong",
+    Verdict.TWICE: "quiz.verdict.twice",
+    Verdict.CLOSED: "quiz.verdict.closed",
+    Verdict.NO_GAME: "quiz.verdict.no_game",
 }
-"""The ephemeral reply to each kind of click."""
+"""The words of the ephemeral reply to each kind of click."""
 
 TITLES: dict[Ending, str] = {
-    Ending.FINISHED: "The quiz is over",
-    Ending.STOPPED: "The quiz was stopped",
-    Ending.ERROR: "The quiz had to stop",
-    Ending.RESTART: "The quiz was interrupted",
+    Ending.FINISHED: "quiz.title.finished",
+    Ending.STOPPED: "quiz.title.stopped",
+    Ending.ERROR: "quiz.title.error",
+    Ending.RESTART: "quiz.title.restart",
+    Ending.SHUTDOWN: "quiz.title.shutdown",
 }
 
 
@@ -45,17 +47,15 @@ def answer_id(game_id: str, round_number: int, choice: int) -> str:
     return f"quiz:{game_id}:{round_number}:{choice}"
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
-def standings_text(standings: Sequence[Standing], limit: int = LEADERBOARD_SIZE) -> str:
+def standings_text(
+    standings: Sequence[Standing], words: Words, limit: int = LEADERBOARD_SIZE
+) -> str:
     """Ranked players as mentions (rendered as names, never pinging: mentions are disabled)."""
     lines = [
-        f"**{rank}.** {mention(s.user_id)} — {plural(s.points, 'point')}"
+        f"**{rank}.** {mention(s.user_id)} — {words.count('quiz.points', s.points)}"
         for rank, s in enumerate(standings[:limit], start=1)
     ]
-    return "\n".join(lines) or "Nobody scored."
+    return "\n".join(lines) or words("quiz.nobody")
 
 
 def mention(user_id: int) -> str:
@@ -63,30 +63,34 @@ def mention(user_id: int) -> str:
     return f"<@{user_id}>"
 
 
-def start_embed(game: Game) -> discord.Embed:
+def start_embed(game: Game, words: Words) -> discord.Embed:
     record = game.record
     line = game.quizmaster.line("greeting", mention(record.starter_id))
     embed = discord.Embed(
-        title=f"Quiz: {plural(record.rounds, 'question')}",
+        title=words.count("quiz.start.title", record.rounds),
         description=clip(line, limits.EMBED_DESCRIPTION),
         colour=ACCENT,
     )
-    embed.add_field(name="Topic", value=record.topic, inline=True)
-    embed.add_field(name="Started by", value=mention(record.starter_id), inline=True)
-    embed.set_footer(text="One answer each per question; the first right answer scores.")
+    embed.add_field(name=words("quiz.topic"), value=words.choice(record.topic), inline=True)
+    embed.add_field(name=words("quiz.started_by"), value=mention(record.starter_id), inline=True)
+    embed.set_footer(text=words("quiz.start.footer"))
     return embed
 
 
-def question_embed(game: Game, rnd: Round) -> discord.Embed:
+def question_embed(game: Game, rnd: Round, words: Words) -> discord.Embed:
     """The question; while open, a live countdown (Discord renders `<t:…:R>` as "in 12 seconds")."""
     embed = discord.Embed(
-        title=f"Question {rnd.number} of {len(game.questions)}",
+        title=words("quiz.question.title", number=rnd.number, total=len(game.questions)),
         description=f"**{clip(rnd.question.text, limits.EMBED_DESCRIPTION - 4)}**",
         colour=ACCENT,
     )
-    closes = "Closed." if rnd.closed else f"Closes <t:{int(rnd.deadline)}:R>"
-    embed.add_field(name="Time", value=closes, inline=True)
-    embed.add_field(name="Topic", value=rnd.question.topic, inline=True)
+    closes = (
+        words("quiz.closed")
+        if rnd.closed
+        else words("quiz.closes", when=f"<t:{int(rnd.deadline)}:R>")
+    )
+    embed.add_field(name=words("quiz.time"), value=closes, inline=True)
+    embed.add_field(name=words("quiz.topic"), value=words.choice(rnd.question.topic), inline=True)
     return embed
 
 
@@ -109,11 +113,11 @@ def answer_view(game: Game, rnd: Round) -> discord.ui.View:
     return view
 
 
-def reveal_embed(game: Game, rnd: Round) -> discord.Embed:
+def reveal_embed(game: Game, rnd: Round, words: Words) -> discord.Embed:
     """The right answer, the fact behind it, and who scored (or the quizmaster's sigh)."""
     question = rnd.question
     embed = discord.Embed(
-        title=clip(f"The answer: {question.answer}", limits.EMBED_TITLE),
+        title=clip(words("quiz.answer.title", answer=question.answer), limits.EMBED_TITLE),
         description=clip(question.fact, limits.EMBED_DESCRIPTION),
         colour=ACCENT,
     )
@@ -123,41 +127,42 @@ def reveal_embed(game: Game, rnd: Round) -> discord.Embed:
         winner = mention(rnd.winner)
         praise = game.quizmaster.line("approval", winner)
         point = praise if winner in praise else f"{winner} — {praise}"
-    embed.add_field(name="Point", value=clip(point, limits.FIELD_VALUE), inline=False)
+    embed.add_field(name=words("quiz.point"), value=clip(point, limits.FIELD_VALUE), inline=False)
     if game.scores:
-        embed.add_field(name="Score", value=standings_text(game.standings(), 5), inline=False)
+        score = standings_text(game.standings(), words, 5)
+        embed.add_field(name=words("quiz.score"), value=score, inline=False)
     return embed
 
 
-def final_embed(game: Game, ending: Ending) -> discord.Embed:
-    embed = discord.Embed(
-        title=TITLES[ending],
-        description=standings_text(game.standings()),
-        colour=ACCENT,
-    )
+def final_embed(game: Game, ending: Ending, words: Words) -> discord.Embed:
+    """The last word on a game; a shutdown says so in character before the standings."""
+    standings = standings_text(game.standings(), words)
+    if ending is Ending.SHUTDOWN:
+        standings = f"{words('quiz.shutdown')}\n\n{standings}"
+    embed = discord.Embed(title=words(TITLES[ending]), description=standings, colour=ACCENT)
     if game.stopped_by is not None:
-        embed.add_field(name="Stopped by", value=mention(game.stopped_by), inline=True)
-    standings = game.standings()
-    best = mention(standings[0].user_id) if standings else EVERYONE
+        embed.add_field(name=words("quiz.stopped_by"), value=mention(game.stopped_by), inline=True)
+    ranked = game.standings()
+    best = mention(ranked[0].user_id) if ranked else EVERYONE
     verdict = game.quizmaster.line("verdict", best)
     embed.add_field(name="Lermontov", value=clip(verdict, limits.FIELD_VALUE))
-    embed.set_footer(text="Points are kept: /quiz leaderboard")
+    embed.set_footer(text=words("quiz.kept"))
     return embed
 
 
-def interrupted_embed(record: GameRecord, standings: Sequence[Standing]) -> discord.Embed:
+def interrupted_embed(
+    record: GameRecord, standings: Sequence[Standing], words: Words
+) -> discord.Embed:
     """A game the last process left running: it is over, and what it scored still counts."""
     embed = discord.Embed(
-        title=TITLES[Ending.RESTART],
-        description=(
-            "I was restarted during this game, so it is over.\n\n" + standings_text(standings)
-        ),
+        title=words(TITLES[Ending.RESTART]),
+        description=f"{words('quiz.interrupted')}\n\n{standings_text(standings, words)}",
         colour=ACCENT,
     )
-    embed.set_footer(text="Points are kept: /quiz leaderboard")
+    embed.set_footer(text=words("quiz.kept"))
     return embed
 
 
-def leaderboard_embed(standings: Sequence[Standing]) -> discord.Embed:
-    text = standings_text(standings) if standings else "No points yet. Begin with /quiz start."
-    return discord.Embed(title="Quiz leaderboard", description=text, colour=ACCENT)
+def leaderboard_embed(standings: Sequence[Standing], words: Words) -> discord.Embed:
+    text = standings_text(standings, words) if standings else words("quiz.leaderboard.empty")
+    return discord.Embed(title=words("quiz.leaderboard.title"), description=text, colour=ACCENT)

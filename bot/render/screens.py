@@ -243,12 +243,10 @@ def hit_line(book: Lorebook, entry: Entry) -> str:
 
 
 def listing_embed(
-    book: Lorebook, title: str, entries: Sequence[Entry], intro: str = ""
+    book: Lorebook, title: str, entries: Sequence[Entry], footer: str
 ) -> discord.Embed:
-    """A short list of entries (search hits, suggestions) as one embed."""
-    lines = [hit_line(book, e) for e in entries]
-    text = "\n\n".join([intro, *lines] if intro else lines)
-    footer = "Pick one below to open it."
+    """A short list of entries (search hits) as one embed."""
+    text = "\n\n".join(hit_line(book, e) for e in entries)
     return build_pages(title, text, (), footer, page_text=limits.EMBED_DESCRIPTION)[0]
 
 
@@ -272,11 +270,10 @@ def select_options(entries: Iterable[Entry]) -> list[discord.SelectOption]:
     ]
 
 
-def command_help_embed(commands: Iterable[tuple[str, str]]) -> discord.Embed:
-    """/help: one line per command, in name order."""
-    text = "\n".join(f"`/{name}` — {description}" for name, description in sorted(commands))
-    footer = "Names autocomplete as you type; typos are forgiven."
-    return build_pages("What I can do", text, (), footer, page_text=limits.EMBED_DESCRIPTION)[0]
+def command_help_embed(lines: Iterable[tuple[str, str]], title: str, footer: str) -> discord.Embed:
+    """/help: one line per command (`name` as the member calls it, what it does), in order."""
+    text = "\n".join(f"{name} — {description}" for name, description in lines)
+    return build_pages(title, text, (), footer, page_text=limits.EMBED_DESCRIPTION)[0]
 
 
 def spoken(speaker: str, line: str) -> str:

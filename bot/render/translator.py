@@ -16,6 +16,8 @@ import yaml
 from discord import app_commands
 from discord.app_commands import TranslationContextLocation as Where
 
+from bot.render.words import ENGLISH
+
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 SECTIONS = ("names", "menus", "descriptions", "choices")
 
@@ -34,6 +36,8 @@ def read_locales(folder: Path = LOCALES) -> dict[str, dict[str, dict[str, str]]]
     """Every locale file: {Discord locale: {section: {English: translation}}}."""
     tables: dict[str, dict[str, dict[str, str]]] = {}
     for path in sorted(folder.glob("*.yaml")):
+        if path.name == ENGLISH:  # the replies' English words, no translation of commands
+            continue
         data: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         tables[str(data["locale"])] = {s: dict(data.get(s) or {}) for s in SECTIONS}
     return tables

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import math
 
+from bot.render.words import Words
 
-def wait_hint(seconds: float) -> str:
+
+def wait_hint(seconds: float, words: Words) -> str:
     """`seconds` as "(You may ask again in 30 seconds.)"; beyond a minute, in whole minutes."""
     whole = max(1, math.ceil(seconds))
-    amount, unit = (whole, "second") if whole <= 60 else (math.ceil(whole / 60), "minute")
-    return f"(You may ask again in {amount} {unit}{'s' if amount != 1 else ''}.)"
+    if whole <= 60:
+        return words.count("wait.seconds", whole)
+    return words.count("wait.minutes", math.ceil(whole / 60))

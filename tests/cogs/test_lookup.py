@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 
+import discord
 import pytest
 from discord import app_commands
 
@@ -153,9 +154,17 @@ async def test_andersen_shows_the_fairy_tale(harness: Harness, lorebook):
 async def test_help_lists_every_command_to_a_moderator(harness: Harness):
     exchange = await harness.command("help", actor=Actor(moderator=True))
     text = exchange.data["embeds"][0]["description"]
-    for command in harness.bot.tree.walk_commands():
-        if isinstance(command, app_commands.Command):
-            assert f"`/{command.qualified_name}` — {command.description}" in text
+    listed = 0
+    for kind in discord.AppCommandType:
+        for command in harness.bot.tree.walk_commands(type=kind):
+            if isinstance(command, app_commands.Command):
+                assert f"`/{command.qualified_name}` — {command.description}" in text
+                listed += 1
+            elif isinstance(command, app_commands.ContextMenu):
+                assert f"**{command.name}** — on any message: Apps → {command.name};" in text
+                listed += 1
+    assert "**Ask Lermontov** — " in text
+    assert listed == len(text.splitlines())
     assert exchange.data["flags"] == 64
 
 

@@ -317,3 +317,57 @@ async def test_the_extension_scores_into_the_data_folder(
         assert isinstance(cog.registry.store, SqliteScoreStore)
         assert (tmp_path / DB_NAME).exists()
         await harness.bot.remove_cog("Trivia")
+
+
+async def test_the_quiz_is_framed_in_the_starters_language_and_judged_in_the_clickers(
+    table: Table,
+):
+    french, german = replace(STARTER, locale="fr"), replace(STARTER.as_user(1003), locale="de")
+    mark = len(table.harness.recorder.calls)
+    exchange = await table.harness.command("quiz start", actor=french, rounds=2, topic="cast")
+    start = exchange.data["embeds"][0]
+    assert start["title"] == "Quiz : 2 questions"
+    assert {"name": "Thème", "value": "La distribution", "inline": True} in start["fields"]
+    question = await table.next_message(mark, "Question 1 sur 2")
+    game = table.game()
+    assert await table.click(question, game.questions[0].correct, german) == (
+        "Richtig. Der Punkt gehört Ihnen."
+    )
+    reveal = await table.next_message(mark, "La réponse : ")
+    assert [f["name"] for f in reveal.payload["embeds"][0]["fields"]] == ["Point", "Score"]  # type: ignore[index]
+    stopped = (await table.harness.command("quiz stop", actor=french)).data["content"]
+    assert stopped == "Arrêté. Les points marqués jusqu'ici sont conservés."
+    final = await table.next_message(mark, "Le quiz a été arrêté")
+    assert "— 1 point" in final.payload["embeds"][0]["description"]  # type: ignore[index]
+    assert final.payload["embeds"][0]["footer"]["text"] == (  # type: ignore[index]
+        "Les points sont conservés : /quiz classement"
+    )
+
+
+async def test_a_graceful_shutdown_ends_the_game_in_character_and_loses_nothing(table: Table):
+    _, question = await table.start(rounds=3)
+    game = table.game()
+    mark = len(table.harness.recorder.calls)
+    await table.click(question, game.questions[0].correct, BORIS)
+    await table.next_message(mark, "Question 2")
+    mark = len(table.harness.recorder.calls)
+    await table.harness.bot.shutdown(grace=5)
+
+    reveal = await table.next_message(mark, "The answer:")  # the open round is closed, answered
+    assert reveal.payload["embeds"][0]["title"] == f"The answer: {game.questions[1].answer}"  # type: ignore[index]
+    final = await table.next_message(mark, "The quiz is over: the curtain comes down")
+    text = final.payload["embeds"][0]["description"]  # type: ignore[index]
+    assert text.startswith("I must close the theatre for a moment.")
+    assert f"**1.** <@{BORIS.user_id}> — 1 point" in text
+    closed = [c for c in table.harness.recorder.calls[mark:] if c.kind == "edit"]
+    assert closed and all(
+        b["disabled"]
+        for b in closed[-1].payload["components"][0]["components"]  # type: ignore[index]
+    )
+    store = await SqliteScoreStore.open(table.db)  # the next process: nothing left to announce
+    try:
+        assert await store.unfinished_games() == []
+        assert await store.leaderboard(STARTER.guild_id or 0) == [Standing(BORIS.user_id, 1)]
+    finally:
+        await store.close()
+    assert game.ending is Ending.SHUTDOWN

@@ -28,10 +28,10 @@ async def moderates(interaction: discord.Interaction[RedShoesBot]) -> bool:
 async def is_moderator(interaction: discord.Interaction[RedShoesBot]) -> bool:
     """The check itself: passes for a moderator in a server, else raises `Refusal` saying why."""
     if interaction.guild_id is None:
-        raise Refusal("Lore is changed inside a server.")
+        raise Refusal("refusal.server_only")
     if await moderates(interaction):
         return True
-    raise Refusal("Only moderators (Manage Server or the lore role) may.")
+    raise Refusal("refusal.moderators")
 
 
 moderator_only = app_commands.check(is_moderator)

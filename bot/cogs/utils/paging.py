@@ -9,14 +9,17 @@ else in a message of their own).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import discord
 
-from bot.app import RedShoesBot
+from bot.app import RedShoesBot, words_for
 from bot.cogs.utils.replies import book_of, guarded, plain_wanted, say
+from bot.lore.model import Entry
 from bot.render.plain import embed_message
 from bot.render.screens import Screen, entry_screen, screen_for, select_options
+from bot.render.words import Words
 
 KEY = r"[a-z0-9.-]+"
 
@@ -63,7 +66,7 @@ class Pager(
                 return
             plain = await plain_wanted(interaction)
             await interaction.response.edit_message(
-                **screen_message(screen, self.page, self.owner, plain=plain)
+                **screen_message(screen, self.page, self.owner, words_for(interaction), plain=plain)
             )
 
         await guarded(interaction, turn)
@@ -72,11 +75,13 @@ class Pager(
 class Opener(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rs:open:(?P<owner>\d+)"):
     """A select of linked entries: the asker's message follows the link, others get their own."""
 
-    def __init__(self, owner: int, options: list[discord.SelectOption]) -> None:
+    def __init__(
+        self, owner: int, options: list[discord.SelectOption], placeholder: str | None = None
+    ) -> None:
         super().__init__(
             discord.ui.Select(
                 custom_id=f"rs:open:{owner}",
-                placeholder="Open a related entry…",
+                placeholder=placeholder,
                 options=options,
             )
         )
@@ -91,7 +96,8 @@ class Opener(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rs:open:
         /,
     ) -> Opener:
         options = item.options if isinstance(item, discord.ui.Select) else []
-        return cls(int(match["owner"]), list(options))
+        placeholder = item.placeholder if isinstance(item, discord.ui.Select) else None
+        return cls(int(match["owner"]), list(options), placeholder)
 
     async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
         interaction.client.observe("component", "opener")
@@ -105,37 +111,38 @@ class Opener(discord.ui.DynamicItem[discord.ui.Select[Any]], template=r"rs:open:
                 await say(interaction, "unknown")
                 return
             screen = entry_screen(book, entry)
+            plain = await plain_wanted(interaction)
+            words = words_for(interaction)
             if interaction.user.id == self.owner:
                 await interaction.response.edit_message(
-                    **screen_message(screen, 0, self.owner, plain=await plain_wanted(interaction))
+                    **screen_message(screen, 0, self.owner, words, plain=plain)
                 )
             else:
                 await interaction.response.send_message(
                     ephemeral=True,
-                    **screen_message(
-                        screen, 0, interaction.user.id, plain=await plain_wanted(interaction)
-                    ),
+                    **screen_message(screen, 0, interaction.user.id, words, plain=plain),
                 )
 
         await guarded(interaction, open_entry)
 
 
 def screen_message(
-    screen: Screen, number: int, owner: int, *, plain: bool = False
+    screen: Screen, number: int, owner: int, words: Words, *, plain: bool = False
 ) -> dict[str, Any]:
     """Keyword arguments for sending or editing a message that shows one page of a screen:
-    its embed with a plain line, or (`plain`) the page as text."""
+    its embed with a plain line, or (`plain`) the page as text; the controls in `words`'
+    language (the lore's pages are as written)."""
     number = max(0, min(number, len(screen.pages) - 1))
     page = screen.pages[number]
     view = discord.ui.View(timeout=None)
     total = len(screen.pages)
     if total > 1:  # where we are is in the footer ("page 2/3")
         if number > 0:
-            view.add_item(Pager(screen.key, number - 1, owner, "◀ Previous"))
+            view.add_item(Pager(screen.key, number - 1, owner, words("pager.previous")))
         if number < total - 1:
-            view.add_item(Pager(screen.key, number + 1, owner, "Next ▶"))
+            view.add_item(Pager(screen.key, number + 1, owner, words("pager.next")))
     if page.links:
-        view.add_item(Opener(owner, select_options(page.links)))
+        view.add_item(opener(owner, page.links, words))
     return {**embed_message(page.embed, plain=plain), "view": view if view.children else None}
 
 
@@ -143,7 +150,13 @@ async def show(
     interaction: discord.Interaction[RedShoesBot], screen: Screen, *, ephemeral: bool = False
 ) -> None:
     """Answer with the first page of `screen`, owned by whoever asked."""
+    plain = await plain_wanted(interaction)
     await interaction.response.send_message(
         ephemeral=ephemeral,
-        **screen_message(screen, 0, interaction.user.id, plain=await plain_wanted(interaction)),
+        **screen_message(screen, 0, interaction.user.id, words_for(interaction), plain=plain),
     )
+
+
+def opener(owner: int, entries: Sequence[Entry], words: Words) -> Opener:
+    """The select that opens one of `entries`, its placeholder in `words`' language."""
+    return Opener(owner, select_options(entries), words("opener.placeholder"))

@@ -9,10 +9,9 @@ from collections.abc import Awaitable, Callable
 
 import discord
 
-from bot.app import RedShoesBot, lore_server, reply
+from bot.app import RedShoesBot, lore_server, reply, words_for
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import PersonaPurpose
-from bot.persona.lines import persona_line
 
 
 async def book_of(interaction: discord.Interaction[RedShoesBot]) -> Lorebook:
@@ -30,9 +29,11 @@ async def plain_wanted(interaction: discord.Interaction[RedShoesBot]) -> bool:
 
 
 async def say(interaction: discord.Interaction[RedShoesBot], purpose: PersonaPurpose) -> None:
-    """An ephemeral persona line for `purpose` (unknown, forbidden, busy, ...)."""
+    """An ephemeral line in character for `purpose` (unknown, forbidden, busy, ...), in the
+    member's language."""
     book = await book_of(interaction)
-    await reply(interaction, persona_line(book, purpose, interaction.client.rng))
+    line = words_for(interaction).line(book, purpose, interaction.client.rng)
+    await reply(interaction, line)
 
 
 async def guarded(
