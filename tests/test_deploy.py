@@ -11,18 +11,29 @@ import subprocess
 import sys
 from configparser import ConfigParser
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from bot import __version__
+from bot.__main__ import build_parser
+from bot.app import SHUTDOWN_GRACE
+from bot.config import Settings
 from tests.conftest import LORE_DIR, REPO
 
 DEPLOY = REPO / "deploy"
 
 
-def _dockerfile() -> dict[str, str]:
-    """Each instruction's (last) argument text, continuation lines joined."""
+def _dockerfile_all() -> list[tuple[str, str]]:
+    """Every instruction with its arguments, in order, continuation lines joined."""
     text = re.sub(r"\\\n\s*", " ", (DEPLOY / "Dockerfile").read_text(encoding="utf-8"))
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return {ln.split(None, 1)[0]: ln.split(None, 1)[1] for ln in lines}
+    return [(ln.split(None, 1)[0], ln.split(None, 1)[1]) for ln in lines]
+
+
+def _dockerfile() -> dict[str, str]:
+    """Each instruction's (last) argument text."""
+    return dict(_dockerfile_all())
 
 
 def _image_env() -> dict[str, str]:
@@ -66,13 +77,68 @@ def test_the_image_command_starts_the_bot_and_needs_only_a_token(tmp_path: Path)
 
 
 def test_the_systemd_unit_restarts_on_failure_as_its_own_user_under_var_lib() -> None:
-    unit = ConfigParser(strict=False, interpolation=None, delimiters=("=",))
-    unit.optionxform = str  # type: ignore[assignment,method-assign]
-    unit.read(DEPLOY / "redshoes.service", encoding="utf-8")
-    service = unit["Service"]
+    service = _unit()["Service"]
     assert service["Restart"] == "on-failure"
     assert service["User"] == "redshoes" and service["StateDirectory"] == "redshoes"
     assert "DATA_DIR=/var/lib/redshoes" in service["Environment"].split()
     assert service["ExecStart"].endswith("python -m bot run")
     for hardening in ("NoNewPrivileges", "ProtectSystem", "ProtectHome", "PrivateTmp"):
         assert service[hardening] in ("yes", "strict")
+
+
+def _unit() -> ConfigParser:
+    unit = ConfigParser(strict=False, interpolation=None, delimiters=("=",))
+    unit.optionxform = str  # type: ignore[assignment,method-assign]
+    unit.read(DEPLOY / "redshoes.service", encoding="utf-8")
+    return unit
+
+
+def _compose() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+def _env_example() -> dict[str, str]:
+    text = (REPO / ".env.example").read_text(encoding="utf-8")
+    pairs = [ln.split("=", 1) for ln in text.splitlines() if ln and not ln.startswith("#")]
+    return dict(pairs)
+
+
+SETTINGS = {name.upper() for name in Settings.model_fields}
+"""Every variable the bot reads (pydantic-settings: a field's name, upper-cased)."""
+
+
+def test_every_variable_deploy_sets_is_a_setting_the_bot_reads() -> None:
+    """A renamed or removed setting must not linger in the files an operator copies."""
+    image = {k for k in _image_env() if not k.startswith("PYTHON")}
+    unit = {pair.split("=", 1)[0] for pair in _unit()["Service"]["Environment"].split()}
+    compose = set(_compose()["services"]["bot"].get("environment", {}))
+    for where, names in (("Dockerfile", image), ("unit", unit), ("compose", compose)):
+        assert names and names <= SETTINGS, (where, names - SETTINGS)
+    assert set(_env_example()) == SETTINGS  # .env.example documents each, and nothing else
+    for name, value in _image_env().items():  # and each value is one the bot accepts
+        if name in SETTINGS:
+            Settings.model_validate({name.lower(): value})
+
+
+def test_deploy_runs_real_commands_on_the_metrics_port_and_waits_out_the_grace() -> None:
+    parser = build_parser()
+    docker = _dockerfile()
+    assert parser.parse_args(json.loads(docker["CMD"])).command == "run"
+    exec_start = shlex.split(_unit()["Service"]["ExecStart"])
+    assert (
+        exec_start[-3:-1] == ["-m", "bot"] and parser.parse_args(exec_start[-1:]).command == "run"
+    )
+    for copied in shlex.split(" ".join(v for k, v in _dockerfile_all() if k == "COPY")):
+        if not copied.startswith("./"):
+            assert (REPO / copied).exists(), copied
+    bot = _compose()["services"]["bot"]
+    assert (DEPLOY / bot["build"]["context"] / bot["build"]["dockerfile"]).is_file()
+    assert bot["env_file"] == "../.env"
+    [published] = bot["ports"]
+    assert published == f"127.0.0.1:{_image_env()['METRICS_PORT']}:{_image_env()['METRICS_PORT']}"
+    assert docker["EXPOSE"] == _image_env()["METRICS_PORT"]
+    # SIGTERM's graceful stop takes up to SHUTDOWN_GRACE; neither kills the bot before that.
+    assert int(bot["stop_grace_period"].rstrip("s")) > SHUTDOWN_GRACE
+    assert int(_unit()["Service"]["TimeoutStopSec"]) > SHUTDOWN_GRACE
+    assert _unit()["Service"]["KillSignal"] == docker["STOPSIGNAL"] == "SIGTERM"
