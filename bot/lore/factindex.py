@@ -41,6 +41,9 @@ PEOPLE = frozenset({"person", "character"})
 SETTINGS = frozenset({"work", "scene", "ballet_scene"})
 """Kinds an entry can be set in: naming one ("Julian in The Red Shoes") is context, so a fact of
 a neighbouring entry still answers, at `NEAR_COST`."""
+HEADLINED = frozenset({"trivia", "quote"})
+"""Kinds whose names are headlines of one detail ("The Shoemaker's steps"), not what the entry
+is: their names' concepts do not make them the subject of a question."""
 UNNAMED = frozenset({"persona", "lexicon"})
 """Kinds whose names are labels for moderators, not things members talk about."""
 COMMON_NAME = 6
@@ -57,6 +60,9 @@ UNKNOWN_WEIGHT = 0.9
 SOFT_PRIOR = 1.0
 """Smooths the share of ordinary words covered, so one missed adjective does not sink a fact."""
 PROSE = frozenset({"summary", "body", "context", "role_in_story"})
+PRECISION = 0.01
+NAMED_CONCEPT = 0.03
+"""At most this much of a tie goes to the fact that says least beside what was asked."""
 
 
 @dataclass(frozen=True)
@@ -98,10 +104,7 @@ class FactIndex:
         self.names = Names(entries)
         self.language = Language.of(entries)
         self.kinds = {e.id: e.kind for e in entries}
-        self.name_stems = {
-            e.id: frozenset(stem(w) for n in (e.name, *e.aliases) for w in words(n)) - STOP_WORDS
-            for e in entries
-        }
+        self.name_keys = {e.id: self._name_keys(e) for e in entries}
         last: dict[tuple[str, str], int] = {}
         for entry in entries:
             if isinstance(entry, Scene | BalletScene):
@@ -130,6 +133,9 @@ class FactIndex:
         self._hints: dict[str, tuple[list[str], set[str], set[str]]] = {}
         self.facts: list[Fact] = []
         self.keys: list[frozenset[str]] = []
+        self.sizes: list[int] = []
+        """How many words each fact says: of two facts covering a question alike, the one
+        saying less beside it is the closer answer (a line, not a speech)."""
         self.vocab: set[str] = set()
         self._postings: dict[str, list[int]] = {}
         for entry in entries:
@@ -163,12 +169,23 @@ class FactIndex:
         keys |= self._kind_words.get(fact.entry, set())
         keys |= {stem(t) for t in (*tokens, *hint) if t not in STOP_WORDS}
         keys |= {f"{ASKS}{a}" for a in fact.answers}
+        if any(self.kinds.get(i) == "person" for i in entities):
+            keys.add(f"{ASKS}who")  # a sentence of or naming a person answers "who ...?"
         self.vocab.update(t for t in (*tokens, *hint) if len(t) > 2)
         number = len(self.facts)
         self.facts.append(fact)
         self.keys.append(frozenset(keys))
+        self.sizes.append(sum(t not in STOP_WORDS for t in (*tokens, *hint)))
         for key in keys:
             self._postings.setdefault(key, []).append(number)
+
+    def _name_keys(self, entry: Entry) -> frozenset[str]:
+        """The stems and concepts of an entry's name and aliases ("Vicky's death": `~dies`), so
+        a question whose words name the entry ("how does Vicky die") prefers its facts."""
+        tokens = [w for n in (entry.name, *entry.aliases) for w in (*words(n), "")]
+        concepts, _ = self.language.concepts(tokens, fields=False)
+        stems = frozenset({stem(w) for w in tokens if w} - STOP_WORDS)
+        return stems if entry.kind in HEADLINED else stems | frozenset(concepts)
 
     def _hinted(self, hint: str) -> tuple[list[str], set[str], set[str]]:
         """A hint's words, the entries it names and its concepts (no relations: a context
@@ -343,10 +360,14 @@ class FactIndex:
             tie = 0.01 * derived + 0.0005 * min(10, self.prominence[fact.entry])
             if fact.about and f"{ENTITY}{fact.about[0]}" in focus:
                 tie += 0.01  # told of the one named: a speaker's own line, an actor's part
-            if asked_words & self.name_stems.get(fact.entry, frozenset()):
-                tie += 0.04  # an entry whose own name holds the asked word ("the newspaper")
+            named_by = asked_words & self.name_keys.get(fact.entry, frozenset())
+            if named_by:  # an entry whose own name holds the asked word ("the newspaper")
+                tie += 0.04 if any(k[0] != "~" for k in named_by) else NAMED_CONCEPT
             if own:  # the fact of a named entry, the more so the rarer the name
                 tie += 0.03 * self.weight(f"{ENTITY}{fact.entry}")
+            if keep is None:  # opinions are chosen by subject, not by how briefly they say it
+                covered = sum(bool(n.keys & keys) for n in needs)
+                tie += PRECISION * covered / (covered + self.sizes[number] / 4 + 1)
             tie -= number * 1e-9
             scored.append((score + tie, score, number, tuple(missing), tuple(nearby)))
         best = heapq.nlargest(limit, scored, key=lambda row: (row[0], -row[2]))

@@ -68,8 +68,12 @@ class Query:
         )
 
 
-def understand(question: Question, index: FactIndex, recalled: Turn | None) -> Query:
-    """The needs of one question, leaning on the recalled turn for pronouns and "and X?"."""
+def understand(
+    question: Question, index: FactIndex, recalled: Turn | None, lean: bool = False
+) -> Query:
+    """The needs of one question, leaning on the recalled turn for pronouns and "and X?"; with
+    `lean`, a question naming nobody ("when was it published?", "who got the one for the
+    music?") is taken to be about the recalled turn's subject."""
     tokens = list(question.tokens)
     mentions = index.mentions(tokens, partial=False)
     used = [any(m.start <= i < m.end for m in mentions) for i in range(len(tokens))]
@@ -86,7 +90,8 @@ def understand(question: Question, index: FactIndex, recalled: Turn | None) -> Q
     addressed = you is not None and any(t in YOU for t in tokens)
     if addressed and you is not None:
         mentions.append(Mention(0, 0, frozenset({you}), 0.9))
-    if recalled and any(t in PRONOUNS for t in tokens) and not _names_enough(mentions, you):
+    said_so = lean or any(t in PRONOUNS for t in tokens)
+    if recalled and said_so and not _names_enough(mentions, you):
         mentions.append(Mention(0, 0, frozenset(recalled.focus), 0.9))
     terms, unknown, term_needs = [], [], []
     for token, taken in zip(tokens, used, strict=True):
@@ -120,6 +125,11 @@ def understand(question: Question, index: FactIndex, recalled: Turn | None) -> Q
         for c in sorted(set(concepts) - index.language.relations)
         if c.startswith("~")
     )
+    if groups and question.asks == "who":
+        # "who directed X?", "who wrote the songs?": a role asked for is the point, and a fact
+        # naming none of the roles the question uses is no answer
+        roles = frozenset(k for g in groups for k in g.keys)
+        groups += (Need(roles, max(g.weight for g in groups), " ".join(sorted(roles))),)
     named = tuple(
         Need(
             frozenset(f"{ENTITY}{i}" for i in m.ids),

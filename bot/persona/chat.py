@@ -105,6 +105,13 @@ class Answerer:
         if mind is not None and (_of_him(query) or _only_about(query, you)):
             return self._mind(mind)
         choice = None if query.nobody else choose(book, query)
+        if recalled and not (query.mentions or query.you):
+            # elliptical: "when was it published?" with "it" unsaid, or "who got the one for the
+            # music?" after the awards; the recalled subject is meant when it answers
+            leaning = understand(question, book.facts, recalled, lean=True)
+            leaned = choose(book, leaning)
+            if leaned is not None and leaned.answers:
+                query, choice = leaning, leaned
         unanswered = choice is None or not choice.answers
         # "when were you born?" with no birth date: a decline, not a stray opinion;
         # "why did you fire him?": his reason, then the fact, when it is about the same

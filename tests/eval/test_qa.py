@@ -11,7 +11,8 @@ someone ("Vicky's husband"), the audition exchange asked in other words, and a s
 round3.yaml holds near misses (an entry sharing words but not answering), false declines and
 declines that must stay honest. persona.yaml puts questions to Lermontov himself (answered in the
 first person from persona lore); declines.yaml holds false premises, other subjects, persona
-changes and secrets, all of which must be declined in character.
+changes and secrets, all of which must be declined in character. focus.yaml holds answers that
+must match what is asked (not the nearest entry) and follow-ups that name nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ RELATIONS = Path(__file__).with_name("relations.yaml")
 ROUND3 = Path(__file__).with_name("round3.yaml")
 PERSONA = Path(__file__).with_name("persona.yaml")
 DECLINES = Path(__file__).with_name("declines.yaml")
+FOCUS = Path(__file__).with_name("focus.yaml")
 THRESHOLD = 0.90
 
 
@@ -96,8 +98,8 @@ def test_qa_has_enough_questions() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [QA, HELD_OUT, GENERAL, RELATIONS, ROUND3, PERSONA, DECLINES],
-    ids=["qa", "heldout", "general", "relations", "round3", "persona", "declines"],
+    [QA, HELD_OUT, GENERAL, RELATIONS, ROUND3, PERSONA, DECLINES, FOCUS],
+    ids=["qa", "heldout", "general", "relations", "round3", "persona", "declines", "focus"],
 )
 def test_qa_accuracy(lorebook: Lorebook, path: Path) -> None:
     total, failures = run_eval(lorebook, path)
