@@ -20,7 +20,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app import RedShoesBot, reply
+from bot.app import RedShoesBot, reply, words_for
 from bot.cogs.places import SERVER_ONLY
 from bot.cogs.utils.checks import is_moderator, moderator_only
 from bot.lore.editing import EditRefused, LoreEditor
@@ -28,12 +28,11 @@ from bot.lore.errors import LoreError, LoreProblem
 from bot.lore.forms import blank_form, entry_form, entry_from_form, form_fields
 from bot.lore.model import Kind, PersonaPurpose
 from bot.lore.store.base import GuildConfig, GuildStore, StoreError
-from bot.lore.transfer import ImportPlan
 from bot.lore.watch import reload_lore, watch_lore
 from bot.lore.yaml_source import size_problem
-from bot.persona.lines import persona_line
 from bot.render import lore_admin as render
 from bot.render.limits import CHOICE_NAME, CHOICES, CONTENT, MODAL_TITLE, clip
+from bot.render.words import Words
 
 log = logging.getLogger(__name__)
 VIEW_TIMEOUT = 600.0
@@ -78,8 +77,10 @@ class LoreAdmin(commands.Cog):
         channel_id = self.bot.settings.log_channel_id
         if channel_id is None:
             return
-        text = render.problems_text(
-            "Lore reload refused; still serving the previous lore:", problems
+        text = render.problems_text(  # for the operator, in English
+            "Lore reload refused; still serving the previous lore:",
+            problems,
+            self.bot.words.english,
         )
         await self.bot.get_partial_messageable(channel_id).send(text)
 
@@ -88,25 +89,23 @@ class LoreAdmin(commands.Cog):
     ) -> None:
         """A line in character for `purpose`, then what exactly was refused, to the user alone."""
         book = await self.bot.library.book_for(interaction.guild_id)
-        await reply(
-            interaction, clip(f"{persona_line(book, purpose, self.bot.rng)} {text}", CONTENT)
-        )
+        line = words_for(interaction).line(book, purpose, self.bot.rng)
+        await reply(interaction, clip(f"{line} {text}", CONTENT))
 
     @asynccontextmanager
     async def refusals(self, interaction: discord.Interaction[RedShoesBot]) -> AsyncIterator[int]:
         """The block acts in the caller's server (a check has let them in); a refusal of bad
         input inside it is answered with what was wrong, and nothing was changed."""
         assert interaction.guild_id is not None
+        words = words_for(interaction)
         try:
             yield interaction.guild_id
         except LoreError as error:
             book = await self.bot.library.book_for(interaction.guild_id)
-            line = persona_line(book, "verdict", self.bot.rng)
-            await reply(
-                interaction, render.problems_text(f"{line} Nothing was changed:", error.problems)
-            )
+            line = f"{words.line(book, 'verdict', self.bot.rng)} {words('lore.nothing_changed')}"
+            await reply(interaction, render.problems_text(line, error.problems, words))
         except (EditRefused, StoreError) as error:
-            await self.refuse(interaction, "verdict", f"Nothing was changed: {error}.")
+            await self.refuse(interaction, "verdict", words("lore.refused", reason=error))
 
     async def entry_choices(
         self, interaction: discord.Interaction[RedShoesBot], current: str
@@ -121,7 +120,10 @@ class LoreAdmin(commands.Cog):
     @lore.command(name="add", description="Add an entry to this server's lore")
     @moderator_only
     async def add(self, interaction: discord.Interaction[RedShoesBot], kind: Kind) -> None:
-        await interaction.response.send_modal(EntryForm(self, kind, None, 0, blank_form(kind)))
+        words = words_for(interaction)
+        await interaction.response.send_modal(
+            EntryForm(self, kind, None, 0, blank_form(kind), words)
+        )
 
     @lore.command(name="edit", description="Change an entry in this server")
     @moderator_only
@@ -129,7 +131,8 @@ class LoreAdmin(commands.Cog):
     async def edit(self, interaction: discord.Interaction[RedShoesBot], entry: str) -> None:
         async with self.refusals(interaction) as guild_id:
             current, base = await self.editor.current(guild_id, entry)
-            form = EntryForm(self, current.kind, current.id, base, entry_form(current))
+            words = words_for(interaction)
+            form = EntryForm(self, current.kind, current.id, base, entry_form(current), words)
             await interaction.response.send_modal(form)
 
     @lore.command(name="remove", description="Hide a shipped entry here, or delete an added one")
@@ -138,17 +141,18 @@ class LoreAdmin(commands.Cog):
     async def remove(self, interaction: discord.Interaction[RedShoesBot], entry: str) -> None:
         async with self.refusals(interaction) as guild_id:
             base = await self.editor.removable(guild_id, entry)
-            how = "hide it in this server" if entry in self.bot.library.shipped else "delete it"
-            view = Confirm(
-                self, interaction.user.id, lambda g, by: self._remove(g, entry, base, by)
-            )
-            warning = render.referrers_text(await self.editor.referrers(guild_id, entry))
-            await reply(interaction, f"Remove `{entry}` ({how})?{warning}", view=view)
+            words = words_for(interaction)
+            how = "hide" if entry in self.bot.library.shipped else "delete"
 
-    async def _remove(self, guild_id: int, entry_id: str, base: int, by: int) -> str:
-        change = await self.editor.remove(guild_id, entry_id, base_revision=base, by=by)
-        done = "hidden" if change.after.hidden else "deleted"
-        return f"`{entry_id}` is {done} (r{change.revision})."
+            async def remove(guild: int, by: int) -> str:
+                change = await self.editor.remove(guild, entry, base_revision=base, by=by)
+                done = "hidden" if change.after.hidden else "deleted"
+                return words(f"lore.removed.{done}", entry=entry, revision=change.revision)
+
+            view = Confirm(self, interaction.user.id, remove, words)
+            ids = await self.editor.referrers(guild_id, entry)
+            warning = render.referrers_text(ids, words)
+            await reply(interaction, words(f"lore.remove.{how}", entry=entry) + warning, view=view)
 
     @lore.command(name="history", description="Who changed an entry in this server, and when")
     @moderator_only
@@ -157,7 +161,9 @@ class LoreAdmin(commands.Cog):
         async with self.refusals(interaction) as guild_id:
             changes = await self.editor.history(guild_id, entry)
             shipped = entry in self.bot.library.shipped
-            await reply(interaction, render.history_text(entry, changes, shipped))
+            await reply(
+                interaction, render.history_text(entry, changes, shipped, words_for(interaction))
+            )
 
     @lore.command(name="revert", description="Bring back an earlier revision (0: as shipped)")
     @moderator_only
@@ -170,10 +176,10 @@ class LoreAdmin(commands.Cog):
     ) -> None:
         async with self.refusals(interaction) as guild_id:
             change = await self.editor.revert(guild_id, entry, revision, by=interaction.user.id)
-            missing = render.dangling_text(await self.editor.dangling(guild_id, entry))
-            await reply(
-                interaction, f"Reverted `{entry}` to r{revision}, as r{change.revision}.{missing}"
-            )
+            words = words_for(interaction)
+            missing = render.dangling_text(await self.editor.dangling(guild_id, entry), words)
+            done = words("lore.reverted", entry=entry, revision=revision, change=change.revision)
+            await reply(interaction, done + missing)
 
     @lore.command(name="export", description="This server's lore as a YAML file")
     @moderator_only
@@ -187,9 +193,10 @@ class LoreAdmin(commands.Cog):
             await interaction.response.defer(ephemeral=True, thinking=True)
             text, hidden = await self.editor.export(guild_id, everything=everything)
             name = f"lore-{guild_id}{'-all' if everything else ''}.yaml"
-            note = f" ({hidden} shipped entries are hidden here.)" if hidden else ""
+            words = words_for(interaction)
+            said = words("lore.exported.hidden", n=hidden) if hidden else words("lore.exported")
             file = discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
-            await reply(interaction, f"The lore, as a lore file.{note}", file=file)
+            await reply(interaction, said, file=file)
 
     @lore.command(name="import", description="Add or replace entries from a YAML lore file")
     @moderator_only
@@ -204,16 +211,17 @@ class LoreAdmin(commands.Cog):
             plan = await self.editor.plan_import(
                 guild_id, file.filename, await self.read_attachment(file)
             )
-            text = render.plan_text(file.filename, plan)
+            words = words_for(interaction)
+            text = render.plan_text(file.filename, plan, words)
             if plan.empty:
                 await reply(interaction, text)
                 return
-            view = Confirm(self, interaction.user.id, lambda g, by: self._import(g, plan, by))
-            await reply(interaction, text, view=view)
 
-    async def _import(self, guild_id: int, plan: ImportPlan, by: int) -> str:
-        changes = await self.editor.apply_import(guild_id, plan, by=by)
-        return f"Imported: {len(changes)} entries changed."
+            async def apply(guild: int, by: int) -> str:
+                changes = await self.editor.apply_import(guild, plan, by=by)
+                return words("lore.imported", n=len(changes))
+
+            await reply(interaction, text, view=Confirm(self, interaction.user.id, apply, words))
 
     @lore.command(
         name="config", description="This server's moderator role, log channel, plain-text look-ups"
@@ -243,14 +251,12 @@ class LoreAdmin(commands.Cog):
                     current.plain_text if plain_text is None else plain_text,
                 )
                 current = await self.store.set_config(guild_id, chosen, by=interaction.user.id)
-            role = f"<@&{current.moderator_role_id}>" if current.moderator_role_id else "none"
-            channel = f"<#{current.log_channel_id}>" if current.log_channel_id else "none"
-            plain = "on" if current.plain_text else "off"
-            await reply(
-                interaction,
-                f"Lore moderator role: {role}. Log channel: {channel}. "
-                f"Plain-text look-ups: {plain}.",
-            )
+            words = words_for(interaction)
+            none = words("lore.config.none")
+            role = f"<@&{current.moderator_role_id}>" if current.moderator_role_id else none
+            channel = f"<#{current.log_channel_id}>" if current.log_channel_id else none
+            plain = words("lore.config.on" if current.plain_text else "lore.config.off")
+            await reply(interaction, words("lore.config", role=role, channel=channel, plain=plain))
 
     async def _is_owner(self, user: discord.abc.User) -> bool:
         """OWNER_IDS when set; otherwise the application's owner (or team) as Discord reports it."""
@@ -260,32 +266,43 @@ class LoreAdmin(commands.Cog):
 
     @lore.command(name="reload", description="Re-read the shipped lore files now (bot owner)")
     async def reload(self, interaction: discord.Interaction[RedShoesBot]) -> None:
+        words = words_for(interaction)
         if not await self._is_owner(interaction.user):
-            await self.refuse(interaction, "forbidden", "Only the bot's owner reloads the lore.")
+            await self.refuse(interaction, "forbidden", words("lore.reload.owner_only"))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         problems = await reload_lore(self.bot.settings.lore_dir, self.bot.library)
         if problems:
             await self.post_problems(problems)
-            text = render.problems_text("Refused; the previous lore stays:", problems)
+            text = render.problems_text(words("lore.reload.refused"), problems, words)
         else:
-            text = f"Reloaded: {len(self.bot.library.shipped)} shipped entries."
+            text = words("lore.reloaded", n=len(self.bot.library.shipped))
         await reply(interaction, text)
 
 
 class EntryForm(discord.ui.Modal):
-    """The add/edit form; an edit carries the revision it started from, so a stale one fails."""
+    """The add/edit form; an edit carries the revision it started from, so a stale one fails.
+    Its title and labels are in the moderator's language; what they type is the lore's."""
 
     def __init__(
-        self, cog: LoreAdmin, kind: Kind, entry_id: str | None, base: int, values: dict[str, str]
+        self,
+        cog: LoreAdmin,
+        kind: Kind,
+        entry_id: str | None,
+        base: int,
+        values: dict[str, str],
+        words: Words,
     ) -> None:
-        title = f"Edit {entry_id}" if entry_id else f"New {kind.replace('_', ' ')}"
+        if entry_id:
+            title = words("lore.form.edit", entry=entry_id)
+        else:
+            title = words("lore.form.new", kind=words.choice(kind).replace("_", " "))
         super().__init__(title=clip(title, MODAL_TITLE), timeout=VIEW_TIMEOUT)
         self.cog, self.kind, self.entry_id, self.base = cog, kind, entry_id, base
         self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
         for field in form_fields(new=entry_id is None):
             text_input: discord.ui.TextInput[Any] = discord.ui.TextInput(
-                label=field.label,
+                label=words(f"lore.field.{field.key}"),
                 style=discord.TextStyle.paragraph if field.long else discord.TextStyle.short,
                 required=field.required,
                 max_length=field.max_length,
@@ -310,7 +327,8 @@ class EntryForm(discord.ui.Modal):
                 change = await self.cog.editor.add(guild_id, entry, by=by)
             else:
                 change = await self.cog.editor.edit(guild_id, entry, base_revision=self.base, by=by)
-            await reply(interaction, f"Saved `{entry.id}` (r{change.revision}).")
+            saved = words_for(interaction)("lore.saved", entry=entry.id, revision=change.revision)
+            await reply(interaction, saved)
 
     async def on_error(  # type: ignore[override]  # discord.py's Modal narrows BaseView's
         self, interaction: discord.Interaction[RedShoesBot], error: Exception, /
@@ -322,19 +340,25 @@ class Confirm(discord.ui.View):
     """One confirm button for the moderator who asked; the change happens only on the click."""
 
     def __init__(
-        self, cog: LoreAdmin, owner: int, action: Callable[[int, int], Awaitable[str]]
+        self,
+        cog: LoreAdmin,
+        owner: int,
+        action: Callable[[int, int], Awaitable[str]],
+        words: Words,
     ) -> None:
         super().__init__(timeout=VIEW_TIMEOUT)
         self.cog, self.owner, self.action = cog, owner, action
+        self.confirm.label = words("lore.confirm")
 
     async def interaction_check(self, interaction: discord.Interaction[RedShoesBot], /) -> bool:  # type: ignore[override]
         interaction.client.observe("component", "confirm")
         if interaction.user.id != self.owner:
-            await self.cog.refuse(interaction, "forbidden", "This is not your change to confirm.")
+            not_yours = words_for(interaction)("lore.confirm.not_yours")
+            await self.cog.refuse(interaction, "forbidden", not_yours)
             return False
         return await is_moderator(interaction)
 
-    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    @discord.ui.button(style=discord.ButtonStyle.danger)
     async def confirm(
         self, interaction: discord.Interaction[RedShoesBot], button: discord.ui.Button[Any]
     ) -> None:

@@ -31,20 +31,18 @@ INPUT_MAX = 4000
 @dataclass(frozen=True)
 class FormField:
     key: str
-    label: str
+    """Also names the field's label in each language (`lore.field.<key>` in bot/locales)."""
     max_length: int
     required: bool = True
     long: bool = False
     placeholder: str = ""
 
 
-ID_FIELD = FormField("id", "Id (lower-case-with-hyphens)", 64, placeholder="vicky-page")
-NAME_FIELD = FormField("name", "Name", 200)
-SUMMARY_FIELD = FormField("summary", "Summary", SUMMARY_MAX, long=True)
-BODY_FIELD = FormField("body", "Body (optional)", INPUT_MAX, required=False, long=True)
-DETAILS_FIELD = FormField(
-    "details", "Other fields (YAML)", INPUT_MAX, long=True, placeholder="sources:\n  - title: ..."
-)
+ID_FIELD = FormField("id", 64, placeholder="vicky-page")
+NAME_FIELD = FormField("name", 200)
+SUMMARY_FIELD = FormField("summary", SUMMARY_MAX, long=True)
+BODY_FIELD = FormField("body", INPUT_MAX, required=False, long=True)
+DETAILS_FIELD = FormField("details", INPUT_MAX, long=True, placeholder="sources:\n  - title: ...")
 OWN_FIELDS = frozenset({"id", "kind", "name", "summary", "body"})
 
 

@@ -9,8 +9,9 @@ import shutil
 import sqlite3
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import discord
 import pytest
@@ -19,11 +20,12 @@ from bot.app import create_bot
 from bot.config import Settings
 from bot.lore.forms import form_fields
 from bot.lore.lorebook import Lorebook
-from bot.lore.store.base import GuildConfig
+from bot.lore.store.base import Action, GuildConfig
 from bot.lore.store.database import DB_NAME
 from bot.lore.store.sqlite import SqliteGuildStore
 from bot.offline.harness import Exchange, Harness
 from bot.offline.payloads import Actor
+from bot.render.words import load_words
 from tests.conftest import LORE_DIR
 from tests.lore.test_store import fill_the_disk, snapshot
 
@@ -510,3 +512,32 @@ async def test_look_ups_elsewhere_stay_fast_while_one_server_imports_and_exports
     await work
     assert answered >= 5
     assert slowest < 3.0, f"a look-up elsewhere took {slowest:.2f} s"
+
+
+async def test_a_moderator_works_in_their_own_language(harness: Harness) -> None:
+    french = replace(MODERATOR, locale="fr")
+    opened = await harness.command("lore add", actor=french, kind="ballet_scene")
+    assert opened.data["title"] == "Nouvelle fiche : Scène de ballet"
+    labels = [row["components"][0]["label"] for row in opened.data["components"]]
+    assert labels[:2] == ["Identifiant (minuscules-avec-tirets)", "Nom"]
+    opened = await harness.command("lore add", actor=french, kind="trivia")
+    saved = await submit_form(harness, opened, TRIVIA, french)
+    assert text(saved) == "`t-local` enregistrée (r1)."
+    asked = await harness.command("lore remove", actor=french, entry="vicky-page")
+    assert text(asked).startswith("Retirer `vicky-page` (la masquer sur ce serveur) ?")
+    assert "fiches y renvoient (" in text(asked)
+    done = await harness.click("Confirmer", actor=french)
+    assert done.of("edit")[0]["content"] == "`vicky-page` est masquée (r1)."
+    history = text(await harness.command("lore history", actor=french, entry="vicky-page"))
+    assert history.startswith("Historique de `vicky-page` sur ce serveur")
+    assert "**r1** masquage par <@1> " in history and "d'origine → masquée" in history
+    config = text(await harness.command("lore config", actor=french))
+    assert "Réponses en texte brut : désactivées." in config
+
+
+def test_every_kind_of_change_has_its_words_in_every_language() -> None:
+    for words in [load_words().english, *load_words().others.values()]:
+        for action in get_args(Action):
+            assert words(f"lore.action.{action}"), (words.locale, action)
+        for field in form_fields(new=True):
+            assert words(f"lore.field.{field.key}"), (words.locale, field.key)
