@@ -130,6 +130,12 @@ class _Subject:
     def rss(self) -> int:
         return int(psutil.Process(self.child.pid).memory_info().rss)
 
+    def cpu_seconds(self) -> float:
+        """CPU time the bot process has used: unlike latency, barely moved by other processes
+        on a shared machine, so the fairer measure of what logging and metrics cost."""
+        times = psutil.Process(self.child.pid).cpu_times()
+        return float(times.user + times.system)
+
 
 @contextlib.asynccontextmanager
 async def _subject(which: str) -> AsyncIterator[_Subject]:
@@ -164,10 +170,10 @@ async def _load(subject: _Subject) -> None:
     gc.collect()
     await asyncio.sleep(0.5)
     idle = subject.rss()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), subject.cpu_seconds()
     for _ in range(LOAD_TOTAL // BURST):
         await _answer_all(subject.server, subject.interactions(BURST))
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, subject.cpu_seconds() - cpu
     await asyncio.sleep(0.5)
     loaded = subject.rss()
     latencies = subject.latencies
@@ -176,6 +182,7 @@ async def _load(subject: _Subject) -> None:
         "p90_ms": round(percentile(latencies, 90) * 1000, 4),
         "max_ms": round(max(latencies) * 1000, 3),
         "per_second": round(LOAD_TOTAL // BURST * BURST / elapsed, 1),
+        "cpu_ms_per_interaction": round(cpu * 1000 / (LOAD_TOTAL // BURST * BURST), 4),
         "rss_idle_mb": round(idle / 2**20, 2),
         "rss_after_10k_mb": round(loaded / 2**20, 2),
         "rss_growth_mb": round((loaded - idle) / 2**20, 2),
@@ -186,8 +193,8 @@ def _line(which: str, figures: dict[str, float]) -> str:
     rss = f"RSS {figures['rss_idle_mb']:.1f} MB idle -> {figures['rss_after_10k_mb']:.1f} MB"
     return (
         f"{which:>5}: p50 {figures['p50_ms']:.3f} ms  p99 {figures['p99_ms']:.3f} ms  "
-        f"{figures['per_second']:.0f}/s  {rss} after {LOAD_TOTAL:,} "
-        f"(+{figures['rss_growth_mb']:.2f} MB)"
+        f"{figures['per_second']:.0f}/s  CPU {figures['cpu_ms_per_interaction']:.3f} ms each  "
+        f"{rss} after {LOAD_TOTAL:,} (+{figures['rss_growth_mb']:.2f} MB)"
     )
 
 
@@ -227,6 +234,12 @@ def main() -> int:
         overhead = results["observed"]["p50_ms"] / results["ours"]["p50_ms"] - 1
         summary["observed_p50_overhead"] = round(overhead, 3)
         print(f"observed/ours p50: {overhead:+.1%} (logging at INFO and metrics; target <= 5%)")
+        cpu = (
+            results["observed"]["cpu_ms_per_interaction"]
+            / results["ours"]["cpu_ms_per_interaction"]
+        )
+        summary["observed_cpu_overhead"] = round(cpu - 1, 3)
+        print(f"observed/ours CPU per interaction under load: {cpu - 1:+.1%}")
     if "bare" in results and "ours" in results:
         ratio = results["ours"]["p50_ms"] / results["bare"]["p50_ms"]
         summary["p50_ratio_vs_bare"] = round(ratio, 3)
