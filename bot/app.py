@@ -278,7 +278,12 @@ class RedShoesBot(commands.Bot):
         return self.settings.data_dir / SYNC_STATE
 
     async def sync_commands(self) -> bool:
-        """Sync to the dev server (instant) or globally, only if the commands changed."""
+        """Sync to the dev server (instant) or globally, only if the commands changed, and only
+        from one process: several processes sharing the shards would spend Discord's sync rate
+        limit several times over for one change, so the process serving shard 0 syncs."""
+        if not self.settings.syncs_commands():
+            log.info("commands are synced by the process serving shard 0; not syncing")
+            return False
         guild_id = self.settings.dev_guild_id
         scope = f"guild:{guild_id}" if guild_id else "global"
         guild = discord.Object(id=guild_id) if guild_id else None

@@ -139,6 +139,10 @@ class Settings(BaseSettings):
         except UnicodeDecodeError:
             raise SettingsProblem(_not_utf8(Path(".env"))) from None
 
+    def syncs_commands(self) -> bool:
+        """Whether this process syncs the commands: the one serving shard 0 (any unsharded one)."""
+        return self.shard_ids is None or 0 in self.shard_ids
+
     def database(self) -> str | None:
         """The PostgreSQL address, or None for the SQLite file under DATA_DIR."""
         return self.database_url.get_secret_value() if self.database_url else None

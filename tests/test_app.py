@@ -86,6 +86,23 @@ async def test_commands_sync_only_when_they_changed(harness: Harness, tmp_path, 
     assert synced == ["global", 777, 777]
 
 
+async def test_only_the_process_serving_shard_0_syncs(harness: Harness, tmp_path, monkeypatch):
+    bot = harness.bot
+    synced: list[object] = []
+
+    async def fake_sync(*, guild=None):
+        synced.append(guild.id if guild else "global")
+        return []
+
+    monkeypatch.setattr(bot.tree, "sync", fake_sync)
+    bot.settings = _settings(tmp_path, shard_count=4, shard_ids=(2, 3))
+    assert await bot.sync_commands() is False
+    assert synced == []
+    bot.settings = _settings(tmp_path, shard_count=4, shard_ids=(1, 0))
+    assert await bot.sync_commands() is True
+    assert synced == ["global"]
+
+
 async def test_a_corrupt_sync_state_just_syncs_again(harness: Harness, monkeypatch):
     bot = harness.bot
     path = bot.settings.data_dir / SYNC_STATE

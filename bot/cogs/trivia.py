@@ -119,10 +119,30 @@ class Trivia(commands.Cog):
     def __init__(self, bot: RedShoesBot, registry: QuizRegistry) -> None:
         self.bot = bot
         self.registry = registry
+        self._swept: set[int] = set()
+        """Servers whose games left by a previous process were ended (once per process)."""
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(AnswerButton)
-        await end_abandoned(self.registry.store, self._announce_interrupted)
+        for guild in self.bot.guilds:  # loaded while connected: the servers are known already
+            await self._end_abandoned(guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        """A server this process's shards own (READY, then its GUILD_CREATE): only now may its
+        unfinished games be ended; another process's servers are never touched."""
+        await self._end_abandoned(guild.id)
+
+    @commands.Cog.listener()
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self._end_abandoned(guild.id)
+
+    async def _end_abandoned(self, guild_id: int) -> None:
+        if guild_id in self._swept:
+            return
+        self._swept.add(guild_id)
+        running = {game.record.game_id for game in self.registry.games()}
+        await end_abandoned(self.registry.store, self._announce_interrupted, guild_id, running)
 
     async def wind_down(self) -> None:
         """A graceful stop (SIGTERM): every game ends now, its open round revealed, the players

@@ -15,7 +15,7 @@ import logging
 import random
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -357,15 +357,24 @@ class QuizRegistry:
 
 
 async def end_abandoned(
-    store: ScoreStore, announce: Callable[[GameRecord, list[Standing]], Awaitable[None]]
+    store: ScoreStore,
+    announce: Callable[[GameRecord, list[Standing]], Awaitable[None]],
+    guild_id: int,
+    running: Collection[str] = (),
 ) -> list[GameRecord]:
-    """End every game a previous process left running, announcing each with its stored points.
+    """End the games a previous process left running in one server, announcing each with its
+    stored points.
 
-    Announcing comes first so that a crash in between announces again rather than never; a game
-    whose announcement fails (its channel is gone) is still ended.
+    One server at a time, and only a server this process serves: several processes share one
+    database, each owning some servers (its shards'), and another's games are still being
+    played. `running` are this process's own games, never ended here. Announcing comes first so
+    that a crash in between announces again rather than never; a game whose announcement fails
+    (its channel is gone) is still ended.
     """
     ended = []
-    for record in await store.unfinished_games():
+    for record in await store.unfinished_games(guild_id):
+        if record.game_id in running:
+            continue
         try:
             await announce(record, await store.game_standings(record.game_id))
         except Exception:

@@ -52,9 +52,11 @@ class SqlScoreStore(Database):
             game_id,
         )
 
-    async def unfinished_games(self) -> list[GameRecord]:
+    async def unfinished_games(self, guild_id: int) -> list[GameRecord]:
         rows = await self._rows(
-            f"SELECT {_GAME_COLUMNS} FROM quiz_game WHERE ended_at IS NULL ORDER BY started_at"
+            f"SELECT {_GAME_COLUMNS} FROM quiz_game WHERE guild_id = ? AND ended_at IS NULL "
+            "ORDER BY started_at",
+            guild_id,
         )
         return [GameRecord(*row) for row in rows]
 

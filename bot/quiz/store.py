@@ -1,7 +1,7 @@
 """The quiz's store contract: what a game leaves in the database, and the calls that keep it.
 
-The engine depends only on this protocol; `bot.quiz.sqlite` implements it on the project's SQLite
-file (a PostgreSQL store would implement the same calls). Nothing here knows about Discord.
+The engine depends only on this protocol; `bot.quiz.sql` implements it, on the project's SQLite
+file or on PostgreSQL. Nothing here knows about Discord.
 """
 
 from __future__ import annotations
@@ -50,7 +50,8 @@ class ScoreStore(Protocol):
 
     async def end_game(self, game_id: str, ending: Ending) -> None: ...
 
-    async def unfinished_games(self) -> list[GameRecord]: ...
+    async def unfinished_games(self, guild_id: int) -> list[GameRecord]:
+        """The server's games that were started and never ended, oldest first."""
 
     async def game_standings(self, game_id: str) -> list[Standing]: ...
 

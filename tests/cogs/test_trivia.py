@@ -24,7 +24,7 @@ from bot.offline.payloads import Actor
 from bot.offline.recorder import Call
 from bot.quiz.engine import Game, QuizRegistry, QuizSettings
 from bot.quiz.sqlite import SqliteScoreStore
-from bot.quiz.store import Ending, Standing
+from bot.quiz.store import Ending, GameRecord, Standing
 from bot.render.limits import problems
 from tests.quiz.test_engine import FakeClock, InstantClock
 
@@ -305,6 +305,20 @@ async def test_a_restart_mid_game_ends_it_announces_it_and_keeps_the_points(tabl
     _, fresh = await table.start(rounds=1)
     assert fresh.payload["embeds"][0]["title"] == "Question 1 of 1"  # type: ignore[index]
     table.game().stop(by=STARTER.user_id)
+
+
+async def test_a_restart_ends_only_the_games_of_the_servers_this_process_serves(table: Table):
+    """Another process, owning other shards, is still playing its servers' games."""
+    await table.start(rounds=3)
+    mine = table.game().record
+    theirs = GameRecord("theirs", 4242, 77, 1, "film", 3, mine.started_at)
+    await table.cog.registry.store.begin_game(theirs)
+    mark = len(table.harness.recorder.calls)
+    await table.seat(FakeClock())
+    await table.next_message(mark, "The quiz was interrupted")
+    store = table.cog.registry.store
+    assert await store.unfinished_games(mine.guild_id) == []
+    assert await store.unfinished_games(theirs.guild_id) == [theirs]
 
 
 async def test_the_extension_scores_into_the_data_folder(

@@ -100,8 +100,8 @@ class MemoryStore:
         record, ended = self.games[game_id]
         self.games[game_id] = (record, ended or ending)
 
-    async def unfinished_games(self) -> list[GameRecord]:
-        return [record for record, ended in self.games.values() if ended is None]
+    async def unfinished_games(self, guild_id: int) -> list[GameRecord]:
+        return [r for r, ended in self.games.values() if ended is None and r.guild_id == guild_id]
 
     async def game_standings(self, game_id: str) -> list[Standing]:
         users = [u for (g, _), u in self.points.items() if g == game_id]
@@ -303,10 +303,10 @@ async def test_close_leaves_games_for_the_next_process_to_end():
     async def announce(record: GameRecord, standings: list[Standing]) -> None:
         announced.append((record, standings))
 
-    assert await end_abandoned(store, announce) == [game.record]
+    assert await end_abandoned(store, announce, game.record.guild_id) == [game.record]
     assert announced == [(game.record, [Standing(42, 1)])]
     assert store.games[game.id][1] is Ending.RESTART
-    assert await end_abandoned(store, announce) == []
+    assert await end_abandoned(store, announce, game.record.guild_id) == []
     assert len(announced) == 1
 
 
@@ -319,5 +319,5 @@ async def test_a_game_whose_announcement_fails_is_still_ended():
     async def announce(record: GameRecord, standings: list[Standing]) -> None:
         raise RuntimeError("channel deleted")
 
-    assert await end_abandoned(store, announce) == [record]
+    assert await end_abandoned(store, announce, 1) == [record]
     assert store.games["g1"][1] is Ending.RESTART and store.points == {("g1", 1): 5}

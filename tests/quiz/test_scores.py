@@ -31,7 +31,7 @@ async def test_a_point_is_stored_as_soon_as_it_is_scored(store: SqlScoreStore, b
     other = await backend.score_store()
     try:
         assert await other.game_standings("g1") == [Standing(7, 1)]
-        assert await other.unfinished_games() == [game("g1")]
+        assert await other.unfinished_games(1) == [game("g1")]
     finally:
         await other.close()
 
@@ -69,7 +69,7 @@ async def test_ending_a_game_keeps_its_points_and_the_first_ending(store: SqlSco
     await store.record_point("g1", 1, 7)
     await store.end_game("g1", Ending.STOPPED)
     await store.end_game("g1", Ending.RESTART)
-    assert await store.unfinished_games() == []
+    assert await store.unfinished_games(1) == []
     rows = await store._rows("SELECT ending FROM quiz_game WHERE game_id = 'g1'")
     assert rows == [("stopped",)]
     assert await store.game_standings("g1") == [Standing(7, 1)]
@@ -85,14 +85,29 @@ async def test_games_left_running_are_ended_with_their_points(store: SqlScoreSto
     async def announce(record: GameRecord, standings: list[Standing]) -> None:
         seen.append((record, standings))
 
-    assert await end_abandoned(store, announce) == [game("g1")]
+    assert await end_abandoned(store, announce, 1) == [game("g1")]
     assert seen == [(game("g1"), [Standing(7, 1)])]
-    assert await store.unfinished_games() == []
+    assert await store.unfinished_games(1) == []
     assert await store.leaderboard(1) == [Standing(7, 1)]
+
+
+async def test_only_the_servers_asked_for_have_their_games_ended(store: SqlScoreStore):
+    """Another process serves the other servers: their games are still being played."""
+    await store.begin_game(game("mine", guild_id=1))
+    await store.begin_game(game("still-mine", guild_id=1, channel_id=11))
+    await store.begin_game(game("theirs", guild_id=2))
+
+    async def announce(record: GameRecord, standings: list[Standing]) -> None:
+        return None
+
+    ended = await end_abandoned(store, announce, 1, running={"still-mine"})
+    assert ended == [game("mine", guild_id=1)]
+    assert await store.unfinished_games(1) == [game("still-mine", guild_id=1, channel_id=11)]
+    assert await store.unfinished_games(2) == [game("theirs", guild_id=2)]
 
 
 async def test_a_duplicate_game_id_is_refused_and_changes_nothing(store: SqlScoreStore):
     await store.begin_game(game("g1"))
     with pytest.raises(ConstraintError):
         await store.begin_game(game("g1", channel_id=99))
-    assert await store.unfinished_games() == [game("g1")]
+    assert await store.unfinished_games(1) == [game("g1")]
