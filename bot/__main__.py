@@ -23,7 +23,9 @@ from bot.lore.library import LoreLibrary
 from bot.lore.loader import check_lore, load_lore
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import lore_json_schema
+from bot.lore.store.backup import backup, restore
 from bot.lore.store.base import StorageError
+from bot.lore.store.database import DB_NAME
 from bot.lore.store.opening import open_guild_store, stores_exist
 from bot.persona.llm.reply import VoicedReply
 
@@ -114,6 +116,33 @@ async def _asked(args: argparse.Namespace, settings: Settings) -> list[VoicedRep
     ]
 
 
+ON_POSTGRES = (
+    "DATABASE_URL is set: the database is PostgreSQL's; copy it with pg_dump and put it back "
+    "with pg_restore (see the README)"
+)
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    """A consistent copy of the SQLite database (its write-ahead log included), bot running."""
+    if settings.database() is not None:
+        print(f"error: {ON_POSTGRES}", file=sys.stderr)
+        return 2
+    backup(settings.data_dir / DB_NAME, Path(args.file))
+    print(f"{settings.data_dir / DB_NAME} copied to {args.file}", file=sys.stderr)
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    """Put a copy back in place of the SQLite database, keeping the one it replaces."""
+    if settings.database() is not None:
+        print(f"error: {ON_POSTGRES}", file=sys.stderr)
+        return 2
+    kept = restore(Path(args.file), settings.data_dir / DB_NAME)
+    replaced = f"; the one it replaced is {kept}" if kept else ""
+    print(f"{args.file} restored to {settings.data_dir / DB_NAME}{replaced}", file=sys.stderr)
+    return 0
+
+
 def _commands(args: argparse.Namespace, settings: Settings) -> int:
     """Print the command definitions a sync would send: readable, or as Discord's JSON."""
     from bot.definitions import describe, offline_definitions
@@ -160,6 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     listed = commands.add_parser("commands", help="print the command definitions the bot syncs")
     listed.add_argument("--json", action="store_true", help="the payloads as Discord receives them")
     listed.set_defaults(handler=_commands)
+
+    saved = commands.add_parser("backup", help="copy the SQLite database, even while the bot runs")
+    saved.add_argument("file", help="the new file to write the copy to")
+    saved.set_defaults(handler=_backup)
+    restored = commands.add_parser("restore", help="put a copy made by `backup` back")
+    restored.add_argument("file", help="the copy to restore (stop the bot first)")
+    restored.set_defaults(handler=_restore)
 
     lore = commands.add_parser("lore", help="check, export or describe the lore files")
     lore_commands = lore.add_subparsers(dest="lore_command", required=True)

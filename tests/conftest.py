@@ -112,10 +112,10 @@ def the_audition(book: Lorebook) -> Dialogue:
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+def postgres() -> Iterator[PostgresServer]:
     """One real PostgreSQL for the whole session (see `tests.stores`); each test that uses it
     asks for a database of its own."""
-    yield from start_postgres(tmp_path_factory.mktemp("postgres") / "cluster")
+    yield from start_postgres()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -16,9 +16,10 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.store.base import GuildConfig, StorageError
 from bot.lore.store.postgres import migrations
 from bot.lore.store.postgres.guilds import PostgresGuildStore
+from bot.quiz.store import GameRecord
 from tests.conftest import LORE_DIR
 from tests.lore.test_store import ALICE, GUILD, trivia
-from tests.stores import PostgresServer
+from tests.stores import PostgresBackend, PostgresServer
 from tests.test_main import run_cli
 
 SECRET = "hunter2-not-for-logs"
@@ -165,3 +166,28 @@ async def test_changes_missed_while_disconnected_are_caught_up_on_reconnecting(
     finally:
         await writer.close()
         await reader.close()
+
+
+async def test_the_bots_tables_round_trip_through_pg_dump_and_pg_restore(
+    postgres: PostgresServer, tmp_path: Path
+) -> None:
+    """What the README tells an operator to run, on a database the stores wrote."""
+    source = PostgresBackend(tmp_path, postgres.new_database())
+    store, scores = await source.guild_store(), await source.score_store()
+    await store.put(GUILD, trivia("t-one"), base_revision=0, by=ALICE)
+    await store.hide(GUILD, "shipped-one", base_revision=0, by=ALICE)
+    await store.set_config(GUILD, GuildConfig(moderator_role_id=5, plain_text=True), by=ALICE)
+    await scores.begin_game(GameRecord("g1", GUILD, 10, ALICE, "film", 3, 1.5))
+    await scores.record_point("g1", 1, ALICE)
+    await store.close()
+    await scores.close()
+    dump = tmp_path / "redshoes.dump"
+    postgres.tool("pg_dump", "--format=custom", f"--file={dump}", source.address)
+    target = PostgresBackend(tmp_path, postgres.new_database())
+    postgres.tool("pg_restore", "--no-owner", f"--dbname={target.address}", str(dump))
+    assert await target.snapshot() == await source.snapshot()
+    restored = await target.guild_store()
+    assert (await restored.overlay(GUILD)).entries == (trivia("t-one"),)
+    assert (await restored.overlay(GUILD)).revision == 2
+    await restored.put(GUILD, trivia("t-two"), base_revision=0, by=ALICE)
+    await restored.close()
