@@ -12,7 +12,8 @@ from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Dialogue
 from bot.persona.replay import audition
-from tests.stores import Backend, PostgresBackend, PostgresServer, SqliteBackend, start_postgres
+from standin.postgres import PostgresServer
+from tests.stores import Backend, PostgresBackend, SqliteBackend, start_postgres
 
 if TYPE_CHECKING:
     from bot.offline.harness import Harness

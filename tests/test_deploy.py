@@ -142,3 +142,11 @@ def test_deploy_runs_real_commands_on_the_metrics_port_and_waits_out_the_grace()
     assert int(bot["stop_grace_period"].rstrip("s")) > SHUTDOWN_GRACE
     assert int(_unit()["Service"]["TimeoutStopSec"]) > SHUTDOWN_GRACE
     assert _unit()["Service"]["KillSignal"] == docker["STOPSIGNAL"] == "SIGTERM"
+
+
+def test_the_compose_file_offers_postgresql_as_an_option_without_a_password_in_it() -> None:
+    db, bot = _compose()["services"]["db"], _compose()["services"]["bot"]
+    assert db["profiles"] == ["postgres"]  # off unless asked for: SQLite stays the default
+    assert db["environment"]["POSTGRES_PASSWORD"].startswith("${POSTGRES_PASSWORD")
+    assert bot["depends_on"]["db"] == {"condition": "service_healthy", "required": False}
+    assert "redshoes-db:/var/lib/postgresql/data" in db["volumes"]

@@ -380,7 +380,7 @@ async def test_a_graceful_shutdown_ends_the_game_in_character_and_loses_nothing(
     )
     store = await SqliteScoreStore.open(table.db)  # the next process: nothing left to announce
     try:
-        assert await store.unfinished_games() == []
+        assert await store.unfinished_games(STARTER.guild_id or 0) == []
         assert await store.leaderboard(STARTER.guild_id or 0) == [Standing(BORIS.user_id, 1)]
     finally:
         await store.close()

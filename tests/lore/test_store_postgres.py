@@ -17,9 +17,10 @@ from bot.lore.store.base import GuildConfig, StorageError
 from bot.lore.store.postgres import migrations
 from bot.lore.store.postgres.guilds import PostgresGuildStore
 from bot.quiz.store import GameRecord
+from standin.postgres import PostgresServer
 from tests.conftest import LORE_DIR
 from tests.lore.test_store import ALICE, GUILD, trivia
-from tests.stores import PostgresBackend, PostgresServer
+from tests.stores import PostgresBackend
 from tests.test_main import run_cli
 
 SECRET = "hunter2-not-for-logs"
