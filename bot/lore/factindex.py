@@ -46,6 +46,8 @@ HEADLINED = frozenset({"trivia", "quote"})
 is: their names' concepts do not make them the subject of a question."""
 UNNAMED = frozenset({"persona", "lexicon"})
 """Kinds whose names are labels for moderators, not things members talk about."""
+PLAIN = 0.3
+"""How sure a one-word name the facts also use plainly ("girl", "premiere") is a mention."""
 COMMON_NAME = 6
 RARE_FACTS = 4
 """A name word shared by more entries than this ("red", "shoes") is a word, not a mention."""
@@ -216,6 +218,10 @@ class FactIndex:
         concepts, _ = self.language.concepts(tokens, fields=False)
         return {stem(t) for t in tokens} | set(concepts)
 
+    def setting_of(self, ids: Iterable[str]) -> set[str]:
+        """The keys of words naming what these entries are and the works they are in."""
+        return set().union(*(self._kind_words.get(i, set()) for i in ids))
+
     def named_in(self, tokens: Sequence[str]) -> list[str]:
         """Ids of entries whose full name or alias appears in `tokens`, in order of appearance."""
         found: dict[str, None] = {}
@@ -224,11 +230,17 @@ class FactIndex:
         return list(found)
 
     def mentions(
-        self, tokens: Sequence[str], partial: bool = True, skip: Sequence[bool] = ()
+        self,
+        tokens: Sequence[str],
+        partial: bool = True,
+        skip: Sequence[bool] = (),
+        plain: bool = False,
     ) -> list[Mention]:
         """Runs of words naming entries: whole names (the longest from each word); with
         `partial`, also a distinctive word of a name ("Grisha") and a misspelt one
-        ("Lermontof"). Words marked in `skip` are already spoken for."""
+        ("Lermontof"). Words marked in `skip` are already spoken for. With `plain` (a
+        member's question), a one-word name the facts use as a plain word ("girl" for a
+        part called "The Girl") is only perhaps a mention."""
         used = list(skip) or [False] * len(tokens)
         found: list[Mention] = []
         for start, first in enumerate(tokens):
@@ -238,9 +250,10 @@ class FactIndex:
                     continue
                 run = " ".join(tokens[start : start + size])
                 named = [e for e in self.names.named(run) if e.kind not in UNNAMED]
+                ids = frozenset(e.id for e in named)
                 if named:
-                    ids = frozenset(e.id for e in named)
-                    found.append(Mention(start, start + size, ids, 0.95))
+                    ordinary = plain and size == 1 and self._ordinary(first, set(ids))
+                    found.append(Mention(start, start + size, ids, PLAIN if ordinary else 0.95))
                     used[start : start + size] = [True] * size
                     break
         if partial:

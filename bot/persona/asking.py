@@ -63,7 +63,7 @@ class Query:
         """Names something and asks nothing in particular of it: "who is X", "tell me about X"."""
         return (
             bool(self.mentions)
-            and self.question.asks in {None, "who", "what"}
+            and self.question.asks in {None, "who", "what", "what happens"}
             and not (self.fields or self.relations or self.groups or self.terms or self.unknown)
         )
 
@@ -75,14 +75,14 @@ def understand(
     `lean`, a question naming nobody ("when was it published?", "who got the one for the
     music?") is taken to be about the recalled turn's subject."""
     tokens = list(question.tokens)
-    mentions = index.mentions(tokens, partial=False)
+    mentions = index.mentions(tokens, partial=False, plain=True)
     used = [any(m.start <= i < m.end for m in mentions) for i in range(len(tokens))]
     concepts, by_phrase = index.language.concepts(
         [t if not u else "" for t, u in zip(tokens, used, strict=True)]
     )
     used = [u or p for u, p in zip(used, by_phrase, strict=True)]
     plain = [u or not content(t) for t, u in zip(tokens, used, strict=True)]
-    mentions += index.mentions(tokens, partial=True, skip=plain)
+    mentions += index.mentions(tokens, partial=True, skip=plain, plain=True)
     for mention in mentions:
         used[mention.start : mention.end] = [True] * (mention.end - mention.start)
     mentions = list({m.ids: m for m in reversed(mentions)}.values())[::-1]
@@ -125,6 +125,12 @@ def understand(
         for c in sorted(set(concepts) - index.language.relations)
         if c.startswith("~")
     )
+    # "who is Livy in the film?": words naming what a named entry is, or the work it is in,
+    # set the scene; they ask nothing of it
+    setting = index.setting_of(i for m in mentions for i in m.ids)
+    groups = tuple(g for g in groups if not g.keys <= setting)
+    term_needs = [n for n in term_needs if n.hard or not n.keys <= setting]
+    terms = [t for t in terms if t not in setting]
     if groups and question.asks == "who":
         # "who directed X?", "who wrote the songs?": a role asked for is the point, and a fact
         # naming none of the roles the question uses is no answer

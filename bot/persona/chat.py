@@ -27,7 +27,7 @@ from bot.persona.memory import ConversationMemory, Turn
 from bot.persona.opinions import Opinion, opinion
 from bot.persona.premise import thing
 from bot.persona.reading import read, split, tokens
-from bot.persona.voice import compose, fact_text, said, step_text
+from bot.persona.voice import compose, fact_text, said, steps_text
 
 ECHO = 88.0
 """How close a message must be to a line of dialogue to count as saying it (rapidfuzz ratio)."""
@@ -158,7 +158,7 @@ class Answerer:
     def _told(self, book: Lorebook, query: Query, choice: Choice) -> _Part:
         named: set[str] = set()
         texts = [fact_text(book, f, named) for f in choice.facts]
-        texts += [step_text(s) for s in choice.steps]
+        texts += steps_text(choice.steps)
         ids = [i for f in choice.facts for i in (f.entry, *_credited(f))]
         ids += [s.id for s in choice.steps]
         sources = [e for i in dict.fromkeys(ids) if (e := book.get(i)) is not None]
@@ -188,6 +188,8 @@ def _of_him(query: Query) -> bool:
     """Put to him with no fact asked for ("are you lonely?", "do you regret anything?"): his
     opinion answers, whatever the verb; "who played you?" or "why did you...?" asks a fact."""
     factual = query.question.asks in FACTUAL
+    if "@list" in query.signals:  # "can you summarise the story?": a request, not about him
+        return False
     if "@opinion" in query.signals:  # "how do you feel about her death?": not a date of death
         return not (query.fields and factual)
     return not (query.fields or query.relations or factual)

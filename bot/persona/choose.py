@@ -73,14 +73,21 @@ def choose(book: Lorebook, query: Query) -> Choice | None:
         step = _neighbour(book, best.fact.entry, "@after" in query.signals)
         if step is not None:
             return Choice((), best.score, (step.id,), (step,))
+    story = _story_of(book, query) if _asks_story(query) else []
+    if story:  # "what happens in the ballet?": its steps in order, not one sentence
+        return Choice((), max(best.score, ANSWERS), (story[0].id,), tuple(story))
     if "@list" in query.signals:
         listed = _listed(book, index, query, best)
         if listed is not None:
             return listed
     if _vague(query):
         best = replace(best, score=min(best.score, VAGUE))
-    if query.asks_only_who and best.fact.entry in query.named:
-        return _overview(index, best)
+    if query.asks_only_who:
+        # "what happens to Julian?": his overview, even when another entry's sentence names him
+        named = sorted(query.named)
+        entry = best.fact.entry if best.fact.entry in query.named else named[0]
+        if len(named) == 1 or entry == best.fact.entry:
+            return _overview(index, entry, best.score, best.fact)
     together = [
         r.fact
         for r in ranked
@@ -164,11 +171,11 @@ def _asked(query: Query) -> tuple[Need, ...]:
     return tuple(n for n in query.needs if any(k.startswith("?") for k in n.keys))
 
 
-def _overview(index: FactIndex, best: Ranked) -> Choice:
+def _overview(index: FactIndex, entry: str, score: float, best: Fact) -> Choice:
     """An entry told in a few sentences: who or what it is, then its key fields."""
-    own = index.of_entry(best.fact.entry)
+    own = index.of_entry(entry)
     facts = [f for field in OVERVIEW for f in own if f.field == field]
-    return Choice(tuple(facts[:6]) or (best.fact,), best.score, (best.fact.entry,))
+    return Choice(tuple(facts[:6]) or (best,), score, (entry,))
 
 
 def _ordered(book: Lorebook, entry_id: str) -> list[Entry]:
@@ -180,12 +187,21 @@ def _ordered(book: Lorebook, entry_id: str) -> list[Entry]:
 
 
 def _story_of(book: Lorebook, query: Query) -> list[Entry]:
-    works = [i for i in query.named if book.get(i) is not None] or ([] if query.mentions else [""])
+    """The story of the work the question names; naming nothing (or only him, "can you give
+    me a synopsis?"), the first story the lore tells."""
+    named = query.named - {book.facts.language.you}
+    works = [i for i in named if book.get(i) is not None] or ([] if named else [""])
     for kind in ("scene", "ballet_scene"):
         for work in book.sequence_works(kind):
             if work in works or works == [""]:
                 return list(book.sequence(kind, work))
     return []
+
+
+def _asks_story(query: Query) -> bool:
+    """ "What happens in X?" with a work named and nothing else asked of it."""
+    asked = query.fields or query.relations or query.groups or query.terms or query.unknown
+    return query.question.asks == "what happens" and bool(query.mentions) and not asked
 
 
 def _neighbour(book: Lorebook, entry_id: str, after: bool) -> Entry | None:

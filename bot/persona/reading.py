@@ -86,6 +86,9 @@ SHORTHAND: dict[str, tuple[str, ...]] = {
     "tbh": (),
     "imo": (),
     "lol": (),
+    "fave": ("favourite",),
+    "fav": ("favourite",),
+    "favorite": ("favourite",),
     "lmao": (),
     "omg": (),
     "btw": (),
@@ -116,7 +119,7 @@ STOP_WORDS = frozenset(
     here i me my mine we our us they them their he him his she her hers any some all so than then
     very can could would should will shall may might must not no yes if whether also just only
     even ever still again too one ones s t d ll re ve m get got gets goes go going went come
-    came many much getting gotten""".split()
+    came many much getting gotten own else""".split()
 )
 FILLERS = frozenset(
     """happen happens happened happening tell know explain describe deal thing things stuff bit
@@ -135,7 +138,13 @@ PRONOUNS = PEOPLE_PRONOUNS | {"it", "its", "itself"}
 YOU = frozenset({"you", "your", "yours", "yourself"})
 FOLLOW_ON = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "about"))
 _SPLIT = re.compile(r"(?<=[?!;])\s+|\n+|(?<=\.)\s+(?=[A-Za-z])")
-_AND_ASK = re.compile(r",?\s+(?:and|also|plus)\s+(?=(?:who|what|when|where|why|how|which)\b)", re.I)
+_AND_ASK = re.compile(
+    r",?\s+(?:and|also|plus)\s+(?=(?:who|what|when|where|why|how|which)\b)"
+    r"|,\s+(?=(?:is|was|are|were|did|does|do|has|had|can|could)\s+(?:he|she|it|they|there)\b)",
+    re.I,
+)
+"""Where a second question starts inside a sentence: "..., and who played her?", "what is
+X, is she real?"."""
 _DECADE = re.compile(r"(?<![\d'])'?([1-9]0)s\b")
 _POSSESSIVE = re.compile(
     r"(?<!\bthat)(?<!\bwhat)(?<!\bwho)(?<!\bhe)(?<!\bshe)(?<!\bthere)(?<!\bwhere)(?<!\bhow)"

@@ -21,6 +21,8 @@ MAX_ANSWER = 1900
 """Discord allows 2,000 characters; the footer and a lead fit in what is left."""
 PROSE = frozenset({"summary", "body", "context"})
 MAX_SOURCES = 3
+STORY_SLACK = 80
+"""Room a story's steps leave for the lead line."""
 
 
 def said(book: Lorebook, purpose: PersonaPurpose, rng: random.Random, name: str | None) -> str:
@@ -43,6 +45,17 @@ def fact_text(book: Lorebook, fact: Fact, named: set[str]) -> str:
 
 def step_text(entry: Entry) -> str:
     return f"**{entry.name}** — {entry.summary}"
+
+
+def steps_text(steps: Sequence[Entry], room: int = MAX_ANSWER - STORY_SLACK) -> list[str]:
+    """Steps of a story told whole when they fit; else each by its first sentence, named,
+    then unnamed: a summary reaches the story's end rather than stopping halfway."""
+    whole = [step_text(s) for s in steps]
+    firsts = [(s.name, (sentences(s.summary) or [s.summary])[0]) for s in steps]
+    for told in (whole, [f"**{n}** — {f}" for n, f in firsts], [f for _, f in firsts]):
+        if sum(len(t) + 1 for t in told) <= room:
+            return told
+    return whole
 
 
 def _names(entry: Entry, text: str) -> bool:
