@@ -27,6 +27,12 @@ Client options the tests pass (plain discord.py keywords, nothing patched):
     ``lifetime``             seconds after which the server closes itself even if a test
                              hangs (60 by default).
     ``backlog``              how many dispatches a session keeps for RESUME replays.
+    ``shard_count``          shards the bot is asked to run (``/gateway/bot``); each shard's
+                             session gets READY and GUILD_CREATE for the guilds it owns, and
+                             a guild's events go to that shard only: ``(guild_id >> 22) %
+                             shard_count``, Discord's rule.
+    ``guilds``               the guild ids served (``GUILD_ID`` alone by default); each has
+                             the same text channel, members and roles.
 The world it serves (module constants): one guild ``GUILD_ID`` with a text channel
 ``CHANNEL_ID``, the bot ``BOT_ID`` (also the application id), a member ``MEMBER`` and a
 moderator ``MODERATOR`` (Manage Server).
@@ -162,6 +168,7 @@ class _Session:
     backlog: deque[str]
     seq: int = 0
     socket: _Socket | None = None
+    shard: int = 0
 
 
 @dataclass(eq=False)
@@ -205,8 +212,14 @@ class FakeDiscord:
         record: bool = True,
         lifetime: float = 60.0,
         backlog: int = 2_000,
+        shard_count: int = 1,
+        guilds: tuple[int, ...] = (GUILD_ID,),
     ) -> None:
         self.token = token
+        self.shard_count = shard_count
+        self.guilds = guilds
+        self.delivered: dict[int, int] = {}
+        """The shard each interaction was dispatched to, by interaction id."""
         self.heartbeat_interval = heartbeat_interval
         self.validate = validating() if validate is None else validate
         self.record = record
@@ -221,6 +234,7 @@ class FakeDiscord:
         self.port = 0
         self._sessions: dict[str, _Session] = {}
         self._session: _Session | None = None
+        self._shards: dict[int, _Session] = {}
         self._waiting: dict[int, asyncio.Future[Request]] = {}
         self._originals: dict[str, dict[str, Any]] = {}
         self._token_owner: dict[str, int] = {}
@@ -284,12 +298,23 @@ class FakeDiscord:
     def snowflake(self) -> int:
         return ((int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22) | (next(self._ids) & 0x3FFFFF)
 
+    def shard_of(self, guild_id: int) -> int:
+        """The shard that owns a guild, by Discord's rule."""
+        return (guild_id >> 22) % self.shard_count
+
     def slash(
-        self, command: str, /, *options: dict[str, Any], person: Person = MEMBER, **values: Any
+        self,
+        command: str,
+        /,
+        *options: dict[str, Any],
+        person: Person = MEMBER,
+        guild: int = GUILD_ID,
+        **values: Any,
     ) -> dict[str, Any]:
         """An application-command interaction, options given as keywords (strings, ints...)."""
         listed = list(options) + [option(key, value) for key, value in values.items()]
-        return self.interaction(2, self._command_data(command, listed), person=person)
+        data = self._command_data(command, listed)
+        return self.interaction(2, data, person=person, guild=guild)
 
     def member_message(self, content: str, *, person: Person = MEMBER) -> dict[str, Any]:
         """A message `person` posted in the channel (not dispatched): a message menu's target."""
@@ -377,16 +402,18 @@ class FakeDiscord:
             data["guild_id"] = known["guild_id"]
         return data | {"options": options}
 
-    def interaction(self, kind: int, data: dict[str, Any], *, person: Person) -> dict[str, Any]:
+    def interaction(
+        self, kind: int, data: dict[str, Any], *, person: Person, guild: int = GUILD_ID
+    ) -> dict[str, Any]:
         interaction_id = self.snowflake()
         return {
             "id": str(interaction_id),
             "application_id": str(BOT_ID),
             "type": kind,
             "data": data,
-            "guild_id": str(GUILD_ID),
+            "guild_id": str(guild),
             "channel_id": str(CHANNEL_ID),
-            "channel": _channel(),
+            "channel": _channel(guild),
             "member": person.member(),
             "token": f"interaction-token-{interaction_id}",
             "version": 1,
@@ -394,7 +421,7 @@ class FakeDiscord:
             "locale": "en-GB",
             "guild_locale": "en-GB",
             "entitlements": [],
-            "authorizing_integration_owners": {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"0": str(guild)},
             "context": 0,
             "attachment_size_limit": 10 * 1024 * 1024,
         }
@@ -409,9 +436,16 @@ class FakeDiscord:
             self._waiting[interaction_id] = loop.create_future()
             self.callbacks.setdefault(interaction_id, [])
             ids.append(interaction_id)
-        sent = await self.dispatch_many([("INTERACTION_CREATE", p) for p in interactions])
-        self.sent_at.update(zip(ids, sent, strict=True))
+        for shard in dict.fromkeys(map(self._owner, interactions)):  # each to its guild's shard
+            mine = [int(p["id"]) for p in interactions if self._owner(p) == shard]
+            events = [("INTERACTION_CREATE", p) for p in interactions if self._owner(p) == shard]
+            sent = await self.dispatch_many(events, shard)
+            self.sent_at.update(zip(mine, sent, strict=True))
+            self.delivered.update(dict.fromkeys(mine, shard))
         return ids
+
+    def _owner(self, payload: Mapping[str, Any]) -> int:
+        return self.shard_of(int(payload.get("guild_id", GUILD_ID)))
 
     async def callback(self, interaction_id: int, within: float = 3.0) -> Request:
         """The bot's first answer to an interaction, waiting at most `within` seconds."""
@@ -484,14 +518,18 @@ class FakeDiscord:
 
     # ---------------------------------------------------------------- gateway
 
-    def _live_session(self) -> _Session:
-        assert self._session is not None, "the bot has not identified yet"
-        return self._session
+    def _live_session(self, shard: int | None = None) -> _Session:
+        session = self._session if shard is None else self._shards.get(shard)
+        assert session is not None, "the bot has not identified yet"
+        return session
 
-    async def dispatch_many(self, events: list[tuple[str, dict[str, Any]]]) -> list[float]:
-        """Send dispatches in order (kept for a RESUME); when each left, or was queued while
-        the client was away (it then arrives with the resume, as on Discord)."""
-        session = self._live_session()
+    async def dispatch_many(
+        self, events: list[tuple[str, dict[str, Any]]], shard: int | None = None
+    ) -> list[float]:
+        """Send dispatches in order (kept for a RESUME) to `shard`'s session (by default the
+        last one identified); when each left, or was queued while the client was away (it then
+        arrives with the resume, as on Discord)."""
+        session = self._live_session(shard)
         frames = []
         for event, data in events:
             session.seq += 1
@@ -540,25 +578,29 @@ class FakeDiscord:
         if data.get("token") != self.token:
             await socket.ws.close(code=4004, message=b"Authentication failed.")
             return
+        shard = int(data.get("shard", [0, 1])[0])
         session = _Session(
             id=f"session-{next(self._ids)}",
             intents=int(data.get("intents", 0)),
             backlog=deque(maxlen=self.backlog_size),
             socket=socket,
+            shard=shard,
         )
         self._sessions[session.id] = session
-        self._session = session
+        self._session = self._shards[shard] = session
+        owned = [guild for guild in self.guilds if self.shard_of(guild) == shard]
         ready = {
             "v": 10,
             "user": BOT_USER,
-            "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+            "guilds": [{"id": str(guild), "unavailable": True} for guild in owned],
             "session_id": session.id,
             "resume_gateway_url": f"ws://127.0.0.1:{self.port}/gateway-resume",
             "application": {"id": str(BOT_ID), "flags": 0},
             "private_channels": [],
             "shard": data.get("shard", [0, 1]),
         }
-        await self.dispatch_many([("READY", ready), ("GUILD_CREATE", _guild())])
+        created = [("GUILD_CREATE", _guild(guild)) for guild in owned]
+        await self.dispatch_many([("READY", ready), *created], shard)
 
     async def _resume(self, socket: _Socket, data: dict[str, Any]) -> None:
         session = self._sessions.get(data.get("session_id", ""))
@@ -567,7 +609,7 @@ class FakeDiscord:
             return
         missed = [frame for frame in session.backlog if json.loads(frame)["s"] > data["seq"]]
         session.socket = socket
-        self._session = session
+        self._session = self._shards[session.shard] = session
         await socket.send(missed)
         await self.dispatch_many([("RESUMED", {})])
 
@@ -650,7 +692,7 @@ class FakeDiscord:
 
     def _gateway_bot(self) -> dict[str, Any]:
         limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
-        return {"url": self.gateway_url, "shards": 1, "session_start_limit": limit}
+        return {"url": self.gateway_url, "shards": self.shard_count, "session_start_limit": limit}
 
     async def _overwrite_commands(self, request: Request) -> web.Response:
         registered = []
@@ -872,11 +914,11 @@ def _application() -> dict[str, Any]:
     }
 
 
-def _channel() -> dict[str, Any]:
+def _channel(guild_id: int = GUILD_ID) -> dict[str, Any]:
     return {
         "id": str(CHANNEL_ID),
         "type": 0,
-        "guild_id": str(GUILD_ID),
+        "guild_id": str(guild_id),
         "name": "the-red-shoes",
         "position": 0,
         "permission_overwrites": [],
@@ -889,9 +931,9 @@ def _channel() -> dict[str, Any]:
     }
 
 
-def _guild() -> dict[str, Any]:
+def _guild(guild_id: int = GUILD_ID) -> dict[str, Any]:
     everyone = {
-        "id": str(GUILD_ID),
+        "id": str(guild_id),
         "name": "@everyone",
         "permissions": str(EVERYDAY_PERMISSIONS),
         "position": 0,
@@ -903,12 +945,12 @@ def _guild() -> dict[str, Any]:
     }
     bot = Person(BOT_USER, EVERYDAY_PERMISSIONS)
     return {
-        "id": str(GUILD_ID),
+        "id": str(guild_id),
         "name": "Ballet Lermontov",
         "icon": None,
         "owner_id": MODERATOR.user["id"],
         "roles": [everyone],
-        "channels": [_channel()],
+        "channels": [_channel(guild_id)],
         "members": [person.member() for person in (bot, MEMBER, MODERATOR)],
         "member_count": 3,
         "emojis": [],
