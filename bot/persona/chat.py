@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
 from bot.lore.factindex import Need
@@ -32,6 +32,15 @@ from bot.persona.voice import compose, fact_text, said, steps_text
 ECHO = 88.0
 """How close a message must be to a line of dialogue to count as saying it (rapidfuzz ratio)."""
 MAX_QUESTIONS = 3
+MUSING = 0.6
+MUSING_MARGIN = 0.15
+"""How much better than a fact his view must fit an open question ("what's the hardest part
+of running a company?") not put to him; a yes-or-no question of judgement needs no margin."""
+OPEN = frozenset({"what", "which"})
+YES_NO = frozenset("can could should would will is are was were must may might".split())
+VIEW = frozenset({"@opinion"})
+PEOPLE = frozenset({"character", "person"})
+"""How well an opinion must fit a question not put to him to be said instead of a fact."""
 FACTUAL = ASKS_BY_FACT - {"what happens"}
 """Question words asking him for a fact of his story ("why did you...?"), not for his mind."""
 SMALL_TALK: tuple[tuple[str, PersonaPurpose], ...] = (
@@ -101,8 +110,8 @@ class Answerer:
         if declined is not None:
             return declined
         you = book.facts.language.you
-        mind = opinion(book, query, self.rng) if query.you else None
-        if mind is not None and (_of_him(query) or _only_about(query, you)):
+        mind = opinion(book, query, self.rng) if query.you or _muses(query) else None
+        if mind is not None and query.you and (_of_him(query) or _only_about(query, you)):
             return self._mind(mind)
         choice = None if query.nobody else choose(book, query)
         if recalled and not (query.mentions or query.you):
@@ -112,12 +121,14 @@ class Answerer:
             leaned = choose(book, leaning)
             if leaned is not None and leaned.answers:
                 query, choice = leaning, leaned
+        if mind is not None and not query.you and _muses(query) and _beats(mind, choice, query):
+            return self._mind(mind)  # "can a dancer marry and still be great?": his view
         unanswered = choice is None or not choice.answers
         # "when were you born?" with no birth date: a decline, not a stray opinion;
         # "why did you fire him?": his reason, then the fact, when it is about the same
-        if mind is not None and ((unanswered and not query.fields) or _why_you(query)):
+        if mind and query.you and ((unanswered and not query.fields) or _why_you(query)):
             told = None
-            if choice is not None and choice.answers and _backs(choice, mind):
+            if choice is not None and choice.answers and _backs(choice, mind, book.facts.kinds):
                 told = self._told(book, query, choice)
             return self._mind(mind, told)
         if choice is None or unanswered:
@@ -170,9 +181,10 @@ class Answerer:
     def _unknown(self, book: Lorebook, query: Query) -> _Part:
         """A decline that says why: a thing the story does not hold (named back, when the
         question is about the story), another subject, or a fact the lore lacks."""
-        named = thing(query.question.tokens, query.unknown, query.mentions)
+        named, kind = thing(query.question.tokens, query.unknown, query.mentions)
         about_the_lore = _mentions_lore(query, book.facts.language.you)
-        if named and (about_the_lore or query.terms or query.fields or query.groups):
+        story = any(book.facts.known(word) for word in kind)  # "the spaceship scene"
+        if named and (about_the_lore or story or query.fields or query.groups):
             line = said(book, "correction", self.rng, None).replace("{thing}", named)
             return _Part(line[:1].upper() + line[1:])
         if (named or query.unknown) and not about_the_lore:
@@ -192,13 +204,45 @@ def _of_him(query: Query) -> bool:
         return False
     if "@opinion" in query.signals:  # "how do you feel about her death?": not a date of death
         return not (query.fields and factual)
-    return not (query.fields or query.relations or factual)
+    return not (query.fields or factual)  # "would you ever marry?" is his view; "who was...?"
 
 
-def _backs(choice: Choice, mind: Opinion) -> bool:
-    """A fact backs an opinion when it is told of something the opinion is about."""
+def _muses(query: Query) -> bool:
+    """Not put to him by name, but his view may answer it: it asks no fact field, and names
+    nothing of the lore unless it asks for a view with no question word ("any regrets about
+    firing him?")."""
+    if query.fields:
+        return False
+    return not query.mentions or ("@opinion" in query.signals and query.question.asks is None)
+
+
+def _beats(mind: Opinion, choice: Choice | None, query: Query) -> bool:
+    """His view answers a question not put to him when no fact does (rather than a decline),
+    when the question asks for a view ("any advice?"), or when it is a question of judgement
+    ("can a dancer marry and still be great?", "what matters more, love or art?") that his view
+    fits better than a fact sharing its words. Questions of fact ("who...", "how does it
+    end?", "what happens...") keep their facts."""
+    asked = bool(query.signals & VIEW)
+    if not asked and len(query.described) < 2:
+        return False  # "what is the meaning of life?": one shared word is a coincidence
+    if choice is None or not choice.answers:
+        return True
+    if mind.score < MUSING:
+        return False
+    if asked:
+        return True
+    first = query.question.tokens[:1]
+    if query.question.asks is None and first and set(first) <= YES_NO:
+        return mind.score > choice.confidence
+    return query.question.asks in OPEN and mind.score > choice.confidence + MUSING_MARGIN
+
+
+def _backs(choice: Choice, mind: Opinion, kinds: Mapping[str, str]) -> bool:
+    """A fact backs an opinion when it is told of an event the opinion is about (a person's
+    overview after his view of them is a synopsis, not a reason)."""
     about = {i for entry in mind.entries for i in entry.about}
-    return bool(choice.facts) and not choice.steps and choice.facts[0].entry in about
+    told = choice.facts[0].entry if choice.facts and not choice.steps else None
+    return told in about and kinds.get(told or "") not in PEOPLE
 
 
 def _why_you(query: Query) -> bool:

@@ -103,8 +103,7 @@ def _table(book: Lorebook) -> tuple[_Opinion, ...]:
 
 def _weight(need: Need, unheard: frozenset[str], strange: frozenset[str]) -> float:
     """Names and things the story lacks ("your cat") weigh most; other unknown words least."""
-    named = any(k.startswith(ENTITY) for k in need.keys)
-    if named or need.words in strange:
+    if _named(need) or need.words in strange:
         return NAME_FACTOR * need.weight
     return need.weight * (UNHEARD_WEIGHT if need.words in unheard else 1.0)
 
@@ -115,9 +114,20 @@ def _cover(opinion: _Opinion, need: Need) -> float:
     return LINE_COVER if need.keys & opinion.said else 0.0
 
 
+def _named(need: Need) -> bool:
+    return any(k.startswith(ENTITY) for k in need.keys)
+
+
 def _score(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> float:
-    total = sum(w for _, w in needs)
-    return sum(w * _cover(opinion, n) for n, w in needs) / total if total else 0.0
+    """The share of the names it covers and the share of the other words, equally: "why did
+    you want her back after she married him?" names two people, but asks about her return."""
+    shares = []
+    for named in (True, False):
+        group = [(n, w) for n, w in needs if _named(n) == named]
+        total = sum(w for _, w in group)
+        if total:
+            shares.append(sum(w * _cover(opinion, n) for n, w in group) / total)
+    return sum(shares) / len(shares) if shares else 0.0
 
 
 def needs_of(query: Query, you: str | None, table: Sequence[_Opinion]) -> list[Need]:
@@ -148,33 +158,52 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
     strange = frozenset(tokens[at] for at in things(tokens, query.unknown, query.mentions))
     needs = [(n, _weight(n, unheard, strange)) for n in needs_of(query, you, table)]
     if not needs:
+        if not query.you:
+            return None
         own = frozenset({f"{ENTITY}{you}"})
         mine = [o for o in table if own <= o.subject]
         return _said((mine[0],), (), rng, 1.0) if mine else None
-    scored = sorted(((_score(o, needs), n, o) for n, o in enumerate(table)), key=_best)
+    # "why did you sell her spaceship?": a premise to correct, unless an opinion speaks to more
+    # of the question than the names in it
+    fit = [o for o in table if not strange or _speaks_to(o, needs)]
+    kinds = book.facts.kinds
+    # a word no opinion is about ("what do you make of...") says nothing about which one fits
+    weighed = [
+        (n, w)
+        for n, w in needs
+        if _named(n) or n.words in strange or any(n.keys & o.subject for o in table)
+    ]
+    # equally fitting opinions: the one whose lines say more of the question ("envy") first
+    scored = sorted(
+        ((_score(o, weighed), -_said_of(o, needs), n, o) for n, o in enumerate(fit)), key=_best
+    )
     if not scored or scored[0][0] < FITS:
         return None
-    if strange and not _speaks_to(scored[0][2], needs):
-        return None  # "why did you sell her spaceship?": a premise to correct, not a cue
-    chosen = [scored[0][2]]
-    for need, _ in needs:
-        person = any(book.facts.kinds.get(k[1:]) in PEOPLE for k in need.keys)
-        if person and len(chosen) < MAX_PEOPLE and not any(need.keys & o.subject for o in chosen):
-            theirs = next((o for _, _, o in scored if need.keys & o.subject), None)
-            if theirs is not None:
+    best = scored[0][3]
+    people = [n for n, _ in weighed if any(kinds.get(k[1:]) in PEOPLE for k in n.keys)]
+    if len(people) < 2 or _speaks_to(best, weighed):
+        chosen = [best]
+    else:  # "what do you make of X and Y?": a line on each
+        chosen = []
+        for need in people[:MAX_PEOPLE]:
+            theirs = next((o for _, _, _, o in scored if need.keys & o.subject), None)
+            if theirs is not None and theirs not in chosen:
                 chosen.append(theirs)
+        chosen = chosen or [best]
     return _said(tuple(chosen), needs, rng, scored[0][0])
 
 
 def _speaks_to(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> bool:
     """Its subject holds something asked besides a name."""
-    return any(
-        n.keys & opinion.subject for n, _ in needs if not any(k.startswith(ENTITY) for k in n.keys)
-    )
+    return any(n.keys & opinion.subject for n, _ in needs if not _named(n))
 
 
-def _best(row: tuple[float, int, _Opinion]) -> tuple[float, int]:
-    return (-round(row[0], 6), row[1])
+def _said_of(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> float:
+    return sum(w for n, w in needs if n.keys & opinion.said)
+
+
+def _best(row: tuple[float, float, int, _Opinion]) -> tuple[float, float, int]:
+    return (-round(row[0], 6), row[1], row[2])
 
 
 def _said(

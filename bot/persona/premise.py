@@ -21,7 +21,9 @@ DETERMINERS = frozenset(
     " each".split()
 )
 BEFORE_A_THING = DETERMINERS | frozenset(
-    "of about in at on from with without for by into onto like than during inside to".split()
+    """of about in at on from with without within for by into onto like than during inside
+    outside beyond behind between among across through towards toward around against despite
+    except until since to""".split()
 )
 """Words after which a noun comes: determiners and prepositions."""
 BEFORE_A_VERB = frozenset(
@@ -30,6 +32,10 @@ BEFORE_A_VERB = frozenset(
     least quite rather how""".split()
 )
 """Words after which a verb, an adjective or an adverb comes: subjects, modals, degree words."""
+IDEAS = ("tion", "sion", "ness", "ment", "ity", "ance", "ence", "ism", "hood", "dom")
+"""Endings of words for ideas ("a distraction", "happiness"): an idea is no false premise."""
+QUALITIES = ("est", "ful", "ous", "less", "able", "ible", "ive", "ical", "ish")
+"""Endings of words that describe ("the hardest part", "a famous scene"), not name."""
 LINKS = frozenset("is are was were be been being am do does did has have had".split())
 """A noun after these is the subject of a question ("why did X...", "who is X") when they open
 it; otherwise what follows them describes ("that is harsh")."""
@@ -47,17 +53,22 @@ def things(tokens: Sequence[str], unknown: Sequence[str], mentions: Sequence[Men
     ]
 
 
-def thing(tokens: Sequence[str], unknown: Sequence[str], mentions: Sequence[Mention]) -> str:
-    """The member's words naming the first thing the lore does not hold, or "" if none."""
+def thing(
+    tokens: Sequence[str], unknown: Sequence[str], mentions: Sequence[Mention]
+) -> tuple[str, tuple[str, ...]]:
+    """The member's words naming the first thing the lore does not hold ("" if none), and the
+    words from that thing to the end of its phrase ("spaceship scene"): what it is."""
     found = things(tokens, unknown, mentions)
     if not found:
-        return ""
+        return "", ()
     named = {i for m in mentions for i in range(m.start, m.end)}
-    return " ".join(_phrase(tokens, found[0], named))
+    start, end = _phrase(tokens, found[0], named)
+    return " ".join(tokens[start:end]), tuple(tokens[found[0] : end])
 
 
 def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
-    if tokens[at].endswith("ly") and len(tokens[at]) > 4:
+    word = tokens[at]
+    if word in BEFORE_A_THING or (len(word) > 5 and word.endswith(("ly", *IDEAS, *QUALITIES))):
         return False
     start = at
     while start > 0 and start - 1 not in named and _plain(tokens[start - 1]):
@@ -74,7 +85,7 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
     return before not in BEFORE_A_VERB and before in QUESTION_WORDS
 
 
-def _phrase(tokens: Sequence[str], at: int, named: set[int]) -> list[str]:
+def _phrase(tokens: Sequence[str], at: int, named: set[int]) -> tuple[int, int]:
     """The run of words around the thing, names of lore entries left out."""
     start, end = at, at + 1
     while start > 0 and start - 1 not in named and _word(tokens[start - 1]):
@@ -83,7 +94,7 @@ def _phrase(tokens: Sequence[str], at: int, named: set[int]) -> list[str]:
         if _verb(tokens, end, named):
             break
         end += 1
-    return list(tokens[start:end])
+    return start, end
 
 
 def _verb(tokens: Sequence[str], at: int, named: set[int]) -> bool:

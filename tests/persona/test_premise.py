@@ -13,7 +13,7 @@ from bot.persona.reading import read
 
 
 def named(text: str, *unknown: str) -> str:
-    return thing(read(text).tokens, unknown, ())
+    return thing(read(text).tokens, unknown, ())[0]
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,9 @@ def test_a_thing_the_lore_lacks_is_named_back(
         ("remind me of the party", ("remind",)),  # an imperative
         ("she danced beautifully", ("beautifully",)),  # an adverb
         ("how do you decide who dances", ("decide",)),
+        ("is love a distraction for an artist?", ("distraction",)),  # an idea
+        ("what is the hardest part of it", ("hardest",)),  # a word that describes
+        ("should she have a life outside the theatre", ("outside",)),  # a preposition
     ],
 )
 def test_an_ordinary_word_names_nothing(question: str, unknown: tuple[str]) -> None:
