@@ -61,6 +61,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--moderator", action="store_true", help="type as a server moderator")
     parser.add_argument("--dm", action="store_true", help="type in a direct message, not a server")
     parser.add_argument(
+        "--locale",
+        default="en-GB",
+        help="the Discord language of the person typing (fr, de, es-ES, ja): replies follow it",
+    )
+    parser.add_argument(
         "--out", type=Path, default=Path("."), help="folder for files the bot sends (exports)"
     )
 
@@ -392,5 +397,6 @@ def console_main(args: argparse.Namespace, settings: Settings) -> int:
         user_id=args.user,
         guild_id=None if args.dm else args.guild,
         moderator=args.moderator,
+        locale=args.locale,
     )
     return asyncio.run(run_console(settings, actor, args.command_line, args.json, folder=args.out))

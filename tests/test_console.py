@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.__main__ import build_parser
 from bot.config import Settings
 from bot.console import PROMPT, Console, draw_message, run_console
 from bot.offline.payloads import Actor
@@ -324,3 +325,13 @@ async def test_a_chat_line_in_a_dm_with_json_is_one_answer_object(settings):
     reply = json.loads(out.getvalue().strip().splitlines()[-1])
     assert "Anton Walbrook" in reply["answer"]
     assert set(reply) == {"answer", "sources", "confidence", "backend"}
+
+
+async def test_the_console_types_in_another_language_with_locale(settings):
+    lines = iter(["/story", "click suivant", "quit"])
+    out = io.StringIO()
+    await run_console(settings, Actor(locale="fr"), out=out, read=lambda _prompt: next(lines))
+    text = out.getvalue()
+    assert "Suivant ▶" in text and "Précédent" in text
+    assert "nothing to press" not in text
+    assert build_parser().parse_args(["console", "--locale", "ja"]).locale == "ja"
