@@ -48,6 +48,7 @@ async def test_a_scripted_session_is_counted_and_healthz_flips(
         for name in ("vicky", "lermontov"):
             await ask(fake_discord, fake_discord.slash("character", name=name))
         await ask(fake_discord, fake_discord.slash("film"))
+        await ask(fake_discord, fake_discord.autocomplete("character", "name", "vic"))
         await ask(fake_discord, fake_discord.slash("lore", {"name": "export", "type": 1}))
         await fake_discord.send_message(f"<@{BOT_ID}> who played Lermontov?")
         await fake_discord.wait_for(lambda r: r.route == MESSAGES, within=DISCORD_WINDOW)
@@ -71,6 +72,9 @@ async def test_a_scripted_session_is_counted_and_healthz_flips(
     assert interactions("/film", "ok") == 1
     assert interactions("/lore export", "refused") == 1
     assert got[("redshoes_latency_seconds_count", (("kind", "command"),))] == 4
+    completed = (("kind", "autocomplete"), ("name", "/character"))
+    assert got[("redshoes_ui_interactions_total", completed)] == 1
+    assert got[("redshoes_latency_seconds_count", (("kind", "autocomplete"),))] == 1
     assert got[("redshoes_chat_replies_total", (("outcome", "answered"),))] == 1
     assert got[("redshoes_latency_seconds_count", (("kind", "chat"),))] == 1
     assert got[("redshoes_lore_reloads_total", (("result", "ok"),))] == 0
