@@ -16,14 +16,26 @@ import discord
 
 from bot.config import Settings
 
+_JSON_LINE = "redshoes_json_line"
+"""Where a record keeps its JSON line (a name no `extra=` of ours or discord.py's uses)."""
 TEXT = logging.Formatter("[{asctime}] [{levelname:<8}] {name}: {message}", style="{")
 """The plain text line (discord.py's own shape, without colour), for files and pipes."""
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line, for log collectors: time, level, logger, message, traceback."""
+    """One JSON object per line, for log collectors: time, level, logger, message, traceback.
+
+    A record is formatted once and the line kept on it: with `LOG_FILE` the same record reaches
+    stderr and the rotating file, which formats it twice more (once to decide whether to roll
+    over, once to write), and every line of an interaction costs CPU on the bot's event loop."""
 
     def format(self, record: logging.LogRecord) -> str:
+        done: str | None = record.__dict__.get(_JSON_LINE)
+        if done is None:
+            done = record.__dict__[_JSON_LINE] = self._line(record)
+        return done
+
+    def _line(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.logs import configure_logging
+from bot.logs import JsonFormatter, configure_logging
 from bot.offline.harness import Harness
 
 
@@ -75,3 +75,15 @@ async def test_one_info_line_per_interaction_and_the_options_only_at_debug(
     assert all("vicky" not in m for m in info)
     debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
     assert any("vicky" in m for m in debug)
+
+
+def test_a_json_line_is_formatted_once_for_every_handler(
+    tmp_path: Path, root_logging: None
+) -> None:
+    path = tmp_path / "bot.log"
+    configure_logging(Settings(_env_file=None, log_format="json", log_file=path))
+    record = logging.LogRecord("bot.app", logging.INFO, __file__, 1, "asked %s", ("once",), None)
+    first = JsonFormatter().format(record)
+    assert JsonFormatter().format(record) is first  # the stderr and file handlers share it
+    logging.getLogger("bot.app").handle(record)
+    assert json.loads(path.read_text(encoding="utf-8").splitlines()[-1])["message"] == "asked once"
