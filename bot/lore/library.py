@@ -219,6 +219,15 @@ class LoreLibrary:
         if cached is None or cached.revision < revision:
             self.invalidate(guild_id)
 
+    def heard(self, guild_id: int, changes: Sequence[Change]) -> None:
+        """Another process's batch, fetched after its notice (`Subscriber.heard`): applied to a
+        view at the revision just before it, as this process's own changes are (`changed`)."""
+        cached = self.views.peek(guild_id)
+        revision = changes[0].overlay_revision if changes else None
+        if cached is not None and revision is not None and cached.revision >= revision:
+            return
+        self.changed(guild_id, changes)
+
     def held(self) -> dict[int, int]:
         """The overlay revision of each server's cached view (the store's catch-up compares)."""
         return self.views.revisions()

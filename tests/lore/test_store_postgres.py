@@ -11,7 +11,8 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from bot.lore.library import LoreLibrary
+from bot.lore.layered import DELTA_LIMIT
+from bot.lore.library import LoreLibrary, Overlay
 from bot.lore.lorebook import Lorebook
 from bot.lore.store.base import GuildConfig, StorageError
 from bot.lore.store.postgres import migrations
@@ -63,7 +64,9 @@ async def test_a_database_from_a_newer_bot_is_refused_and_left_alone(
     message = await refused(url)
     assert f"schema version {len(migrations.MIGRATIONS) + 1}, newer than this bot" in message
     assert message.endswith("the data was left as it was")
-    assert await conn.fetchval("SELECT version FROM schema_version") == 2
+    assert (
+        await conn.fetchval("SELECT version FROM schema_version") == len(migrations.MIGRATIONS) + 1
+    )
     await conn.close()
 
 
@@ -72,11 +75,12 @@ async def test_a_failing_migration_leaves_the_previous_version(
 ) -> None:
     url = postgres.new_database()
     await (await PostgresGuildStore.open(url)).close()
+    latest = len(migrations.MIGRATIONS)
     broken = "CREATE TABLE half (x INTEGER); CREATE TABLE half (x INTEGER);"
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, broken])
     assert "already exists" in await refused(url)
     conn = await asyncpg.connect(url)
-    assert await conn.fetchval("SELECT version FROM schema_version") == 1
+    assert await conn.fetchval("SELECT version FROM schema_version") == latest
     assert await conn.fetchval("SELECT to_regclass('half')") is None
     await conn.close()
 
@@ -87,7 +91,8 @@ async def test_processes_starting_at_once_migrate_once(postgres: PostgresServer)
     for store in stores:
         await store.close()
     conn = await asyncpg.connect(url)
-    assert [tuple(row) for row in await conn.fetch("SELECT version FROM schema_version")] == [(1,)]
+    versions = [tuple(row) for row in await conn.fetch("SELECT version FROM schema_version")]
+    assert versions == [(len(migrations.MIGRATIONS),)]
     await conn.close()
 
 
@@ -122,7 +127,7 @@ async def until(condition: Callable[[], bool], within: float = 1.0) -> float:
 
 
 async def test_a_change_in_one_process_reaches_the_others_views_within_a_second(
-    postgres: PostgresServer, lorebook: Lorebook
+    postgres: PostgresServer, lorebook: Lorebook, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = postgres.new_database()
     writer, reader = await PostgresGuildStore.open(url), await PostgresGuildStore.open(url)
@@ -130,15 +135,31 @@ async def test_a_change_in_one_process_reaches_the_others_views_within_a_second(
     await reader.subscribe(library)
     try:
         assert await reader.config(GUILD) == GuildConfig()
-        book = await library.book_for(GUILD)
-        assert book.get("t-one") is None
+        await writer.put(GUILD, trivia("t-zero"), base_revision=0, by=ALICE)
+        while (view := library.views.peek(GUILD)) is None or view.revision != 1:
+            assert (await library.book_for(GUILD)).get("t-one") is None  # (its notice may race)
+        rebuilt = 0
+        overlay = reader.overlay
+
+        async def counted(guild_id: int) -> Overlay:
+            nonlocal rebuilt
+            rebuilt += 1
+            return await overlay(guild_id)
+
+        monkeypatch.setattr(reader, "overlay", counted)
         await writer.put(GUILD, trivia("t-one"), base_revision=0, by=ALICE)
-        await until(lambda: GUILD not in library.views)
+        await until(lambda: (view := library.views.peek(GUILD)) is not None and view.revision == 2)
         assert (await library.book_for(GUILD)).get("t-one") == trivia("t-one")
+        assert rebuilt == 0  # the batch was applied to the view, not rebuilt from the database
         await writer.set_config(GUILD, GuildConfig(plain_text=True), by=ALICE)
         await until(lambda: GUILD not in reader._configs)
         assert await reader.config(GUILD) == GuildConfig(plain_text=True)
         assert GUILD in library.views  # settings alone do not change the lore
+        big = [trivia(f"t-{n}") for n in range(DELTA_LIMIT + 1)]
+        await writer.import_entries(GUILD, big, bases={}, by=ALICE)
+        await until(lambda: GUILD not in library.views)  # too large to patch: dropped
+        assert len((await library.book_for(GUILD)).entries) == len(lorebook) + len(big) + 2
+        assert rebuilt == 1
     finally:
         await writer.close()
         await reader.close()

@@ -187,6 +187,10 @@ class Subscriber(Protocol):
     def held(self) -> dict[int, int]:
         """The overlay revision of each server whose view is held."""
 
+    def heard(self, guild_id: int, changes: Sequence[Change]) -> None:
+        """Another process committed `changes`, one batch: a view just before it takes them
+        on, one from earlier goes, one already past it stays."""
+
 
 class GuildStore(ABC):
     """Per-server overlays with history; also the `OverlaySource` of a `LoreLibrary`.

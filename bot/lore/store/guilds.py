@@ -96,17 +96,32 @@ class SqlGuildStore(Database, GuildStore):
             await db.execute(
                 "UPDATE guild SET revision = revision + 1 WHERE guild_id = ?", guild_id
             )
+            revision = int((await db.fetch(_GUILD_REVISION, guild_id))[0][0])
             rows = await _current_rows(db, guild_id, [edit.entry_id for edit in edits])
             # An import of thousands: checking, validating and encoding them is CPU work for a
             # worker thread, and the rows go to the database in two statements, not thousands.
             changes, entry_rows, change_rows = await asyncio.to_thread(
-                _changes, guild_id, edits, rows, by, at
+                _changes, guild_id, edits, rows, by, at, revision
             )
             await db.executemany(_PUT_ENTRY, entry_rows)
             await db.executemany(_RECORD_CHANGE, change_rows)
-            revision = int((await db.fetch(_GUILD_REVISION, guild_id))[0][0])
             await self._announce(db, guild_id, revision)
-        return [replace(change, overlay_revision=revision) for change in changes]
+        return changes
+
+    async def batch(self, guild_id: int, overlay_revision: int, most: int) -> list[Change] | None:
+        """The changes of the batch that took the server to `overlay_revision`; None when it
+        made more than `most` (a view is rebuilt then, not patched) or none is recorded."""
+        rows = await self._rows(
+            f"SELECT {_CHANGE_COLUMNS} FROM entry_change "
+            "WHERE guild_id = ? AND overlay_revision = ? LIMIT ?",
+            guild_id,
+            overlay_revision,
+            most + 1,
+        )
+        if not rows or len(rows) > most:
+            return None
+        changes = [_change(guild_id, row) for row in rows]
+        return [replace(change, overlay_revision=overlay_revision) for change in changes]
 
     async def history(self, guild_id: int, entry_id: str, *, limit: int = 25) -> list[Change]:
         rows = await self._rows(
@@ -230,7 +245,8 @@ _PUT_ENTRY = (
     "revision = excluded.revision, hidden = excluded.hidden, data = excluded.data"
 )
 _RECORD_CHANGE = (
-    f"INSERT INTO entry_change (guild_id, {_CHANGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO entry_change (guild_id, {_CHANGE_COLUMNS}, overlay_revision) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _IDS_PER_QUERY = 500
 """Well under SQLite's (and PostgreSQL's) limit on the parameters of one statement."""
@@ -250,10 +266,11 @@ async def _current_rows(db: Sql, guild_id: int, ids: list[str]) -> list[Any]:
 
 
 def _changes(
-    guild_id: int, edits: Sequence[Edit], rows: list[Any], by: int, at: datetime
+    guild_id: int, edits: Sequence[Edit], rows: list[Any], by: int, at: datetime, batch: int
 ) -> tuple[list[Change], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The changes `edits` make from the entries' current `rows`, and the rows to write;
-    `StaleEditError` when any edit started from a revision that is no longer current."""
+    """The changes `edits` make from the entries' current `rows` as batch (overlay revision)
+    `batch`, and the rows to write; `StaleEditError` when any edit started from a revision that
+    is no longer current."""
     current = _read_states(rows)
     changes: list[Change] = []
     entry_rows: list[tuple[Any, ...]] = []
@@ -264,7 +281,7 @@ def _changes(
             raise StaleEditError(edit.entry_id, edit.base_revision, state.revision)
         revision = state.revision + 1
         change = Change(
-            guild_id, edit.entry_id, revision, edit.action, by, at, state.version, edit.after
+            guild_id, edit.entry_id, revision, edit.action, by, at, state.version, edit.after, batch
         )
         after = edit.after.stored
         hidden = int(edit.after.hidden)
@@ -272,7 +289,7 @@ def _changes(
         before = (int(state.version.hidden), state.version.stored)
         when = (by, at.isoformat())
         change_rows.append(
-            (guild_id, edit.entry_id, revision, edit.action, *when, *before, hidden, after)
+            (guild_id, edit.entry_id, revision, edit.action, *when, *before, hidden, after, batch)
         )
         changes.append(change)
     return changes, entry_rows, change_rows

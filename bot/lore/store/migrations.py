@@ -80,6 +80,12 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE guild ADD COLUMN plain_text INTEGER NOT NULL DEFAULT 0 CHECK (plain_text IN (0, 1));
     """,
+    # 4: each change remembers the batch that made it (the server's overlay revision after it),
+    # so another process told of that revision can fetch the batch and apply it to its view.
+    """
+    ALTER TABLE entry_change ADD COLUMN overlay_revision INTEGER;
+    CREATE INDEX entry_change_batch ON entry_change (guild_id, overlay_revision);
+    """,
 ]
 """Schema steps in order; append a new string to migrate. Step N sets `user_version` to N."""
 

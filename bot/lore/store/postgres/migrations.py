@@ -2,9 +2,9 @@
 
 The same tables as the SQLite file (`bot.lore.store.migrations`), with PostgreSQL's types where
 SQLite's would be wrong: BIGINT for Discord ids (INTEGER is 32 bits here), DOUBLE PRECISION for
-times (REAL is 4 bytes). Step 1 is the SQLite file's steps 1-3 as they stand; to change the
-schema, append a string (never edit or reorder a shipped step) and add the same change to the
-SQLite list. The version is kept in a one-row table, `schema_version`.
+times (REAL is 4 bytes). Step 1 is the SQLite file's steps 1-3 as they stood, step 2 its
+step 4; to change the schema, append a string (never edit or reorder a shipped step) and add the
+same change to the SQLite list. The version is kept in a one-row table, `schema_version`.
 
 Several processes may start at once against an empty database: each migrates under one
 transaction-scoped advisory lock, and reads the version only once it holds it, so the steps run
@@ -86,6 +86,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (game_id, round_number)
     );
     CREATE INDEX quiz_point_guild ON quiz_point (guild_id, user_id);
+    """,
+    # 2: each change remembers its batch (SQLite's step 4).
+    """
+    ALTER TABLE entry_change ADD COLUMN overlay_revision BIGINT;
+    CREATE INDEX entry_change_batch ON entry_change (guild_id, overlay_revision);
     """,
 ]
 """Schema steps in order; step N leaves `schema_version` at N."""
