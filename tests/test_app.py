@@ -57,8 +57,8 @@ async def test_every_extension_is_loaded_with_the_lore(harness: Harness, loreboo
     } <= names
 
 
-async def test_commands_sync_only_when_they_changed(harness: Harness, tmp_path, monkeypatch):
-    bot = harness.bot
+def recorded_syncs(bot, monkeypatch) -> list[object]:
+    """Where `bot` syncs its commands to ("global" or a guild id), instead of syncing."""
     synced: list[object] = []
 
     async def fake_sync(*, guild=None):
@@ -66,6 +66,12 @@ async def test_commands_sync_only_when_they_changed(harness: Harness, tmp_path, 
         return []
 
     monkeypatch.setattr(bot.tree, "sync", fake_sync)
+    return synced
+
+
+async def test_commands_sync_only_when_they_changed(harness: Harness, tmp_path, monkeypatch):
+    bot = harness.bot
+    synced = recorded_syncs(bot, monkeypatch)
     assert await bot.sync_commands() is True
     assert await bot.sync_commands() is False
     assert synced == ["global"]
@@ -88,13 +94,7 @@ async def test_commands_sync_only_when_they_changed(harness: Harness, tmp_path, 
 
 async def test_only_the_process_serving_shard_0_syncs(harness: Harness, tmp_path, monkeypatch):
     bot = harness.bot
-    synced: list[object] = []
-
-    async def fake_sync(*, guild=None):
-        synced.append(guild.id if guild else "global")
-        return []
-
-    monkeypatch.setattr(bot.tree, "sync", fake_sync)
+    synced = recorded_syncs(bot, monkeypatch)
     bot.settings = _settings(tmp_path, shard_count=4, shard_ids=(2, 3))
     assert await bot.sync_commands() is False
     assert synced == []

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -126,14 +127,27 @@ async def until(condition: Callable[[], bool], within: float = 1.0) -> float:
     return time.perf_counter() - start
 
 
-async def test_a_change_in_one_process_reaches_the_others_views_within_a_second(
-    postgres: PostgresServer, lorebook: Lorebook, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@asynccontextmanager
+async def two_processes(
+    postgres: PostgresServer, lorebook: Lorebook
+) -> AsyncIterator[tuple[PostgresGuildStore, PostgresGuildStore, LoreLibrary]]:
+    """A writer's store and a reader's, each with its own connections as two processes have,
+    on a fresh database; the reader's library hears the writer's changes."""
     url = postgres.new_database()
     writer, reader = await PostgresGuildStore.open(url), await PostgresGuildStore.open(url)
     library = LoreLibrary(lorebook, reader)
     await reader.subscribe(library)
     try:
+        yield writer, reader, library
+    finally:
+        await writer.close()
+        await reader.close()
+
+
+async def test_a_change_in_one_process_reaches_the_others_views_within_a_second(
+    postgres: PostgresServer, lorebook: Lorebook, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with two_processes(postgres, lorebook) as (writer, reader, library):
         assert await reader.config(GUILD) == GuildConfig()
         await writer.put(GUILD, trivia("t-zero"), base_revision=0, by=ALICE)
         while (view := library.views.peek(GUILD)) is None or view.revision != 1:
@@ -160,19 +174,12 @@ async def test_a_change_in_one_process_reaches_the_others_views_within_a_second(
         await until(lambda: GUILD not in library.views)  # too large to patch: dropped
         assert len((await library.book_for(GUILD)).entries) == len(lorebook) + len(big) + 2
         assert rebuilt == 1
-    finally:
-        await writer.close()
-        await reader.close()
 
 
 async def test_changes_missed_while_disconnected_are_caught_up_on_reconnecting(
     postgres: PostgresServer, lorebook: Lorebook
 ) -> None:
-    url = postgres.new_database()
-    writer, reader = await PostgresGuildStore.open(url), await PostgresGuildStore.open(url)
-    library = LoreLibrary(lorebook, reader)
-    await reader.subscribe(library)
-    try:
+    async with two_processes(postgres, lorebook) as (writer, reader, library):
         await library.book_for(GUILD)
         assert await reader.config(GUILD) == GuildConfig()
         # The listener's connection is cut, and the change lands while it is down.
@@ -185,9 +192,6 @@ async def test_changes_missed_while_disconnected_are_caught_up_on_reconnecting(
         await until(lambda: GUILD not in library.views, within=3.0)
         assert (await library.book_for(GUILD)).get("t-one") == trivia("t-one")
         assert await reader.config(GUILD) == GuildConfig(plain_text=True)
-    finally:
-        await writer.close()
-        await reader.close()
 
 
 async def test_the_bots_tables_round_trip_through_pg_dump_and_pg_restore(
