@@ -110,7 +110,9 @@ class Answerer:
         if declined is not None:
             return declined
         you = book.facts.language.you
-        mind = opinion(book, query, self.rng) if query.you or _muses(query) else None
+        named_him = query.named == {you}  # "lermontov, why so serious?"
+        asked = query.you or named_him or _muses(query)
+        mind = opinion(book, query, self.rng) if asked else None
         if mind is not None and query.you and (_of_him(query) or _only_about(query, you)):
             return self._mind(mind)
         choice = None if query.nobody else choose(book, query)
@@ -126,7 +128,11 @@ class Answerer:
         unanswered = choice is None or not choice.answers
         # "when were you born?" with no birth date: a decline, not a stray opinion;
         # "why did you fire him?": his reason, then the fact, when it is about the same
-        if mind and query.you and ((unanswered and not query.fields) or _why_you(query)):
+        if (
+            mind
+            and (query.you or named_him)
+            and ((unanswered and not query.fields) or (query.you and _why_you(query)))
+        ):
             told = None
             if choice is not None and choice.answers and _backs(choice, mind, book.facts.kinds):
                 told = self._told(book, query, choice)

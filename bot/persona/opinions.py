@@ -29,13 +29,18 @@ from bot.persona.reading import content
 
 LINE_COVER = 0.5
 """A need one of an opinion's lines holds counts half as much as one its subject holds."""
-NAME_FACTOR = 2.0
-"""A named person or scene says what a question is about more than any other word does."""
+NAME_FACTOR = 1.0
+"""A named person or scene weighs as its rarity says, like any other word."""
+STRANGE_FACTOR = 1.5
+"""A thing the story lacks ("your cat") weighs double: an opinion that fits the rest of such a
+question still does not answer it."""
 UNHEARD_WEIGHT = 0.2
 """A word the lore never uses only picks a line; it barely moves an opinion's score."""
 FITS = 0.4
 """The least share of a question an opinion must cover to be said."""
 MAX_PEOPLE = 3
+HIMSELF = 0.5
+"""How sure a general word about himself is as the answer to a question about him."""
 SURE = 0.9
 """A mention this sure (a whole name) outweighs guesses from a word like a name ("adore")."""
 PEOPLE = frozenset({"character", "person"})
@@ -103,7 +108,9 @@ def _table(book: Lorebook) -> tuple[_Opinion, ...]:
 
 def _weight(need: Need, unheard: frozenset[str], strange: frozenset[str]) -> float:
     """Names and things the story lacks ("your cat") weigh most; other unknown words least."""
-    if _named(need) or need.words in strange:
+    if need.words in strange:
+        return STRANGE_FACTOR * need.weight
+    if _named(need):
         return NAME_FACTOR * need.weight
     return need.weight * (UNHEARD_WEIGHT if need.words in unheard else 1.0)
 
@@ -119,15 +126,8 @@ def _named(need: Need) -> bool:
 
 
 def _score(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> float:
-    """The share of the names it covers and the share of the other words, equally: "why did
-    you want her back after she married him?" names two people, but asks about her return."""
-    shares = []
-    for named in (True, False):
-        group = [(n, w) for n, w in needs if _named(n) == named]
-        total = sum(w for _, w in group)
-        if total:
-            shares.append(sum(w * _cover(opinion, n) for n, w in group) / total)
-    return sum(shares) / len(shares) if shares else 0.0
+    total = sum(w for _, w in needs)
+    return sum(w * _cover(opinion, n) for n, w in needs) / total if total else 0.0
 
 
 def needs_of(query: Query, you: str | None, table: Sequence[_Opinion]) -> list[Need]:
@@ -158,11 +158,7 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
     strange = frozenset(tokens[at] for at in things(tokens, query.unknown, query.mentions))
     needs = [(n, _weight(n, unheard, strange)) for n in needs_of(query, you, table)]
     if not needs:
-        if not query.you:
-            return None
-        own = frozenset({f"{ENTITY}{you}"})
-        mine = [o for o in table if own <= o.subject]
-        return _said((mine[0],), (), rng, 1.0) if mine else None
+        return _himself(table, query, you, rng)
     # "why did you sell her spaceship?": a premise to correct, unless an opinion speaks to more
     # of the question than the names in it
     fit = [o for o in table if not strange or _speaks_to(o, needs)]
@@ -172,13 +168,15 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
         (n, w)
         for n, w in needs
         if _named(n) or n.words in strange or any(n.keys & o.subject for o in table)
-    ]
+    ] or needs  # words only his lines use ("do you ever get tired?")
     # equally fitting opinions: the one whose lines say more of the question ("envy") first
     scored = sorted(
         ((_score(o, weighed), -_said_of(o, needs), n, o) for n, o in enumerate(fit)), key=_best
     )
     if not scored or scored[0][0] < FITS:
-        return None
+        # "how come you never smile?": nothing he has a view on, nothing false; himself
+        plain = not strange and not any(m.ids != {you} for m in query.mentions)
+        return _himself(table, query, you, rng) if plain else None
     best = scored[0][3]
     people = [n for n, _ in weighed if any(kinds.get(k[1:]) in PEOPLE for k in n.keys)]
     if len(people) < 2 or _speaks_to(best, weighed):
@@ -191,6 +189,17 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
                 chosen.append(theirs)
         chosen = chosen or [best]
     return _said(tuple(chosen), needs, rng, scored[0][0])
+
+
+def _himself(
+    table: Sequence[_Opinion], query: Query, you: str | None, rng: random.Random
+) -> Opinion | None:
+    """The first opinion about him alone, for a question put to him about himself."""
+    if not query.you and query.named != {you}:
+        return None  # "lermontov, why so serious?" is put to him by name
+    own = frozenset({f"{ENTITY}{you}"})
+    mine = [o for o in table if own <= o.subject]
+    return _said(mine[:1], (), rng, HIMSELF) if mine else None
 
 
 def _speaks_to(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> bool:

@@ -32,6 +32,7 @@ BEFORE_A_VERB = frozenset(
     least quite rather how""".split()
 )
 """Words after which a verb, an adjective or an adverb comes: subjects, modals, degree words."""
+OBJECTS = frozenset({"me", "him", "her", "them", "us", "you", "it"})
 IDEAS = ("tion", "sion", "ness", "ment", "ity", "ance", "ence", "ism", "hood", "dom")
 """Endings of words for ideas ("a distraction", "happiness"): an idea is no false premise."""
 QUALITIES = ("est", "ful", "ous", "less", "able", "ible", "ive", "ical", "ish")
@@ -68,6 +69,8 @@ def thing(
 
 def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
     word = tokens[at]
+    if at + 1 < len(tokens) and tokens[at + 1] in OBJECTS:
+        return False  # "what scares you", "why did they hate him": a verb and its object
     if word in BEFORE_A_THING or (len(word) > 5 and word.endswith(("ly", *IDEAS, *QUALITIES))):
         return False
     start = at
@@ -82,7 +85,8 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
         return before != "to" or at > start
     if before in LINKS:
         return start - 1 == 0 or tokens[start - 2] in QUESTION_WORDS
-    return before not in BEFORE_A_VERB and before in QUESTION_WORDS
+    # "who directed titanic?": the object of a verb after a question word
+    return before in QUESTION_WORDS and start < at
 
 
 def _phrase(tokens: Sequence[str], at: int, named: set[int]) -> tuple[int, int]:
