@@ -97,7 +97,8 @@ def _request(server: FakeDiscord, which: str) -> dict[str, Any]:
 
 async def _child(which: str, port: int) -> None:
     """Run one bot against the stand-in on `port` until the parent closes our stdin."""
-    logging.basicConfig(level=logging.ERROR)
+    if which != "observed":  # which sets up its logging as `run` does; a third handler would
+        logging.basicConfig(level=logging.ERROR)  # write each of its lines once more
     client = BOTS[which]()
     with pointing_discord_py_at(port):
         async with running(client, start_within=START_TIMEOUT):

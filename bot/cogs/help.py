@@ -31,7 +31,9 @@ MENUS = {
 
 def visible(command: Listed, interaction: discord.Interaction[RedShoesBot]) -> bool:
     """Whether Discord shows this command to this person here (its group's settings count)."""
-    root = command.root_parent or command if isinstance(command, app_commands.Command) else command
+    root: Listed | app_commands.Group = command
+    if isinstance(command, app_commands.Command) and command.root_parent is not None:
+        root = command.root_parent  # a subcommand: its group says where it is shown
     if lore_server(interaction) is None and root.guild_only:
         return False
     needed = root.default_permissions
