@@ -25,46 +25,38 @@ from rapidfuzz import fuzz, process
 
 from bot.lore.facts import Fact, FactContext
 from bot.lore.language import Language, stem, words
+from bot.lore.mentions import ENTITY as ENTITY
+from bot.lore.mentions import PEOPLE, UNNAMED, Mention, Mentioning
 from bot.lore.model import BalletScene, Dialogue, Entry, Scene
 from bot.lore.names import Names
 from bot.lore.search import STOP_WORDS
 from bot.lore.text import fold
 
-ENTITY = "#"
 NEAR = "%"
 ASKS = "?"
 NEAR_COST = 0.3
 """A named entry that is only a neighbour of the fact's entry ("Julian ... in The Red Shoes")
 costs this share of its weight: context, not the subject."""
-MAX_NAME_WORDS = 6
-PEOPLE = frozenset({"person", "character"})
 SETTINGS = frozenset({"work", "scene", "ballet_scene"})
 """Kinds an entry can be set in: naming one ("Julian in The Red Shoes") is context, so a fact of
 a neighbouring entry still answers, at `NEAR_COST`."""
 HEADLINED = frozenset({"trivia", "quote"})
 """Kinds whose names are headlines of one detail ("The Shoemaker's steps"), not what the entry
 is: their names' concepts do not make them the subject of a question."""
-UNNAMED = frozenset({"persona", "lexicon"})
-"""Kinds whose names are labels for moderators, not things members talk about."""
-PLAIN = 0.3
-"""How sure a one-word name the facts also use plainly ("girl", "premiere") is a mention."""
-COMMON_NAME = 6
-RARE_FACTS = 4
-"""A name word shared by more entries than this ("red", "shoes") is a word, not a mention."""
 CANDIDATES = 1500
 HOPELESS = 0.2
 """Below this ceiling no fact can answer, so ranking is skipped."""
 ENOUGH = 40
 """Candidates from the rarest hard needs stop growing once there are this many."""
 VOCAB_CUTOFF = 88.0
-NAME_CUTOFF = 80.0
 UNKNOWN_WEIGHT = 0.9
 SOFT_PRIOR = 1.0
 """Smooths the share of ordinary words covered, so one missed adjective does not sink a fact."""
 PROSE = frozenset({"summary", "body", "context", "role_in_story"})
 PRECISION = 0.01
-NAMED_CONCEPT = 0.03
 """At most this much of a tie goes to the fact that says least beside what was asked."""
+NAMED_CONCEPT = 0.03
+"""The tie an entry gets when its name (not a headline's) holds a concept asked for."""
 
 
 @dataclass(frozen=True)
@@ -81,16 +73,6 @@ class Need:
 
 
 @dataclass(frozen=True)
-class Mention:
-    """Entries a run of the question's words names (`start`..`end`), and how sure that is."""
-
-    start: int
-    end: int
-    ids: frozenset[str]
-    weight: float
-
-
-@dataclass(frozen=True)
 class Ranked:
     fact: Fact
     score: float
@@ -99,7 +81,7 @@ class Ranked:
     """Needs the fact covers only through a neighbouring entry."""
 
 
-class FactIndex:
+class FactIndex(Mentioning):
     """Facts of one `Lorebook`, built on first use; immutable after that."""
 
     def __init__(self, entries: Sequence[Entry]) -> None:
@@ -133,12 +115,16 @@ class FactIndex:
                         for token in words(word):
                             self.proper.setdefault(token, set()).add(entry.id)
         self._hints: dict[str, tuple[list[str], set[str], set[str]]] = {}
+        self._asks_of: dict[str, frozenset[str]] = {}
         self.facts: list[Fact] = []
         self.keys: list[frozenset[str]] = []
         self.sizes: list[int] = []
         """How many words each fact says: of two facts covering a question alike, the one
         saying less beside it is the closer answer (a line, not a speech)."""
         self.vocab: set[str] = set()
+        self._lower: set[str] = set()
+        """Words the facts write in lower case somewhere: a name word never so written
+        ("Broadway") is a proper noun wherever it appears, never a plain word."""
         self._postings: dict[str, list[int]] = {}
         for entry in entries:
             for fact in entry.facts(context):
@@ -170,10 +156,15 @@ class FactIndex:
         keys |= {f"{NEAR}{e}" for e in hint_ids}  # named in its context
         keys |= self._kind_words.get(fact.entry, set())
         keys |= {stem(t) for t in (*tokens, *hint) if t not in STOP_WORDS}
+        if self.kinds.get(fact.entry) in PEOPLE:  # "the villain": what a part is called says it too
+            keys |= self.name_keys.get(fact.entry, frozenset())
         keys |= {f"{ASKS}{a}" for a in fact.answers}
         if any(self.kinds.get(i) == "person" for i in entities):
             keys.add(f"{ASKS}who")  # a sentence of or naming a person answers "who ...?"
         self.vocab.update(t for t in (*tokens, *hint) if len(t) > 2)
+        self._lower.update(
+            w for word in fact.text.split() if word[:1].islower() for w in words(word)
+        )
         number = len(self.facts)
         self.facts.append(fact)
         self.keys.append(frozenset(keys))
@@ -218,91 +209,25 @@ class FactIndex:
         concepts, _ = self.language.concepts(tokens, fields=False)
         return {stem(t) for t in tokens} | set(concepts)
 
+    def field_answers(self, field: str, asks: str | None) -> bool:
+        """Whether facts of this field (`@year`) can answer the question word: some do, or
+        the word is one no structured fact answers in particular ("what")."""
+        if asks not in {"where", "who", "when", "how long", "how many", "how old"}:
+            return True
+        return f"{ASKS}{asks}" in self._field_asks(field)
+
+    def _field_asks(self, field: str) -> frozenset[str]:
+        found = self._asks_of.get(field)
+        if found is None:
+            facts = self._postings.get(field, ())
+            found = frozenset(f"{ASKS}{a}" for n in facts for a in self.facts[n].answers)
+            found |= frozenset(k for n in facts for k in self.keys[n] if k.startswith(ASKS))
+            self._asks_of[field] = found
+        return found
+
     def setting_of(self, ids: Iterable[str]) -> set[str]:
         """The keys of words naming what these entries are and the works they are in."""
         return set().union(*(self._kind_words.get(i, set()) for i in ids))
-
-    def named_in(self, tokens: Sequence[str]) -> list[str]:
-        """Ids of entries whose full name or alias appears in `tokens`, in order of appearance."""
-        found: dict[str, None] = {}
-        for mention in self.mentions(tokens, partial=False):
-            found.update(dict.fromkeys(sorted(mention.ids)))
-        return list(found)
-
-    def mentions(
-        self,
-        tokens: Sequence[str],
-        partial: bool = True,
-        skip: Sequence[bool] = (),
-        plain: bool = False,
-    ) -> list[Mention]:
-        """Runs of words naming entries: whole names (the longest from each word); with
-        `partial`, also a distinctive word of a name ("Grisha") and a misspelt one
-        ("Lermontof"). Words marked in `skip` are already spoken for. With `plain` (a
-        member's question), a one-word name the facts use as a plain word ("girl" for a
-        part called "The Girl") is only perhaps a mention."""
-        used = list(skip) or [False] * len(tokens)
-        found: list[Mention] = []
-        for start, first in enumerate(tokens):
-            longest = min(self.names.longest_from(first), MAX_NAME_WORDS, len(tokens) - start)
-            for size in range(longest, 0, -1):
-                if any(used[start : start + size]) or (size == 1 and first in STOP_WORDS):
-                    continue
-                run = " ".join(tokens[start : start + size])
-                named = [e for e in self.names.named(run) if e.kind not in UNNAMED]
-                ids = frozenset(e.id for e in named)
-                if named:
-                    ordinary = plain and size == 1 and self._ordinary(first, set(ids))
-                    found.append(Mention(start, start + size, ids, PLAIN if ordinary else 0.95))
-                    used[start : start + size] = [True] * size
-                    break
-        if partial:
-            for position, token in enumerate(tokens):
-                if used[position] or len(token) < 3 or token in STOP_WORDS:
-                    continue
-                mention = self._partial(position, token)
-                if mention:
-                    found.append(mention)
-        return sorted(found, key=lambda m: m.start)
-
-    def _partial(self, position: int, token: str) -> Mention | None:
-        """A proper-noun word of a name ("Grisha" of "Grischa Ljubov"), or one misspelt; a
-        lower-case name word ("film", "year") is an ordinary word, not a mention."""
-        if token.endswith("s"):  # "vickys aunt": a possessive without its apostrophe
-            named = [e for e in self.names.named(token[:-1]) if e.kind not in UNNAMED]
-            if named:
-                return Mention(position, position + 1, frozenset(e.id for e in named), 0.9)
-        proper = self.proper.get(token, set())
-        holders = proper or self._rare_name_word(token)
-        if holders:
-            if len(holders) > COMMON_NAME or self._ordinary(token, holders):
-                return None
-            # a capitalised name word is surely a name; a plain word of one only perhaps
-            weight = 0.85 if proper else 0.6
-            return Mention(position, position + 1, frozenset(holders), weight)
-        if token in self.vocab or len(token) < 4:
-            return None
-        for similar, score in self.names.similar_tokens(token):
-            holders = self.proper.get(similar, set())
-            if score >= NAME_CUTOFF and holders and len(holders) <= COMMON_NAME:
-                return Mention(position, position + 1, frozenset(holders), 0.8)
-        return None
-
-    def _rare_name_word(self, token: str) -> set[str]:
-        """A lower-case name word that few facts use ("newspaper" of "The netherworld and the
-        newspaper") still names its entry; a common one ("film", "year") does not."""
-        holders = [e for e in self.names.name_token(token) if e.kind not in UNNAMED]
-        rare = len(self._postings.get(stem(token), ())) <= max(RARE_FACTS, self._df_total // 100)
-        return {e.id for e in holders} if holders and len(holders) <= 2 and rare else set()
-
-    def _ordinary(self, token: str, holders: set[str]) -> bool:
-        """A name word the facts also use as a plain word: a title's word ("heart" of *Heart of
-        Fire*) used plainly even once, a person's name word in most of its uses."""
-        named = set().union(*(self._postings.get(f"{ENTITY}{i}", ()) for i in holders))
-        uses = self._postings.get(stem(token), ())
-        plain = sum(n not in named for n in uses)
-        people = any(self.kinds.get(i) in PEOPLE for i in holders)
-        return plain * 2 > len(uses) if people else plain > 0
 
     def known(self, token: str) -> bool:
         return token in self.vocab or stem(token) in self._postings

@@ -22,6 +22,8 @@ _CAUSE = re.compile(
     r"\b(?:because|since|due to|caused?|led to|so that|had been|reason|result|therefore)\b",
     re.IGNORECASE,
 )
+_PLACE = re.compile(r"\b(?:in|at|to|from|near|across|around|outside)\s+(?:the\s+)?[A-Z]")
+"""A place named after a preposition ("at the Cannes Film Festival", "in Paris")."""
 _MEASURE = re.compile(r"\b(?:minutes?|hours?|seconds?|long)\b", re.IGNORECASE)
 
 
@@ -95,7 +97,9 @@ def asked_by(question: str) -> frozenset[str]:
 
 def answered_by(sentence: str) -> frozenset[str]:
     """The question words a sentence of prose can answer, judged by what it holds."""
-    found = {"what", "how", "where"}
+    found = {"what", "how"}
+    if _PLACE.search(sentence):
+        found.add("where")
     if _YEAR.search(sentence):
         found.add("when")
     if _CAUSE.search(sentence):

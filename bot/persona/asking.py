@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import get_args
 
-from bot.lore.factindex import ENTITY, NEAR, FactIndex, Mention, Need
+from bot.lore.factindex import ENTITY, NEAR, FactIndex, Need
 from bot.lore.language import stem
+from bot.lore.mentions import PLAIN, Mention
 from bot.lore.model import TalkSignal
 from bot.persona.memory import Turn
 from bot.persona.reading import PEOPLE_PRONOUNS, PRONOUNS, STOP_WORDS, YOU, Question, content
@@ -76,10 +77,13 @@ def understand(
     music?") is taken to be about the recalled turn's subject."""
     tokens = list(question.tokens)
     mentions = index.mentions(tokens, partial=False, plain=True)
-    used = [any(m.start <= i < m.end for m in mentions) for i in range(len(tokens))]
+    # a word used plainly ("where did it premiere") is the lexicon's as well as a name's
+    sure = [m for m in mentions if m.weight > PLAIN]
+    used = [any(m.start <= i < m.end for m in sure) for i in range(len(tokens))]
     concepts, by_phrase = index.language.concepts(
         [t if not u else "" for t, u in zip(tokens, used, strict=True)]
     )
+
     used = [u or p for u, p in zip(used, by_phrase, strict=True)]
     plain = [u or not content(t) for t, u in zip(tokens, used, strict=True)]
     mentions += index.mentions(tokens, partial=True, skip=plain, plain=True)
@@ -114,8 +118,16 @@ def understand(
     fields = tuple(
         Need(frozenset({c}), max(0.5, index.weight(c)), c, near=frozenset(stem(w) for w in said))
         for c, said in sorted(concepts.items())
-        if c.startswith("@") and c not in signals
+        if c.startswith("@") and c not in signals and index.field_answers(c, question.asks)
     )
+    # "where did it premiere?": a field whose facts never answer the question word (a year,
+    # for "where") asks nothing of its own; its words are ordinary words of the question
+    term_needs += [
+        Need(frozenset({stem(w)}), index.weight(stem(w)), w, hard=False)
+        for c, said in sorted(concepts.items())
+        if c.startswith("@") and c not in signals and not index.field_answers(c, question.asks)
+        for w in said
+    ]
     relations = tuple(
         Need(frozenset({c}), max(0.6, index.weight(c)), c)
         for c in sorted(set(concepts) & index.language.relations)
@@ -173,7 +185,7 @@ def understand(
 
 
 def _names_enough(mentions: list[Mention], you: str | None) -> bool:
-    return any(you not in m.ids for m in mentions)
+    return any(you not in m.ids and m.weight > PLAIN for m in mentions)
 
 
 def _leans_on(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.lore.factindex import Mention
+from bot.lore.mentions import Mention
 from bot.persona.reading import QUESTION_WORDS, content
 
 DETERMINERS = frozenset(
