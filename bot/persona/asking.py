@@ -8,7 +8,7 @@ one), then the lexicon's phrases, then the remaining words; "you" is the persona
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import get_args
 
 from bot.lore.factindex import ENTITY, NEAR, FactIndex, Need
@@ -49,6 +49,16 @@ class Query:
     terms: tuple[str, ...]
     feeling: tuple[Need, ...] = ()
     """Words that only signal a mood ("regret", "miss"): no fact's subject, but an opinion's."""
+
+    def eased(self) -> Query:
+        """The same question with the words the lore lacks made ordinary: when they name no
+        thing ("from scratch", "an actual dancer"), what the rest asks may still be answered."""
+        strange = set(self.unknown)
+
+        def ease(needs: tuple[Need, ...]) -> tuple[Need, ...]:
+            return tuple(replace(n, hard=False) if n.words in strange else n for n in needs)
+
+        return replace(self, needs=ease(self.needs), described=ease(self.described), unknown=())
 
     @property
     def nobody(self) -> bool:

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from bot.lore.factindex import Need
 from bot.lore.facts import Fact
 from bot.lore.lorebook import Lorebook
+from bot.lore.mentions import Mention
 from bot.lore.model import Entry, PersonaPurpose
 from bot.persona.asking import ASKS_BY_FACT, Query, understand
-from bot.persona.choose import Choice, choose
+from bot.persona.choose import ANSWERS, Choice, choose
 from bot.persona.memory import ConversationMemory, Turn
 from bot.persona.opinions import Opinion, opinion
-from bot.persona.premise import thing
+from bot.persona.premise import thing, things
 from bot.persona.reading import read, split, tokens
 from bot.persona.voice import compose, fact_text, said, steps_text
 
@@ -137,6 +138,11 @@ class Answerer:
             if choice is not None and choice.answers and _backs(choice, mind, book.facts.kinds):
                 told = self._told(book, query, choice)
             return self._mind(mind, told)
+        if unanswered and _eases(query, you):
+            eased = query.eased()
+            retried = None if eased.asks_only_who else choose(book, eased)
+            if retried is not None and retried.answers and retried.confidence >= ANSWERS:
+                query, choice, unanswered = eased, retried, False  # and no tie: it is less sure
         if choice is None or unanswered:
             return self._unknown(book, query)
         self.memory.remember(
@@ -187,7 +193,7 @@ class Answerer:
     def _unknown(self, book: Lorebook, query: Query) -> _Part:
         """A decline that says why: a thing the story does not hold (named back, when the
         question is about the story), another subject, or a fact the lore lacks."""
-        named, kind = thing(query.question.tokens, query.unknown, query.mentions)
+        named, kind = thing(*_premise(query))
         about_the_lore = _mentions_lore(query, book.facts.language.you)
         story = any(book.facts.known(word) for word in kind)  # "the spaceship scene"
         if named and (about_the_lore or story or query.fields or query.groups):
@@ -196,6 +202,18 @@ class Answerer:
         if (named or query.unknown) and not about_the_lore:
             return _Part(said(book, "deflection", self.rng, None))
         return _Part(said(book, "unknown", self.rng, None))
+
+
+def _eases(query: Query, you: str | None) -> bool:
+    """Words the lore lacks in a question about something it holds, none of them naming a
+    thing ("did Julian write it from scratch?"): the rest of the question may be answered.
+    Without a name of the lore they are more likely another subject altogether, and with
+    nothing else asked of the name its overview would be no answer ("is it on <a service>?")."""
+    return bool(query.unknown) and _mentions_lore(query, you) and not things(*_premise(query))
+
+
+def _premise(query: Query) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Mention, ...]]:
+    return query.question.tokens, query.unknown, query.mentions
 
 
 def _mentions_lore(query: Query, you: str | None) -> bool:

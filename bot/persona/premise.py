@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.lore.mentions import Mention
-from bot.persona.reading import QUESTION_WORDS, content
+from bot.persona.reading import PRONOUNS, QUESTION_WORDS, content
 
 DETERMINERS = frozenset(
     "the a an this that these those his her their my your our its any some no every another"
@@ -38,6 +38,9 @@ IDEAS = ("tion", "sion", "ness", "ment", "ity", "ance", "ence", "ism", "hood", "
 QUALITIES = ("est", "ful", "ous", "less", "able", "ible", "ive", "ical", "ish")
 """Endings of words that describe ("the hardest part", "a famous scene"), not name."""
 LINKS = frozenset("is are was were be been being am do does did has have had".split())
+ARTICLES = frozenset({"a", "an", "the"})
+PLACES_IN = frozenset("in at on from by near towards toward".split())
+"""Prepositions of a place within something ("in the middle of", "at the end of")."""
 """A noun after these is the subject of a question ("why did X...", "who is X") when they open
 it; otherwise what follows them describes ("that is harsh")."""
 
@@ -71,7 +74,9 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
     word = tokens[at]
     if at + 1 < len(tokens) and tokens[at + 1] in OBJECTS:
         return False  # "what scares you", "why did they hate him": a verb and its object
-    if word in BEFORE_A_THING or (len(word) > 5 and word.endswith(("ly", *IDEAS, *QUALITIES))):
+    if len(word) < 2 or word in BEFORE_A_THING:
+        return False  # a letter of an abbreviation ("p&p") names nothing by itself
+    if len(word) > 5 and word.endswith(("ly", *IDEAS, *QUALITIES)):
         return False
     start = at
     while start > 0 and start - 1 not in named and _plain(tokens[start - 1]):
@@ -80,13 +85,46 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
         return False  # an imperative ("remind me") or a bare word
     if start - 1 in named:
         return True  # "Vicky's sister", "the film's sequel"
+    if _part_of_a_known_thing(tokens, at, named) or _said_of(tokens, start, named):
+        return False
     before = tokens[start - 1]
+    if before in BEFORE_A_THING and before not in DETERMINERS and at == start:
+        return False  # one bare word after a preposition is a turn of phrase: "from scratch"
     if before in BEFORE_A_THING:
         return before != "to" or at > start
     if before in LINKS:
         return start - 1 == 0 or tokens[start - 2] in QUESTION_WORDS
     # "who directed titanic?": the object of a verb after a question word
     return before in QUESTION_WORDS and start < at
+
+
+def _part_of_a_known_thing(tokens: Sequence[str], at: int, named: set[int]) -> bool:
+    """ "in the middle of the film", "what is the context of that line": a place in something
+    named or pointed at, or an aspect of it asked for, is about that thing and invents none
+    ("tell me about the ghost of the opera" still names a ghost)."""
+    after = at + 1
+    if after + 1 >= len(tokens) or tokens[after] != "of":
+        return False
+    if not (after + 1 in named or tokens[after + 1] in DETERMINERS):
+        return False
+    if at < 2 or tokens[at - 1] not in ARTICLES:
+        return False
+    if tokens[at - 2] in PLACES_IN:
+        return True
+    return at >= 3 and tokens[at - 2] in LINKS and tokens[at - 3] in QUESTION_WORDS
+
+
+def _said_of(tokens: Sequence[str], start: int, named: set[int]) -> bool:
+    """ "was Palmer just a thief?", "is she an actual dancer": a noun said of someone named is
+    a judgement asked for, not a thing the story would have to hold."""
+    at = start - 1
+    while at >= 0 and at not in named and tokens[at] in ARTICLES | BEFORE_A_VERB - PRONOUNS:
+        at -= 1
+    if at < 0 or not (at in named or tokens[at] in PRONOUNS):
+        return False
+    while at > 0 and at - 1 in named:
+        at -= 1  # to the first word of the name
+    return at > 0 and tokens[at - 1] in LINKS
 
 
 def _phrase(tokens: Sequence[str], at: int, named: set[int]) -> tuple[int, int]:

@@ -202,6 +202,26 @@ def test_a_false_premise_names_what_does_not_exist(other_film: Lorebook) -> None
     )
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["who played odile, honestly, from scratch?", "who played odile? i always mix her up"],
+)
+def test_an_ordinary_word_the_lore_lacks_does_not_stop_an_answer(
+    other_film: Lorebook, question: str
+) -> None:
+    reply = ask(other_film, question)
+    assert "Cy Marlowe played Odile Fenn." in reply.answer
+    assert reply.sources[:1] == ["odile"]
+
+
+def test_a_name_the_lore_lacks_beside_a_known_one_is_still_no_answer(
+    other_film: Lorebook,
+) -> None:
+    reply = ask(other_film, "is pointe work on hulu?")
+    assert reply.sources == []
+    assert reply.confidence < 0.5
+
+
 def test_two_questions_get_two_answers(other_film: Lorebook) -> None:
     reply = ask(other_film, "who played odile? and when was pointe work released?")
     assert "Cy Marlowe" in reply.answer

@@ -26,6 +26,7 @@ def named(text: str, *unknown: str) -> str:
         ("who is zorro?", ("zorro",), "zorro"),
         ("what happens when they go to new york", ("york",), "new york"),
         ("why did u get rid of your cat", ("cat",), "cat"),
+        ("tell me about the ghost of the opera house", ("ghost",), "ghost"),
     ],
 )
 def test_a_thing_the_lore_lacks_is_named_back(
@@ -48,6 +49,12 @@ def test_a_thing_the_lore_lacks_is_named_back(
         ("is love a distraction for an artist?", ("distraction",)),  # an idea
         ("what is the hardest part of it", ("hardest",)),  # a word that describes
         ("should she have a life outside the theatre", ("outside",)),  # a preposition
+        ("did she learn the steps from scratch", ("scratch",)),  # a turn of phrase
+        ("what is the meaning of the title", ("meaning",)),  # an aspect of what is named
+        ("who dances at the climax of the ballet", ("climax",)),  # a place within it
+        ("was he just a fraud", ("fraud",)),  # a judgement asked of someone
+        ("is she an actual star", ("actual",)),
+        ("what did p&p make next", ("p",)),  # a letter of an abbreviation
     ],
 )
 def test_an_ordinary_word_names_nothing(question: str, unknown: tuple[str]) -> None:
