@@ -13,7 +13,15 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.model import Dialogue
 from bot.persona.replay import audition
 from standin.postgres import PostgresServer
-from tests.stores import Backend, PostgresBackend, SqliteBackend, start_postgres
+from tests.stores import (
+    NO_POSTGRES,
+    Backend,
+    PostgresBackend,
+    SqliteBackend,
+    needs_postgres,
+    postgres_available,
+    start_postgres,
+)
 
 if TYPE_CHECKING:
     from bot.offline.harness import Harness
@@ -24,6 +32,7 @@ LORE_DIR = REPO / "lore"
 SHARED = REPO.parent / "shared"
 
 WriteLore = Callable[[str, str], Path]
+POSTGRES_LEFT_OUT = pytest.StashKey[int]()
 
 
 @pytest.fixture(scope="session")
@@ -110,6 +119,24 @@ def the_audition(book: Lorebook) -> Dialogue:
     dialogue = audition(book)
     assert dialogue is not None
     return dialogue
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without a PostgreSQL to start, its cases are left out and the run says so in one line
+    (`pytest_terminal_summary`), not in one skipped line per case."""
+    if postgres_available():
+        return
+    left_out = [item for item in items if needs_postgres(item)]
+    if left_out:
+        items[:] = [item for item in items if not needs_postgres(item)]
+        config.hook.pytest_deselected(items=left_out)
+        config.stash[POSTGRES_LEFT_OUT] = len(left_out)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    left_out = terminalreporter.config.stash.get(POSTGRES_LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(f"{left_out} {NO_POSTGRES}", yellow=True)
 
 
 @pytest.fixture(scope="session")

