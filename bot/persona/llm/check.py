@@ -1,9 +1,10 @@
 """The checker every model reply passes before a member sees it.
 
 It says no (with a reason) to a reply that cites an id it was not given, leaves a line uncited,
-names a person or place, or states a year or number, that neither the given passages nor his own
-persona lines contain, would not fit in a Discord message, or carries a mention, an invite or a
-masked link. What it says yes to is the reply without its citations, and the ids it cited.
+names a person or place, or states a year or number (in digits or in words: "three", "nineteen
+forty-eight", "third"), that neither the given passages nor his own persona lines contain,
+would not fit in a Discord message, or carries a mention, an invite or a masked link. What it
+says yes to is the reply without its citations, and the ids it cited.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.lore.text import fold
+from bot.persona.llm.numbers import is_number_word, spelled_numbers
 
 CITATION = re.compile(r"\s*\[([a-z0-9]+(?:-[a-z0-9]+)*)\]")
 MASKED_LINK = re.compile(r"\[[^\]]*\]\s*\(\s*<?\s*\w+:")
@@ -69,8 +71,8 @@ def check(reply: str, given: Iterable[str], grounds: Iterable[str], limit: int) 
     invented = [w for w in WORD.findall(said) if w[0].isupper() and not _known(w, words)]
     if invented:
         raise Refused(f"names not in the lore: {','.join(dict.fromkeys(invented))}")
-    numbers = {_number(n) for n in NUMBER.findall(ground)}
-    unknown = [n for n in NUMBER.findall(said) if _number(n) not in numbers]
+    numbers = set(_numbers(ground))
+    unknown = [n for n in _numbers(said) if n not in numbers]
     if unknown:
         raise Refused(f"numbers not in the lore: {','.join(dict.fromkeys(unknown))}")
     if len(said) > limit:
@@ -79,9 +81,13 @@ def check(reply: str, given: Iterable[str], grounds: Iterable[str], limit: int) 
 
 
 def _known(word: str, words: set[str]) -> bool:
-    """A possessive ("Vicky's") is its name's."""
-    return all(w in COMMON or w in words or w == "s" for w in fold(word).split())
+    """A possessive ("Vicky's") is its name's; a number word ("Three") is checked as a number."""
+    return all(
+        w in COMMON or w in words or w == "s" or is_number_word(w) for w in fold(word).split()
+    )
 
 
-def _number(text: str) -> str:
-    return text.replace(",", "").rstrip(".")
+def _numbers(text: str) -> list[str]:
+    """Every number in `text`, in digits ("1,948" and "nineteen forty-eight" are both "1948")."""
+    digits = [n.replace(",", "") for n in NUMBER.findall(text)]
+    return digits + [str(n) for n in spelled_numbers(text)]
