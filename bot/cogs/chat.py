@@ -26,7 +26,7 @@ from discord.ext import commands
 from bot.app import RedShoesBot, lore_server, reply, words_for
 from bot.cogs.places import anywhere
 from bot.persona.chat import Answerer
-from bot.persona.llm.reply import VoicedReply, respond, voice_for
+from bot.persona.llm.reply import VoicedReply, Waiting, respond, voice_for
 from bot.render.limits import CONTENT, clip
 from bot.render.member_text import without_links
 from bot.render.waits import wait_hint
@@ -172,9 +172,8 @@ class Chat(commands.Cog):
             return
         text = strip_mention(message.content, self.bot.user.id)
         name = message.author.display_name
-        # The typing indicator while a model phrases the reply; the offline answer is instant.
-        async with message.channel.typing() if self.voice else contextlib.nullcontext():
-            said = await self.answer(guild_id, message.channel.id, text, name)
+        # The typing indicator only while a model phrases the reply; the offline one is instant.
+        said = await self.answer(guild_id, message.channel.id, text, name, message.channel.typing)
         await self._send(message, said)
 
     async def ask_about(
@@ -210,11 +209,18 @@ class Chat(commands.Cog):
         self._record(guild_id, "cooldown", started)
         return f"{line}\n{wait_hint(self.limits.retry_after(said), words)}"
 
-    async def answer(self, guild_id: int | None, channel_id: int, text: str, name: str) -> str:
+    async def answer(
+        self,
+        guild_id: int | None,
+        channel_id: int,
+        text: str,
+        name: str,
+        waiting: Waiting = contextlib.nullcontext,
+    ) -> str:
         """What Lermontov says back, logged, with no live link in it: an answer may echo the
         asker's words (their name, a thing he corrects), and the bot never posts those live."""
         started = time.perf_counter()
-        reply = await self.reply(guild_id, channel_id, text, name)
+        reply = await self.reply(guild_id, channel_id, text, name, waiting)
         outcome = "answered" if reply.sources else "declined"
         extra = f" confidence={reply.confidence:.2f} backend={reply.backend}"
         self._record(guild_id, outcome, started, extra)
@@ -222,7 +228,12 @@ class Chat(commands.Cog):
         return without_links(reply.answer)
 
     async def reply(
-        self, guild_id: int | None, channel_id: int, text: str, name: str | None = None
+        self,
+        guild_id: int | None,
+        channel_id: int,
+        text: str,
+        name: str | None = None,
+        waiting: Waiting = contextlib.nullcontext,
     ) -> VoicedReply:
         """Lermontov's answer to `text` said in this channel, from that server's lore."""
         book = await self.bot.library.book_for(guild_id)
@@ -230,7 +241,8 @@ class Chat(commands.Cog):
         # only then: once built, a thread hop per message would be pure overhead.
         if not book.facts_ready:
             await asyncio.to_thread(lambda: book.facts)
-        return await respond(self.voice, self.answerer, book, text, channel_id, guild_id, name)
+        voice, answerer = self.voice, self.answerer
+        return await respond(voice, answerer, book, text, channel_id, guild_id, name, waiting)
 
     def _record(self, guild_id: int | None, outcome: str, started: float, extra: str = "") -> None:
         """Count a chat reply and log its one INFO line, in the shape of the interactions' lines;

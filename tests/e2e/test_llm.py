@@ -149,3 +149,16 @@ async def test_a_model_that_is_down_or_slow_leaves_the_member_the_offline_answer
     assert "backend=offline" in logs.text
     assert not [r for r in logs.records if r.levelno >= logging.WARNING]
     assert_no_key_logged(logs)
+
+
+async def test_a_greeting_is_answered_at_once_without_the_model_or_a_typing_sign(
+    fake_discord: FakeDiscord, model: StandIn, tmp_path: Path, logs
+) -> None:
+    async with llm_bot(tmp_path, model.base_url):
+        await fake_discord.send_message(f"<@{BOT_ID}> good evening!")
+        reply = await fake_discord.wait_for(lambda r: r.route == MESSAGES, within=DISCORD_WINDOW)
+    assert reply.body["content"] and reply.body["allowed_mentions"]["parse"] == []
+    assert model.requests == []
+    assert fake_discord.requests_to(TYPING) == []
+    assert "llm fallback reason=no lore to give" in logs.text
+    assert_no_key_logged(logs)

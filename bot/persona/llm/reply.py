@@ -7,7 +7,8 @@ import: with no model configured, nothing of it is loaded.
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
     from bot.persona.llm.voice import LlmVoice
 
 log = logging.getLogger(__name__)
+
+Waiting = Callable[[], AbstractAsyncContextManager[object]]
+"""What to show while the model is asked (the chat cog's typing indicator); only then."""
 
 
 @dataclass(frozen=True)
@@ -46,13 +50,14 @@ async def respond(
     channel: Hashable,
     guild: Hashable,
     name: str | None = None,
+    waiting: Waiting = nullcontext,
 ) -> VoicedReply:
     """The one path for the chat cog, the console and `ask`: the offline answer, then the
-    model's phrasing of it when a model is configured."""
+    model's phrasing of it when a model is configured (`waiting` shown while it is asked)."""
     offline = answerer.answer(book, text, channel=channel, name=name)
     if voice is None:
         return VoicedReply(offline.answer, offline.sources, offline.confidence)
-    return await voice.phrase(book, text, offline, channel, guild)
+    return await voice.phrase(book, text, offline, channel, guild, waiting)
 
 
 def voice_for(options: LlmOptions | None) -> LlmVoice | None:

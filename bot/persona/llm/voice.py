@@ -14,6 +14,7 @@ import datetime
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
+from contextlib import nullcontext
 
 import openai
 from openai import AsyncOpenAI
@@ -23,7 +24,7 @@ from bot.persona.chat import Reply
 from bot.persona.llm.check import Refused, check
 from bot.persona.llm.options import LlmOptions
 from bot.persona.llm.prompt import messages, passages, persona_lines, system_prompt
-from bot.persona.llm.reply import VoicedReply, fell_back
+from bot.persona.llm.reply import VoicedReply, Waiting, fell_back
 from bot.persona.voice import MAX_ANSWER, compose
 
 CHANNELS = 10_000
@@ -56,9 +57,16 @@ class LlmVoice:
         self.history: OrderedDict[Hashable, deque[tuple[str, str]]] = OrderedDict()
 
     async def phrase(
-        self, book: Lorebook, text: str, offline: Reply, channel: Hashable, guild: Hashable
+        self,
+        book: Lorebook,
+        text: str,
+        offline: Reply,
+        channel: Hashable,
+        guild: Hashable,
+        waiting: Waiting = nullcontext,
     ) -> VoicedReply:
-        """The model's checked reply to `text`, or `offline` with why it was used instead."""
+        """The model's checked reply to `text`, or `offline` with why it was used instead;
+        `waiting` is shown only while the model is asked, never for an answer given at once."""
         given = passages(book, offline.sources)
         if not given:
             return fell_back(offline, "no lore to give")
@@ -71,7 +79,8 @@ class LlmVoice:
         sent = messages(system, self.history.get(channel, ()), text)
         self.in_flight += 1
         try:
-            async with asyncio.timeout(self.options.timeout):
+            # The timeout covers showing `waiting` too: the member never waits longer than it.
+            async with asyncio.timeout(self.options.timeout), waiting():
                 said, tokens = await self._ask(sent)
             self.spent[guild] = self.spent.get(guild, 0) + tokens
             grounds = [p.text for p in given] + persona_lines(book)
