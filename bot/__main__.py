@@ -110,10 +110,14 @@ async def _asked(args: argparse.Namespace, settings: Settings) -> list[VoicedRep
     voice = voice_for(settings.llm())
     answerer = Answerer()
     channel = (args.guild, args.user)
-    return [
-        await respond(voice, answerer, book, text, channel, args.guild)
-        for text in [" ".join(args.text), *args.then]
-    ]
+    try:
+        return [
+            await respond(voice, answerer, book, text, channel, args.guild)
+            for text in [" ".join(args.text), *args.then]
+        ]
+    finally:
+        if voice is not None:
+            await voice.close()
 
 
 ON_POSTGRES = (

@@ -140,6 +140,8 @@ class Chat(commands.Cog):
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.ask_menu.name, type=self.ask_menu.type)
+        if self.voice is not None:
+            await self.voice.close()
 
     def _seen(self, message: discord.Message) -> Seen:
         me = self.bot.user

@@ -129,7 +129,7 @@ async def test_a_model_that_is_down_or_slow_leaves_the_member_the_offline_answer
     timeout = 0.3
     model.answer(Step(completion("Too late."), delay=5.0))
     url = f"http://127.0.0.1:{refused_port()}/v1" if down == "refused" else model.base_url
-    reason = "unreachable (ConnectError)" if down == "refused" else "timeout"
+    reason = "unreachable (ConnectionRefusedError)" if down == "refused" else "timeout"
     async with llm_bot(tmp_path, url, wait=timeout) as client:
         expected = offline_answer(client, lorebook)
         started = time.perf_counter()

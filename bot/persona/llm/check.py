@@ -10,7 +10,7 @@ says yes to is the reply without its citations, and the ids it cited.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.lore.text import fold
@@ -36,6 +36,20 @@ COMMON = frozenset(
 
 
 @dataclass(frozen=True)
+class Grounds:
+    """The words and numbers some lore text holds, folded once: his persona lines are read once
+    per lorebook (hundreds of lines), the passages once per request."""
+
+    words: frozenset[str]
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Grounds:
+        text = " ".join(texts)
+        return cls(frozenset(fold(text).split()), frozenset(_numbers(text)))
+
+
+@dataclass(frozen=True)
 class Checked:
     text: str
     cited: tuple[str, ...]
@@ -45,7 +59,7 @@ class Refused(Exception):
     """A reply the member must not see; the message is the reason (for the DEBUG log)."""
 
 
-def check(reply: str, given: Iterable[str], grounds: Iterable[str], limit: int) -> Checked:
+def check(reply: str, given: Iterable[str], grounds: Sequence[Grounds], limit: int) -> Checked:
     """`reply` stripped of its citations, or `Refused` with why; `grounds` are the passages and
     persona lines every name and number must come from."""
     text = reply.strip()
@@ -66,13 +80,10 @@ def check(reply: str, given: Iterable[str], grounds: Iterable[str], limit: int) 
     if not cited or any(not CITATION.search(line) for line in lines):
         raise Refused("uncited text")
     said = CITATION.sub("", text).strip()
-    ground = " ".join(grounds)
-    words = set(fold(ground).split())
-    invented = [w for w in WORD.findall(said) if w[0].isupper() and not _known(w, words)]
+    invented = [w for w in WORD.findall(said) if w[0].isupper() and not _known(w, grounds)]
     if invented:
         raise Refused(f"names not in the lore: {','.join(dict.fromkeys(invented))}")
-    numbers = set(_numbers(ground))
-    unknown = [n for n in _numbers(said) if n not in numbers]
+    unknown = [n for n in _numbers(said) if not any(n in g.numbers for g in grounds)]
     if unknown:
         raise Refused(f"numbers not in the lore: {','.join(dict.fromkeys(unknown))}")
     if len(said) > limit:
@@ -80,10 +91,11 @@ def check(reply: str, given: Iterable[str], grounds: Iterable[str], limit: int) 
     return Checked(said, tuple(dict.fromkeys(cited)))
 
 
-def _known(word: str, words: set[str]) -> bool:
+def _known(word: str, grounds: Sequence[Grounds]) -> bool:
     """A possessive ("Vicky's") is its name's; a number word ("Three") is checked as a number."""
     return all(
-        w in COMMON or w in words or w == "s" or is_number_word(w) for w in fold(word).split()
+        w in COMMON or w == "s" or is_number_word(w) or any(w in g.words for g in grounds)
+        for w in fold(word).split()
     )
 
 

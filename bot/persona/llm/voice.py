@@ -15,21 +15,25 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Hashable
 from contextlib import nullcontext
+from weakref import WeakKeyDictionary
 
 import openai
 from openai import AsyncOpenAI
+from openai.types.chat import ChatCompletion
 
 from bot.lore.lorebook import Lorebook
 from bot.persona.chat import Reply
-from bot.persona.llm.check import Refused, check
+from bot.persona.llm.check import Grounds, Refused, check
 from bot.persona.llm.options import LlmOptions
-from bot.persona.llm.prompt import messages, passages, persona_lines, system_prompt
+from bot.persona.llm.prompt import Passage, messages, passages, persona_lines, system_prompt
 from bot.persona.llm.reply import VoicedReply, Waiting, fell_back
 from bot.persona.voice import MAX_ANSWER, compose
 
 CHANNELS = 10_000
 """Channels whose last exchanges are remembered (least recently used forgotten first)."""
 MAX_TOKENS = 400
+PERSONA = ""
+"""The key of his persona lines' grounds beside the passages' (no entry id is empty)."""
 
 
 class LlmVoice:
@@ -47,6 +51,9 @@ class LlmVoice:
             api_key=options.api_key or "unused",
             timeout=options.timeout,
             max_retries=0,
+            # aiohttp (already the bot's, through discord.py) as the transport: less work per
+            # request than the default one, and every request is on the member's clock.
+            http_client=openai.DefaultAioHttpClient(),
         )
         self.clock = clock
         self.today = today
@@ -55,6 +62,11 @@ class LlmVoice:
         self.spent: dict[Hashable, int] = {}
         self.spent_on = today()
         self.history: OrderedDict[Hashable, deque[tuple[str, str]]] = OrderedDict()
+        self.grounds: WeakKeyDictionary[Lorebook, dict[str, Grounds]] = WeakKeyDictionary()
+
+    async def close(self) -> None:
+        """Close the client's connections (the chat cog does it when it unloads)."""
+        await self.client.close()
 
     async def phrase(
         self,
@@ -83,15 +95,13 @@ class LlmVoice:
             async with asyncio.timeout(self.options.timeout), waiting():
                 said, tokens = await self._ask(sent)
             self.spent[guild] = self.spent.get(guild, 0) + tokens
-            grounds = [p.text for p in given] + persona_lines(book)
-            checked = check(said, [p.id for p in given], grounds, MAX_ANSWER)
+            checked = check(said, [p.id for p in given], self._grounds(book, given), MAX_ANSWER)
         except Refused as reason:
             return fell_back(offline, str(reason))
-        except (TimeoutError, openai.APITimeoutError):
+        except TimeoutError:
             return fell_back(offline, "timeout")
         except openai.APIConnectionError as error:
-            cause = type(error.__cause__ or error).__name__
-            return fell_back(offline, f"unreachable ({cause})")
+            return fell_back(offline, _unreached(error))
         except openai.RateLimitError as error:
             self.resume_at = self.clock() + _retry_after(error.response.headers.get("retry-after"))
             return fell_back(offline, "rate limited (429)")
@@ -107,6 +117,18 @@ class LlmVoice:
             compose([checked.text], cited), list(checked.cited), offline.confidence, "llm"
         )
 
+    def _grounds(self, book: Lorebook, given: list[Passage]) -> list[Grounds]:
+        """What the reply may name: his persona lines and the passages it was given, each read
+        once per lorebook and kept with it (a reload or a server's own view is a new book; a book
+        no longer used is forgotten with its grounds)."""
+        known = self.grounds.get(book)
+        if known is None:
+            known = self.grounds[book] = {PERSONA: Grounds.of(persona_lines(book))}
+        for passage in given:
+            if passage.id not in known:
+                known[passage.id] = Grounds.of([passage.text])
+        return [known[PERSONA], *(known[p.id] for p in given)]
+
     def _refused(self, guild: Hashable) -> str | None:
         """Why the model is not asked at all this time, if it is not."""
         if self.clock() < self.resume_at:
@@ -118,12 +140,15 @@ class LlmVoice:
         return None
 
     async def _ask(self, sent: list[dict[str, str]]) -> tuple[str, int]:
-        """The model's text and the tokens it cost; `Refused` for a refusal or nothing said."""
-        completion = await self.client.chat.completions.create(
-            model=self.options.model,
-            messages=sent,  # type: ignore[arg-type]
-            max_tokens=MAX_TOKENS,
-            temperature=0.3,
+        """The model's text and the tokens it cost; `Refused` for a refusal or nothing said.
+
+        Posted through the client's own `post` (same errors, same typed `ChatCompletion` back)
+        rather than `chat.completions.create`, which walks every message against its typed
+        parameters on each call: about 40 % of the client's CPU per request, measured, for a
+        body that is ours and already plain JSON."""
+        body = {"model": self.options.model, "messages": sent, "max_tokens": MAX_TOKENS}
+        completion = await self.client.post(
+            "/chat/completions", body=body | {"temperature": 0.3}, cast_to=ChatCompletion
         )
         if not completion.choices:
             raise Refused("empty reply (no choices)")
@@ -143,6 +168,17 @@ class LlmVoice:
         self.history.move_to_end(channel)
         while len(self.history) > CHANNELS:
             self.history.popitem(last=False)
+
+
+def _unreached(error: openai.APIConnectionError) -> str:
+    """Why the model could not be reached, from the first cause (the transport's own mapping
+    calls a refused connection a connect timeout): a timeout, or e.g. a refused connection."""
+    root: BaseException = error
+    while root.__cause__ is not None:
+        root = root.__cause__
+    if isinstance(root, TimeoutError) or root is error:
+        return "timeout" if isinstance(error, openai.APITimeoutError) else "unreachable"
+    return f"unreachable ({type(root).__name__})"
 
 
 def _retry_after(header: str | None) -> float:

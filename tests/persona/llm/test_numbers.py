@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.persona.llm.check import Refused, check
+from bot.persona.llm.check import Grounds, Refused, check
 from bot.persona.llm.numbers import spelled_numbers
 
 GROUNDS = [
-    "Tessaly Voor: The Voor troupe gave 3 performances in 1931 and toured for seventy-two nights.",
-    "Its 4th season opened with 1,200 seats sold; the hall held two thousand and five people.",
+    Grounds.of(
+        [
+            "Tessaly Voor: The Voor troupe gave 3 performances in 1931 and toured for seventy-two "
+            "nights.",
+            "Its 4th season opened with 1,200 seats sold; the hall held two thousand and five.",
+        ]
+    )
 ]
 GIVEN = ["tessaly-voor"]
 

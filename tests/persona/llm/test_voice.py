@@ -26,15 +26,22 @@ KEY = "sk-test-3f9a1c-never-in-a-log"
 GOOD = "Moira Shearer danced Victoria Page, and danced her well [moira-shearer]."
 
 
+MADE: list[LlmVoice] = []
+"""The voices the running test made: closed after it, with their connections."""
+
+
 @pytest.fixture
 async def standin() -> AsyncIterator[StandIn]:
     async with running() as server:
         yield server
+        while MADE:
+            await MADE.pop().close()
 
 
 def voice(standin: StandIn, **options: object) -> LlmVoice:
     made = voice_for(LlmOptions(standin.base_url, "standin", KEY, **options))  # type: ignore[arg-type]
     assert made is not None
+    MADE.append(made)
     return made
 
 
