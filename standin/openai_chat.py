@@ -20,6 +20,8 @@ from aiohttp import web
 @dataclass
 class Step:
     body: Any
+    """The JSON body (or raw text) to answer with, or a function of the request's JSON that
+    returns it (a reply built from what was asked)."""
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
@@ -53,7 +55,8 @@ class StandIn:
         self.script = list(steps)
 
     async def handle(self, request: web.Request) -> web.Response:
-        self.requests.append(await request.json())
+        asked = await request.json()
+        self.requests.append(asked)
         self.headers.append(dict(request.headers))
         step = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         self.busy += 1
@@ -62,7 +65,8 @@ class StandIn:
             await asyncio.sleep(step.delay)
         finally:
             self.busy -= 1
-        text = step.body if isinstance(step.body, str) else json.dumps(step.body)
+        body = step.body(asked) if callable(step.body) else step.body
+        text = body if isinstance(body, str) else json.dumps(body)
         return web.Response(
             text=text, status=step.status, headers=step.headers, content_type="application/json"
         )
