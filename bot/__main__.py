@@ -28,6 +28,7 @@ from bot.lore.store.base import StorageError
 from bot.lore.store.database import DB_NAME
 from bot.lore.store.opening import open_guild_store, stores_exist
 from bot.persona.llm.reply import VoicedReply
+from bot.render.words import LOCALES, LocaleError
 
 
 def _lore_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -244,6 +245,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except LoreError as error:
         return _lore_refused(error, settings)
+    except LocaleError as problem:  # the bot's own files, broken by a hand edit or a bad copy
+        print(f"error: {LOCALES}/{problem}; put back the released file", file=sys.stderr)
+        return 2
     return result
 
 

@@ -9,7 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.__main__ import main
 from bot.lore.model import lore_json_schema
+from bot.render.words import LOCALES, Dictionary, LocaleError
 from tests.conftest import LORE_DIR, REPO, WriteLore
 
 
@@ -164,3 +168,17 @@ def test_version_comes_from_the_package_metadata() -> None:
     result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout == f"redshoes {version('redshoes-bot')}\n"
+
+
+def test_a_broken_language_file_stops_start_up_with_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken() -> Dictionary:
+        raise LocaleError("fr.yaml: ui: missing ['help.title'], not in en.yaml []")
+
+    monkeypatch.setattr("bot.app.load_words", broken)
+    assert main(["console", "-c", "/film"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {LOCALES}/fr.yaml: ui: missing ['help.title'], not in en.yaml []; "
+        "put back the released file\n"
+    )
