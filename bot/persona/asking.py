@@ -13,7 +13,7 @@ from typing import get_args
 
 from bot.lore.factindex import ENTITY, NEAR, FactIndex, Need
 from bot.lore.language import stem
-from bot.lore.mentions import PLAIN, Mention
+from bot.lore.mentions import PEOPLE, PLAIN, Mention
 from bot.lore.model import TalkSignal
 from bot.persona.memory import Turn
 from bot.persona.reading import PEOPLE_PRONOUNS, PRONOUNS, STOP_WORDS, YOU, Question, content
@@ -105,7 +105,8 @@ def understand(
     if addressed and you is not None:
         mentions.append(Mention(0, 0, frozenset({you}), 0.9))
     said_so = lean or any(t in PRONOUNS for t in tokens)
-    if recalled and said_so and not _names_enough(mentions, you):
+    person = any(t in PEOPLE_PRONOUNS for t in tokens)
+    if recalled and said_so and not _names_enough(mentions, you, index if person else None):
         mentions.append(Mention(0, 0, frozenset(recalled.focus), 0.9))
     terms, unknown, term_needs = [], [], []
     for token, taken in zip(tokens, used, strict=True):
@@ -194,8 +195,15 @@ def understand(
     )
 
 
-def _names_enough(mentions: list[Mention], you: str | None) -> bool:
-    return any(you not in m.ids and m.weight > PLAIN for m in mentions)
+def _names_enough(mentions: list[Mention], you: str | None, people: FactIndex | None) -> bool:
+    """Whether the question names whom its pronoun means: someone other than him, surely;
+    for "he" or "she" (`people` given), a person or a part, not the work they are in."""
+    return any(
+        you not in m.ids
+        and m.weight > PLAIN
+        and (people is None or any(people.kinds.get(i) in PEOPLE for i in m.ids))
+        for m in mentions
+    )
 
 
 def _leans_on(
