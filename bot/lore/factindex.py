@@ -53,8 +53,6 @@ UNKNOWN_WEIGHT = 0.9
 SOFT_PRIOR = 1.0
 """Smooths the share of ordinary words covered, so one missed adjective does not sink a fact."""
 PROSE = frozenset({"summary", "body", "context", "role_in_story"})
-PRECISION = 0.01
-"""At most this much of a tie goes to the fact that says least beside what was asked."""
 NAMED_CONCEPT = 0.03
 """The tie an entry gets when its name (not a headline's) holds a concept asked for."""
 
@@ -118,9 +116,6 @@ class FactIndex(Mentioning):
         self._asks_of: dict[str, frozenset[str]] = {}
         self.facts: list[Fact] = []
         self.keys: list[frozenset[str]] = []
-        self.sizes: list[int] = []
-        """How many words each fact says: of two facts covering a question alike, the one
-        saying less beside it is the closer answer (a line, not a speech)."""
         self.vocab: set[str] = set()
         self._lower: set[str] = set()
         """Words the facts write in lower case somewhere: a name word never so written
@@ -168,7 +163,6 @@ class FactIndex(Mentioning):
         number = len(self.facts)
         self.facts.append(fact)
         self.keys.append(frozenset(keys))
-        self.sizes.append(sum(t not in STOP_WORDS for t in (*tokens, *hint)))
         for key in keys:
             self._postings.setdefault(key, []).append(number)
 
@@ -303,9 +297,6 @@ class FactIndex(Mentioning):
                 tie += 0.04 if any(k[0] != "~" for k in named_by) else NAMED_CONCEPT
             if own:  # the fact of a named entry, the more so the rarer the name
                 tie += 0.03 * self.weight(f"{ENTITY}{fact.entry}")
-            if keep is None:  # opinions are chosen by subject, not by how briefly they say it
-                covered = sum(bool(n.keys & keys) for n in needs)
-                tie += PRECISION * covered / (covered + self.sizes[number] / 4 + 1)
             tie -= number * 1e-9
             scored.append((score + tie, score, number, tuple(missing), tuple(nearby)))
         best = heapq.nlargest(limit, scored, key=lambda row: (row[0], -row[2]))
@@ -314,7 +305,8 @@ class FactIndex(Mentioning):
     def _candidates(self, needs: Iterable[Need], keep: Callable[[Fact], bool] | None) -> set[int]:
         """Facts holding a key of the rarest hard needs (or of any need, when none is hard): a
         fact missing a hard need scores too low to matter, so the rarest one bounds the work.
-        With `keep` (opinions, a few among many facts), every kept fact holding any need."""
+        With `keep` (the chat passes one to leave opinions out), every kept fact holding any
+        need: narrowing first would drop answers the filter keeps."""
         needs = list(needs)
         if keep is not None:
             keys = {k for n in needs for k in n.keys | n.near}

@@ -255,10 +255,12 @@ def _beats(mind: Opinion, choice: Choice | None, query: Query) -> bool:
         return False
     if asked:
         return True
+    # a fact covering the whole question keeps it, even when another entry ties with it
+    fact = max(choice.confidence, choice.covered or 0.0)
     first = query.question.tokens[:1]
     if query.question.asks is None and first and set(first) <= YES_NO:
-        return mind.score > choice.confidence
-    return query.question.asks in OPEN and mind.score > choice.confidence + MUSING_MARGIN
+        return mind.score > fact
+    return query.question.asks in OPEN and mind.score > fact + MUSING_MARGIN
 
 
 def _backs(choice: Choice, mind: Opinion, kinds: Mapping[str, str]) -> bool:
