@@ -277,8 +277,10 @@ def _why_you(query: Query) -> bool:
 
 
 def _only_about(query: Query, you: str | None) -> bool:
-    """ "Who are you?", "tell me about yourself": himself, and nothing asked in particular."""
-    return query.asks_only_who and query.named == {you}
+    """ "Who are you?", "tell me about yourself", "describe yourself in three words": himself,
+    and nothing asked in particular, or nothing but him named with "yourself"."""
+    reflexive = "yourself" in query.question.tokens and query.question.asks not in FACTUAL
+    return query.named == {you} and (query.asks_only_who or reflexive)
 
 
 def _credited(fact: Fact) -> tuple[str, ...]:

@@ -162,6 +162,8 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
     # "why did you sell her spaceship?": a premise to correct, unless an opinion speaks to more
     # of the question than the names in it
     fit = [o for o in table if not strange or _speaks_to(o, needs)]
+    if _reflexive(query, you):  # "tell me something about yourself": his views of himself alone
+        fit = [o for o in fit if o.entry.about == (you,)] or fit
     kinds = book.facts.kinds
     # a word no opinion is about ("what do you make of...") says nothing about which one fits
     weighed = [
@@ -189,6 +191,11 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
                 chosen.append(theirs)
         chosen = chosen or [best]
     return _said(tuple(chosen), needs, rng, scored[0][0])
+
+
+def _reflexive(query: Query, you: str | None) -> bool:
+    """ "Describe yourself": he is the subject, and nobody else is named."""
+    return "yourself" in query.question.tokens and query.named <= {you}
 
 
 def _himself(
