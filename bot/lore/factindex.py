@@ -57,6 +57,45 @@ NAMED_CONCEPT = 0.03
 """The tie an entry gets when its name (not a headline's) holds a concept asked for."""
 
 
+def fact_context(entries: Iterable[Entry]) -> FactContext:
+    """What entries read of one another while stating their facts: names, each work's last
+    step, the characters' names."""
+    entries = list(entries)
+    last: dict[tuple[str, str], int] = {}
+    for entry in entries:
+        if isinstance(entry, Scene | BalletScene):
+            step = (entry.kind, entry.work)
+            last[step] = max(last.get(step, 0), entry.order)
+    characters = frozenset(
+        fold(n) for e in entries if e.kind == "character" for n in (e.name, *e.aliases)
+    )
+    return FactContext({e.id: e.name for e in entries}, last, characters)
+
+
+def said_lines(dialogues: Iterable[Dialogue]) -> tuple[list[str], list[tuple[Dialogue, int]]]:
+    """Every line of dialogue but the last of each (the one a member might say, to be
+    answered with the next), as folded words, with where it is."""
+    said: list[str] = []
+    said_at: list[tuple[Dialogue, int]] = []
+    for dialogue in dialogues:
+        for number, line in enumerate(dialogue.lines[:-1]):
+            said.append(" ".join(words(line.line)))
+            said_at.append((dialogue, number))
+    return said, said_at
+
+
+def proper_words(entries: Iterable[Entry]) -> dict[str, set[str]]:
+    """Capitalised words of names and aliases, each with the entries whose names hold it."""
+    proper: dict[str, set[str]] = {}
+    for entry in entries:
+        for name in (entry.name, *entry.aliases) if entry.kind not in UNNAMED else ():
+            for word in name.split():
+                if word[:1].isupper():
+                    for token in words(word):
+                        proper.setdefault(token, set()).add(entry.id)
+    return proper
+
+
 @dataclass(frozen=True)
 class Need:
     """Something a question asks for: any one of `keys` covers it; missing it costs `weight`."""
@@ -87,16 +126,8 @@ class FactIndex(Mentioning):
         self.language = Language.of(entries)
         self.kinds = {e.id: e.kind for e in entries}
         self.name_keys = {e.id: self._name_keys(e) for e in entries}
-        last: dict[tuple[str, str], int] = {}
-        for entry in entries:
-            if isinstance(entry, Scene | BalletScene):
-                step = (entry.kind, entry.work)
-                last[step] = max(last.get(step, 0), entry.order)
         self.works = {e.id: work for e in entries if (work := getattr(e, "work", None))}
-        characters = frozenset(
-            fold(n) for e in entries if e.kind == "character" for n in (e.name, *e.aliases)
-        )
-        context = FactContext({e.id: e.name for e in entries}, last, characters)
+        context = fact_context(entries)
         self.prominence: Counter[str] = Counter(ref for e in entries for _, ref in e.references())
         self.near: dict[str, set[str]] = {}
         for entry in entries:
@@ -105,13 +136,7 @@ class FactIndex(Mentioning):
                 self.near.setdefault(ref, set()).add(entry.id)
         forms = {e.id: str(getattr(e, "form", "")) for e in entries}
         self._kind_words = {e.id: self._kind_of(e, forms) for e in entries}
-        self.proper: dict[str, set[str]] = {}
-        for entry in entries:
-            for name in (entry.name, *entry.aliases) if entry.kind not in UNNAMED else ():
-                for word in name.split():
-                    if word[:1].isupper():
-                        for token in words(word):
-                            self.proper.setdefault(token, set()).add(entry.id)
+        self.proper = proper_words(entries)
         self._hints: dict[str, tuple[list[str], set[str], set[str]]] = {}
         self._asks_of: dict[str, frozenset[str]] = {}
         self.facts: list[Fact] = []
@@ -125,14 +150,9 @@ class FactIndex(Mentioning):
             for fact in entry.facts(context):
                 self._add(fact)
         self._df_total = max(1, len(self.facts))
-        self._said: list[str] = []
-        self._said_at: list[tuple[Dialogue, int]] = []
-        for dialogue in (e for e in entries if isinstance(e, Dialogue)):
-            for number, line in enumerate(dialogue.lines[:-1]):
-                self._said.append(" ".join(words(line.line)))
-                self._said_at.append((dialogue, number))
+        self._said, self._said_at = said_lines(e for e in entries if isinstance(e, Dialogue))
         self._by_letter: dict[tuple[str, int], list[str]] = {}
-        for word in self.vocab:
+        for word in sorted(self.vocab):  # ties in `correct` go the same way in every process
             self._by_letter.setdefault((word[0], len(word)), []).append(word)
 
     def _add(self, fact: Fact) -> None:
@@ -357,7 +377,9 @@ class FactIndex(Mentioning):
 
 
 _BUILT: weakref.WeakKeyDictionary[Any, FactIndex] = weakref.WeakKeyDictionary()
-_BUILDING = threading.Lock()
+_BUILDING = threading.RLock()
+"""Re-entrant: a server view's index is built from the shipped book's, which may be built
+first, inside the same call."""
 
 
 def facts_ready(book: Any) -> bool:
@@ -365,13 +387,13 @@ def facts_ready(book: Any) -> bool:
     return book in _BUILT
 
 
-def facts_of(book: Any) -> FactIndex:
+def facts_of(book: Any, build: Callable[[], FactIndex] | None = None) -> FactIndex:
     """The fact index of a book (a `Lorebook` or a server's view of one), built once on first
-    use and dropped with the book."""
+    use (by `build`, else from all of its entries) and dropped with the book."""
     built = _BUILT.get(book)
     if built is None:
         with _BUILDING:
             built = _BUILT.get(book)
             if built is None:
-                built = _BUILT[book] = FactIndex(book.entries)
+                built = _BUILT[book] = build() if build else FactIndex(book.entries)
     return built

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
@@ -54,7 +55,7 @@ class FactContext:
 
     names: Mapping[str, str]
     last_order: Mapping[tuple[str, str], int] = field(default_factory=dict)
-    characters: frozenset[str] = frozenset()
+    characters: AbstractSet[str] = frozenset()
     """Folded names and aliases of characters, so a credit for a part reads as casting."""
 
     def name(self, entry_id: str) -> str:

@@ -30,6 +30,9 @@ from collections.abc import Set as AbstractSet
 from itertools import chain
 from typing import TypeVar
 
+from bot.lore.bulk import FREEZER
+from bot.lore.factindex import FactIndex
+from bot.lore.factlayers import layered_facts
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import BalletScene, Character, Entry, Kind, Scene
 from bot.lore.search import COMPLETE_LIMIT, Index, SearchIndex
@@ -423,6 +426,15 @@ class ServerView(Lorebook):
 
     def place(self, entry: Entry) -> tuple[int, int]:
         raise TypeError("a server view is never a base for another layer")
+
+    def _fact_index(self) -> FactIndex:
+        """The shipped book's fact index with this server's own facts layered on (see
+        `bot/lore/factlayers.py`): what it costs follows the overlay, not the shipped lore."""
+        index = layered_facts(
+            self._shipped, self, self.own_entries, self._masked_ids, self._ref, SPAN
+        )
+        FREEZER.built(len(self.own_entries))
+        return index
 
     def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
         found = self._kinds.get(kind)

@@ -159,9 +159,11 @@ class Lorebook:
         """The chat's fact index, built on the first question: loading lore (and every reload
         or server view that is never chatted with) does not pay for it. Once built it lives as
         long as the book, so it counts towards the next freeze (`bot/lore/bulk.py`)."""
-        if facts_ready(self):
-            return facts_of(self)
-        index = facts_of(self)
+        return facts_of(self, self._fact_index)
+
+    def _fact_index(self) -> FactIndex:
+        """Build this book's fact index (a server view layers its own on the shipped one's)."""
+        index = FactIndex(self._entries)
         FREEZER.built(len(index.facts))
         return index
 

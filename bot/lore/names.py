@@ -50,13 +50,16 @@ class Names:
     def similar_tokens(self, token: str) -> list[tuple[str, float]]:
         """Name words close to a misspelt one (sharing its length give or take two, and its
         first or last letter), with their rapidfuzz ratio."""
-        pool = {
+        pool = self._shaped_like(token)  # sorted: ties go the same way in every process
+        found = process.extract(
+            token, sorted(pool), scorer=fuzz.ratio, limit=5, score_cutoff=TYPO_CUTOFF
+        )
+        return [(word, float(score)) for word, score, _ in found]
+
+    def _shaped_like(self, token: str) -> set[str]:
+        return {
             word
             for size in range(len(token) - 2, len(token) + 3)
             for letter in {token[0], token[-1]}
             for word in self._by_shape.get((size, letter), ())
         }
-        found = process.extract(
-            token, list(pool), scorer=fuzz.ratio, limit=5, score_cutoff=TYPO_CUTOFF
-        )
-        return [(word, float(score)) for word, score, _ in found]

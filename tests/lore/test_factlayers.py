@@ -1,0 +1,118 @@
+"""A server view's layered fact index is the one a fresh build from all its entries gives.
+
+Compared part by part (every fact and its keys in order, every posting, the vocabulary, names,
+kinds, counts) on random overlays of the shipped lore and on views changed edit by edit, and
+answer by answer through the chat on the evaluation's questions.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.lore import factlayers
+from bot.lore.factindex import FactIndex
+from bot.lore.layered import ServerView
+from bot.lore.library import Overlay, layer
+from bot.lore.lorebook import Lorebook
+from bot.lore.model import Entry
+from bot.lore.search import entry_names
+from bot.lore.text import fold
+from tests.lore.test_layered import changed_overlay, merged, random_change, random_overlay
+
+
+@pytest.fixture(autouse=True)
+def always_layered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random overlays of 240 entries reach most of them; layer them all the same."""
+    monkeypatch.setattr(factlayers, "LAYERED_SHARE", 10.0)
+
+
+def assert_same_index(got: FactIndex, want: FactIndex, shipped: FactIndex, ids: set[str]) -> None:
+    assert vars(got).keys() == vars(want).keys(), "every part of a fresh build is layered"
+    assert len(got.facts) == len(want.facts)
+    assert got.facts == want.facts
+    assert got.keys == want.keys
+    assert got.sizes == want.sizes
+    assert got._df_total == want._df_total
+    every_key = {*shipped._postings, *want._postings}
+    for key in every_key:
+        assert got._postings.get(key, []) == want._postings.get(key, []), key
+        assert (key in got._postings) == (key in want._postings), key
+    for word in {*shipped.vocab, *want.vocab}:
+        assert (word in got.vocab) == (word in want.vocab), word
+    for shape in {*shipped._by_letter, *want._by_letter}:
+        assert got._by_letter.get(shape, []) == want._by_letter.get(shape, []), shape
+    for token in {*shipped.proper, *want.proper}:
+        assert got.proper.get(token, set()) == want.proper.get(token, set()), token
+    for entry_id in ids:
+        assert got.kinds.get(entry_id) == want.kinds.get(entry_id)
+        assert got.works.get(entry_id) == want.works.get(entry_id)
+        assert got.name_keys.get(entry_id) == want.name_keys.get(entry_id)
+        assert got.prominence[entry_id] == want.prominence[entry_id]
+    assert got._said == want._said
+    assert got._said_at == want._said_at
+
+
+def assert_same_names(got: FactIndex, want: FactIndex, entries: list[Entry]) -> None:
+    for name in {fold(n) for e in entries for n in entry_names(e)}:
+        assert {e.id for e in got.names.named(name)} == {e.id for e in want.names.named(name)}
+        for token in name.split():
+            found = {e.id for e in got.names.name_token(token)}
+            assert found == {e.id for e in want.names.name_token(token)}
+            assert got.names.similar_tokens(token) == want.names.similar_tokens(token)
+
+
+def compare(lorebook: Lorebook, view: Lorebook, overlay: Overlay) -> None:
+    oracle = merged(lorebook, overlay)
+    assert isinstance(view, ServerView)
+    want = FactIndex(oracle.entries)
+    layered = not isinstance(view.facts._postings, dict)
+    assert layered or want.language != lorebook.facts.language, (
+        "built in full only when the lexicon says something else"
+    )
+    ids = {e.id for e in lorebook.entries} | {e.id for e in overlay.entries}
+    assert_same_index(view.facts, want, lorebook.facts, ids)
+    assert_same_names(view.facts, want, [*lorebook.entries, *overlay.entries])
+    for text in ("who played vicky", "the ballet of the red shoes", "lermontov", "why"):
+        words = text.split()
+        assert view.facts.mentions(words) == want.mentions(words)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_layered_fact_index_is_a_fresh_builds(lorebook: Lorebook, seed: int) -> None:
+    overlay = random_overlay(lorebook, seed)
+    if overlay.empty:
+        return
+    view = layer(lorebook, overlay)
+    assert not view.facts_ready
+    compare(lorebook, view, overlay)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_changed_view_layers_its_facts_as_a_fresh_build(lorebook: Lorebook, seed: int) -> None:
+    rng = random.Random(seed)
+    overlay = random_overlay(lorebook, seed + 20)
+    view = layer(lorebook, overlay)
+    for number in range(8):
+        copies, hidden = random_change(rng, lorebook, overlay, number)
+        overlay = changed_overlay(overlay, copies, hidden)
+        changed = view.changed(copies, hidden) if isinstance(view, ServerView) else None
+        view = changed if changed is not None else layer(lorebook, overlay)
+    compare(lorebook, view, overlay)
+
+
+def test_a_layered_view_indexes_only_what_its_overlay_touches(lorebook: Lorebook) -> None:
+    """A trivia entry with a new summary: the view indexes its facts (and those of the few
+    shipped entries its changes reach); every other fact is the shipped index's own object."""
+    trivia = next(e for e in lorebook.entries if e.kind == "trivia")
+    own = trivia.model_copy(update={"summary": "A sentence of this server's own."})
+    overlay = Overlay(1, (own,))
+    index = layer(lorebook, overlay).facts
+    assert index.of_entry(trivia.id) == FactIndex(merged(lorebook, overlay).entries).of_entry(
+        trivia.id
+    )
+    assert "A sentence of this server's own." in [f.text for f in index.of_entry(trivia.id)]
+    shared = {id(f) for f in lorebook.facts.facts}
+    made = [index.facts[n] for n in range(len(index.facts)) if id(index.facts[n]) not in shared]
+    assert 0 < len(made) < len(index.facts) // 20
