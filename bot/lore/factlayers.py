@@ -34,7 +34,6 @@ from typing import TypeVar, cast
 from bot.lore.factindex import (
     ENTITY,
     SETTINGS,
-    UNNAMED,
     FactIndex,
     fact_context,
     proper_words,
@@ -43,7 +42,8 @@ from bot.lore.factindex import (
 from bot.lore.facts import Fact, FactContext
 from bot.lore.language import Language, stem, words
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import BalletScene, Dialogue, Entry, Kind, Lexicon, Scene
+from bot.lore.mentions import UNNAMED
+from bot.lore.model import BalletScene, Dialogue, Entry, Lexicon, Scene
 from bot.lore.names import Names
 from bot.lore.search import STOP_WORDS, entry_names
 from bot.lore.text import fold
@@ -356,6 +356,11 @@ def _said_words(fact: Fact) -> list[str]:
     return [t for t in (*words(fact.text), *words(fact.hint)) if len(t) > 2]
 
 
+def _lower_words(fact: Fact) -> list[str]:
+    """The words a fact writes in lower case (`FactIndex._lower`)."""
+    return [w for word in fact.text.split() if word[:1].islower() for w in words(word)]
+
+
 class _View:
     """What the build reads of the view (a `ServerView`, which this module does not import)."""
 
@@ -532,8 +537,8 @@ class _Builder:
         part = FactIndex.__new__(FactIndex)
         part.names = _LayeredNames(view.own, base.names, view.masked)
         part.language = base.language
-        kinds: dict[str, Kind] = {i: e.kind for i, e in own.items()}
-        part.kinds = cast(dict[str, Kind], _Layered(kinds, base.kinds, view.masked))
+        kinds: dict[str, str] = {i: e.kind for i, e in own.items()}
+        part.kinds = cast(dict[str, str], _Layered(kinds, base.kinds, view.masked))
         works = {e.id: w for e in view.own if (w := getattr(e, "work", None))}
         part.works = cast(dict[str, str], _Layered(works, base.works, view.masked))
         part.near = self._near()
@@ -546,6 +551,11 @@ class _Builder:
         part._kind_words = {e.id: part._kind_of(e, forms) for e in self.again}
         part._hints = {}
         part.facts, part.keys, part.sizes, part.vocab, part._postings = [], [], [], set(), {}
+        part._lower, part._asks_of = set(), {}
+        own_keys = {e.id: part._name_keys(e) for e in view.own}
+        part.name_keys = cast(
+            dict[str, frozenset[str]], _Layered(own_keys, base.name_keys, view.masked)
+        )
         return part
 
     def _near(self) -> dict[str, set[str]]:
@@ -591,21 +601,27 @@ class _Builder:
             spans.append((view.ref(entry), low, len(part.facts)))
         return spans
 
-    def _dead_words(self, part: FactIndex) -> set[str]:
-        """Words only the facts this view no longer shows held (out of its vocabulary)."""
+    def _dead_words(
+        self, part: FactIndex, held: AbstractSet[str], said: Callable[[Fact], list[str]]
+    ) -> set[str]:
+        """Words (as `said` reads a fact) only the facts this view no longer shows held: out
+        of the view's `held` words."""
         base = self.base
         removed = {
             n
             for p in self.positions.values()
             for n in range(self.known.first[p], self.known.first[p + 1])
         }
-        candidates = {w for n in removed for w in _said_words(base.facts[n])}
+        candidates = {w for n in removed for w in said(base.facts[n])}
         dead = set()
-        for word in candidates - part.vocab:
-            if word in STOP_WORDS:
-                continue
-            holders = (n for n in base._postings.get(stem(word), ()) if n not in removed)
-            if not any(word in _said_words(base.facts[n]) for n in holders):
+        for word in candidates - held:
+            # a stop word has no posting of its own: look through every fact (the common
+            # ones are found at once)
+            numbers = (
+                range(len(base.facts)) if word in STOP_WORDS else base._postings.get(stem(word), ())
+            )
+            holders = (n for n in numbers if n not in removed)
+            if not any(word in said(base.facts[n]) for n in holders):
                 dead.add(word)
         return dead
 
@@ -624,10 +640,7 @@ class _Builder:
             part.kinds,
             part.works,
         )
-        own_keys = {e.id: part._name_keys(e) for e in view.own}
-        index.name_keys = cast(
-            dict[str, frozenset[str]], _Layered(own_keys, base.name_keys, view.masked)
-        )
+        index.name_keys = part.name_keys
         delta: Counter[str] = Counter()
         for entry in view.own:
             delta.update(ref for _, ref in entry.references())
@@ -654,7 +667,14 @@ class _Builder:
             dict[str, list[int]], _Postings(base._postings, part._postings, shipped, owned)
         )
         index._df_total = max(1, len(index.facts))
-        dead = self._dead_words(part)
+        dead = self._dead_words(part, part.vocab, _said_words)
+        index._lower = cast(
+            set[str],
+            _Vocabulary(
+                base._lower, part._lower, self._dead_words(part, part._lower, _lower_words)
+            ),
+        )
+        index._asks_of = {}
         index.vocab = cast(set[str], _Vocabulary(base.vocab, part.vocab, dead))
         new: dict[tuple[str, int], list[str]] = {}
         for word in part.vocab:

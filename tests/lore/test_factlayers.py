@@ -41,6 +41,8 @@ def assert_same_index(got: FactIndex, want: FactIndex, shipped: FactIndex, ids: 
         assert (key in got._postings) == (key in want._postings), key
     for word in {*shipped.vocab, *want.vocab}:
         assert (word in got.vocab) == (word in want.vocab), word
+    for word in {*shipped._lower, *want._lower}:
+        assert (word in got._lower) == (word in want._lower), word
     for shape in {*shipped._by_letter, *want._by_letter}:
         assert got._by_letter.get(shape, []) == want._by_letter.get(shape, []), shape
     for token in {*shipped.proper, *want.proper}:
