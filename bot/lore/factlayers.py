@@ -550,7 +550,7 @@ class _Builder:
                     forms[entry_id] = str(getattr(found, "form", ""))
         part._kind_words = {e.id: part._kind_of(e, forms) for e in self.again}
         part._hints = {}
-        part.facts, part.keys, part.sizes, part.vocab, part._postings = [], [], [], set(), {}
+        part.facts, part.keys, part.vocab, part._postings = [], [], set(), {}
         part._lower, part._asks_of = set(), {}
         own_keys = {e.id: part._name_keys(e) for e in view.own}
         part.name_keys = cast(
@@ -661,8 +661,6 @@ class _Builder:
         sources = ((base.facts, base.keys), (part.facts, part.keys))
         index.facts = [f for s, a, b in runs for f in sources[s][0][a:b]]
         index.keys = [k for s, a, b in runs for k in sources[s][1][a:b]]
-        sizes = (base.sizes, part.sizes)
-        index.sizes = [n for s, a, b in runs for n in sizes[s][a:b]]
         index._postings = cast(
             dict[str, list[int]], _Postings(base._postings, part._postings, shipped, owned)
         )
