@@ -48,6 +48,9 @@ HOPELESS = 0.2
 """Below this ceiling no fact can answer, so ranking is skipped."""
 ENOUGH = 40
 """Candidates from the rarest hard needs stop growing once there are this many."""
+WIDE = 2500
+"""Facts the chat may score without narrowing: the shipped lore's questions reach ~1,600 facts
+holding any of their words; a server with thousands of entries must not score them all."""
 VOCAB_CUTOFF = 88.0
 UNKNOWN_WEIGHT = 0.9
 SOFT_PRIOR = 1.0
@@ -326,11 +329,13 @@ class FactIndex(Mentioning):
         """Facts holding a key of the rarest hard needs (or of any need, when none is hard): a
         fact missing a hard need scores too low to matter, so the rarest one bounds the work.
         With `keep` (the chat passes one to leave opinions out), every kept fact holding any
-        need: narrowing first would drop answers the filter keeps."""
+        need, while they are few enough to score (narrowing first can drop an answer that a
+        softer need would have found); in a large lore, narrowed as without it."""
         needs = list(needs)
         if keep is not None:
             keys = {k for n in needs for k in n.keys | n.near}
-            return {i for k in keys for i in self._postings.get(k, ()) if keep(self.facts[i])}
+            if sum(len(self._postings.get(k, ())) for k in keys) <= WIDE:
+                return {i for k in keys for i in self._postings.get(k, ()) if keep(self.facts[i])}
         leading = [n for n in needs if n.hard and not all(k.startswith(ASKS) for k in n.keys)]
         groups = []
         for need in leading or needs:  # a name's own facts, else those of its neighbours
@@ -343,6 +348,8 @@ class FactIndex(Mentioning):
         if not groups:
             return set()
         found: set[int] = set().union(*groups[0])
+        if keep is not None:
+            found = {i for i in found if keep(self.facts[i])}
         softer = [
             [self._postings.get(key, []) for key in need.keys]
             for need in needs
