@@ -39,6 +39,10 @@ QUALITIES = ("est", "ful", "ous", "less", "able", "ible", "ive", "ical", "ish")
 """Endings of words that describe ("the hardest part", "a famous scene"), not name."""
 LINKS = frozenset("is are was were be been being am do does did has have had".split())
 ARTICLES = frozenset({"a", "an", "the"})
+AUXILIARIES = frozenset(
+    "do does did not can could will would shall should may might must is are was were".split()
+)
+"""Words that put the verb after the subject that follows them ("did Lermontov react")."""
 PLACES_IN = frozenset("in at on from by near towards toward".split())
 """Prepositions of a place within something ("in the middle of", "at the end of")."""
 """A noun after these is the subject of a question ("why did X...", "who is X") when they open
@@ -84,7 +88,11 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
     if start == 0:
         return False  # an imperative ("remind me") or a bare word
     if start - 1 in named:
-        return True  # "Vicky's sister", "the film's sequel"
+        # "Vicky's sister", "the film's sequel"; but after "did Lermontov" or "does Clodagh" the
+        # word is the verb of the name ("how did Lermontov react?")
+        return not _verb_of_a_name(tokens, start, named)
+    if at == start and at + 1 in named and tokens[start - 1] in DETERMINERS:
+        return False  # "the big Red Shoes ballet": a word describing a name
     if _part_of_a_known_thing(tokens, at, named) or _said_of(tokens, start, named):
         return False
     before = tokens[start - 1]
@@ -96,6 +104,15 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
         return start - 1 == 0 or tokens[start - 2] in QUESTION_WORDS
     # "who directed titanic?": the object of a verb after a question word
     return before in QUESTION_WORDS and start < at
+
+
+def _verb_of_a_name(tokens: Sequence[str], start: int, named: set[int]) -> bool:
+    """ "how did Lermontov react", "why didn't Moira Shearer act more": an auxiliary or "not"
+    before the name makes the next word its verb."""
+    at = start - 1
+    while at > 0 and at - 1 in named:
+        at -= 1  # to the first word of the name
+    return at > 0 and tokens[at - 1] in AUXILIARIES
 
 
 def _part_of_a_known_thing(tokens: Sequence[str], at: int, named: set[int]) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.lore.mentions import Mention
 from bot.persona.premise import thing
 from bot.persona.reading import read
 
@@ -59,3 +60,26 @@ def test_a_thing_the_lore_lacks_is_named_back(
 )
 def test_an_ordinary_word_names_nothing(question: str, unknown: tuple[str]) -> None:
     assert named(question, *unknown) == ""
+
+
+def named_beside(text: str, unknown: str, name: str) -> str:
+    """As `named`, with `name` (one word of the text) a lore entry's name."""
+    tokens = read(text).tokens
+    at = tokens.index(name)
+    return thing(tokens, (unknown,), (Mention(at, at + 1, frozenset({"x"}), 0.9),))[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "unknown", "name", "said"),
+    [
+        ("who played odile's sister", "sister", "odile", "sister"),  # a relative of a name
+        ("how did odile react", "react", "odile", ""),  # the verb of a name
+        ("why didn't odile act more", "act", "odile", ""),
+        ("what does odile snap at him", "snap", "odile", ""),
+        ("who made the big odile ballet", "big", "odile", ""),  # a word describing a name
+    ],
+)
+def test_a_word_beside_a_name_is_its_relative_not_its_verb(
+    question: str, unknown: str, name: str, said: str
+) -> None:
+    assert named_beside(question, unknown, name) == said
