@@ -180,7 +180,21 @@ class _Layered(Mapping[str, V]):
         return sum(1 for _ in self)
 
 
-class _Holders(Mapping[str, set[str]]):
+class _Merged(Mapping[str, V]):
+    """Keys of either layer that still hold something once merged: a subclass's `__getitem__`
+    raises KeyError for a key whose merged value is empty."""
+
+    _own: Mapping[str, V]
+    _base: Mapping[str, V]
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in {*self._own, *self._base} if k in self)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class _Holders(_Merged[set[str]]):
     """Ids by word (`proper`): the shipped holders less the masked ones, plus own holders."""
 
     def __init__(
@@ -193,12 +207,6 @@ class _Holders(Mapping[str, set[str]]):
         if not found:
             raise KeyError(key)
         return found
-
-    def __iter__(self) -> Iterator[str]:
-        return (k for k in {*self._own, *self._base} if k in self)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 class _Prominence(Counter[str]):
@@ -279,7 +287,7 @@ class Renumber:
         return found
 
 
-class _Postings(Mapping[str, list[int]]):
+class _Postings(_Merged[list[int]]):
     """Fact numbers by key in the view's numbering, renumbered on first read."""
 
     def __init__(
@@ -305,12 +313,6 @@ class _Postings(Mapping[str, list[int]]):
         if not found:
             raise KeyError(key)
         return found
-
-    def __iter__(self) -> Iterator[str]:
-        return (k for k in {*self._base, *self._own} if k in self)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
 
 
 class _Vocabulary(AbstractSet[str]):
