@@ -109,10 +109,15 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
 def _verb_of_a_name(tokens: Sequence[str], start: int, named: set[int]) -> bool:
     """ "how did Lermontov react", "why didn't Moira Shearer act more": an auxiliary or "not"
     before the name makes the next word its verb."""
-    at = start - 1
-    while at > 0 and at - 1 in named:
-        at -= 1  # to the first word of the name
+    at = _name_start(start - 1, named)
     return at > 0 and tokens[at - 1] in AUXILIARIES
+
+
+def _name_start(at: int, named: set[int]) -> int:
+    """The first word of the name whose word `at` is (`at` itself if it names nothing)."""
+    while at > 0 and at - 1 in named:
+        at -= 1
+    return at
 
 
 def _part_of_a_known_thing(tokens: Sequence[str], at: int, named: set[int]) -> bool:
@@ -139,8 +144,7 @@ def _said_of(tokens: Sequence[str], start: int, named: set[int]) -> bool:
         at -= 1
     if at < 0 or not (at in named or tokens[at] in PRONOUNS):
         return False
-    while at > 0 and at - 1 in named:
-        at -= 1  # to the first word of the name
+    at = _name_start(at, named)
     return at > 0 and tokens[at - 1] in LINKS
 
 
