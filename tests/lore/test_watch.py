@@ -143,9 +143,13 @@ async def test_the_watcher_survives_an_unexpected_error(
     old = library.shipped
     with monkeypatch.context() as patched, caplog.at_level(logging.ERROR):
         patched.setattr("bot.lore.watch._read", broken)
+        # the watcher logs after the failure has propagated: wait for its line, not the failure
         await write_until(
-            folder / "people.yaml", HEADER + person("a-b", "A"), lambda: bool(failures)
+            folder / "people.yaml",
+            HEADER + person("a-b", "A"),
+            lambda: "still watching" in caplog.text,
         )
+    assert failures
     assert library.shipped is old
     assert "something nobody foresaw" in caplog.text
     assert "still watching" in caplog.text
