@@ -674,6 +674,7 @@ PersonaPurpose = Literal[
     "lead",
     "lead_self",
     "correction",
+    "refutation",
     "refusal",
     "wellbeing",
     "compliment",
@@ -685,7 +686,9 @@ class Persona(EntryBase):
 
     A `lead` opens a fact he reports ("Let me tell you."), a `lead_self` one about himself;
     a `correction` answers a question about something the lore does not hold (`{thing}` names
-    it); a `refusal` turns down attempts to change his persona or pull out secrets.
+    it), a `refutation` opens what the lore holds instead of a false claim about things it
+    knows ("X played Y" when Z did); a `refusal` turns down attempts to change his persona or
+    pull out secrets.
     An `opinion` is what he would say when a member asks him about something: `about` names the
     entries it concerns (a character, a scene, a work) and `topics` the themes it answers to
     ("ambition", "love"), so that questions put to him find his own words rather than a synopsis.

@@ -24,6 +24,7 @@ from bot.lore.mentions import Mention
 from bot.lore.model import Entry, PersonaPurpose
 from bot.persona.asking import ASKS_BY_FACT, Query, understand
 from bot.persona.choose import ANSWERS, Choice, choose
+from bot.persona.claims import Refuted, kin, refute
 from bot.persona.memory import ConversationMemory, Turn
 from bot.persona.opinions import Opinion, opinion
 from bot.persona.premise import thing, things
@@ -52,6 +53,8 @@ SMALL_TALK: tuple[tuple[str, PersonaPurpose], ...] = (
     ("@greeting", "greeting"),
 )
 """Small talk, the most particular first: "thanks, bye!" is a goodbye."""
+REFUTED = 0.8
+"""A claim set straight by the lore's own fields is as sure as the fields."""
 CHATTER = 2
 """Small talk may carry a few words of its own ("gm everyone", "ty that was helpful")."""
 
@@ -110,6 +113,9 @@ class Answerer:
         declined = self._declined(book, query, name)
         if declined is not None:
             return declined
+        refuted = refute(book, query)
+        if refuted is not None:
+            return self._refuted(book, refuted)
         you = book.facts.language.you
         named_him = query.named == {you}  # "lermontov, why so serious?"
         asked = query.you or named_him or _muses(query)
@@ -190,9 +196,25 @@ class Answerer:
         lead: PersonaPurpose = "lead_self" if about_you else "lead"
         return _Part("\n".join(texts), sources, choice.confidence, lead)
 
+    def _refuted(self, book: Lorebook, refuted: Refuted) -> _Part:
+        """A false claim set straight: what the lore holds instead, or the tie it lacks named."""
+        named: set[str] = set()
+        texts = [fact_text(book, f, named) for f in refuted.truth]
+        if refuted.missing:
+            line = said(book, "correction", self.rng, None).replace("{thing}", refuted.missing)
+            texts.insert(0, line[:1].upper() + line[1:])
+        else:
+            texts.insert(0, said(book, "refutation", self.rng, None))
+        sources = [e for i in dict.fromkeys(f.entry for f in refuted.truth) if (e := book.get(i))]
+        return _Part("\n".join(texts), sources, REFUTED if sources else 0.0)
+
     def _unknown(self, book: Lorebook, query: Query) -> _Part:
         """A decline that says why: a thing the story does not hold (named back, when the
-        question is about the story), another subject, or a fact the lore lacks."""
+        question is about the story), a relative the story never gives someone, another
+        subject, or a fact the lore lacks."""
+        relative = kin(book, query)
+        if relative is not None:
+            return self._refuted(book, relative)
         named, kind = thing(*_premise(query))
         about_the_lore = _mentions_lore(query, book.facts.language.you)
         story = any(book.facts.known(word) for word in kind)  # "the spaceship scene"

@@ -30,6 +30,7 @@ FALLBACKS: dict[PersonaPurpose, str] = {
     "lead": "Very well.",
     "lead_self": "Since you ask about me:",
     "correction": "There is no {thing} in my story.",
+    "refutation": "No. The record says otherwise:",
     "refusal": "I remain exactly who I am, and my secrets remain mine.",
     "wellbeing": "Busy, as always. The work does not rest, and neither do I.",
     "compliment": "Kind of you. Now, to work.",

@@ -1,0 +1,72 @@
+"""False claims about known things are set straight from the fields that hold them; true ones,
+questions that only ask, and ties said of someone else in a clause are left to be answered."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.lore.lorebook import Lorebook
+from bot.persona.chat import Answerer, Reply
+
+
+def ask(book: Lorebook, text: str) -> Reply:
+    return Answerer(rng=random.Random(0)).answer(book, text)
+
+
+def refuted(book: Lorebook, reply: Reply) -> bool:
+    return any(reply.answer.startswith(line) for line in book.persona("refutation"))
+
+
+@pytest.mark.parametrize(
+    ("claim", "truth", "source"),
+    [
+        ("Sir Thomas Beecham played Livy, right?", "Esmond Knight played", "livy-montague"),
+        ("marius goring played lermontov, didn't he?", "Anton Walbrook played", "boris-lermontov"),
+        ("why did hitchcock direct the red shoes?", "Michael Powell", "the-red-shoes-film"),
+        ("did jack cardiff direct the red shoes?", "Michael Powell", "the-red-shoes-film"),
+        ("where did lermontov and vicky get married?", "marries Vicky", "julian-craster"),
+        ("why did you marry vicky?", "marries Vicky", "julian-craster"),
+    ],
+)
+def test_a_false_claim_is_refuted_with_what_the_lore_holds(
+    lorebook: Lorebook, claim: str, truth: str, source: str
+) -> None:
+    reply = ask(lorebook, claim)
+    assert refuted(lorebook, reply), reply.answer
+    assert truth in reply.answer
+    assert source in reply.sources
+    assert "hitchcock" not in reply.answer.casefold()  # the false name is not repeated
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "why did powell direct the red shoes?",
+        "did brian easdale compose the music for the red shoes?",
+        "who played livy?",
+        "why did julian and vicky marry?",
+        "why did you drop boronskaja just because she got engaged?",
+        "when did andersen publish the red shoes?",
+        "who is vicky's aunt?",
+    ],
+)
+def test_true_claims_and_plain_questions_are_not_refuted(lorebook: Lorebook, question: str) -> None:
+    reply = ask(lorebook, question)
+    assert not refuted(lorebook, reply), reply.answer
+    assert "no such thing" not in reply.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "relative"),
+    [("what happens to vicky's little sister?", "sister"), ("who was julian's father?", "father")],
+)
+def test_a_relative_the_story_never_gives_is_named_as_missing(
+    lorebook: Lorebook, question: str, relative: str
+) -> None:
+    reply = ask(lorebook, question)
+    assert relative in reply.answer
+    assert reply.sources == []
+    lines = [line.split("{thing}")[-1] for line in lorebook.persona("correction")]
+    assert any(line in reply.answer for line in lines)
