@@ -80,11 +80,17 @@ class Query:
 
 
 def understand(
-    question: Question, index: FactIndex, recalled: Turn | None, lean: bool = False
+    question: Question,
+    index: FactIndex,
+    recalled: Turn | None,
+    lean: bool = False,
+    carry: bool = False,
 ) -> Query:
     """The needs of one question, leaning on the recalled turn for pronouns and "and X?"; with
     `lean`, a question naming nobody ("when was it published?", "who got the one for the
-    music?") is taken to be about the recalled turn's subject."""
+    music?") is taken to be about the recalled turn's subject. With `carry` (a later question
+    of the same message) "he" or "she" means the recalled subject even beside another name: in
+    "who played Lady X and how is she related to Vicky?", "she" is not Vicky."""
     tokens = list(question.tokens)
     mentions = index.mentions(tokens, partial=False, plain=True)
     # a word used plainly ("where did it premiere") is the lexicon's as well as a name's
@@ -106,7 +112,8 @@ def understand(
         mentions.append(Mention(0, 0, frozenset({you}), 0.9))
     said_so = lean or any(t in PRONOUNS for t in tokens)
     person = any(t in PEOPLE_PRONOUNS for t in tokens)
-    if recalled and said_so and not _names_enough(mentions, you, index if person else None):
+    enough = _names_enough(mentions, you, index if person else None)
+    if recalled and said_so and ((carry and person) or not enough):
         mentions.append(Mention(0, 0, frozenset(recalled.focus), 0.9))
     terms, unknown, term_needs = [], [], []
     for token, taken in zip(tokens, used, strict=True):

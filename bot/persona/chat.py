@@ -15,25 +15,25 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from bot.lore.factindex import Need
 from bot.lore.facts import Fact
 from bot.lore.lorebook import Lorebook
 from bot.lore.mentions import Mention
-from bot.lore.model import Entry, PersonaPurpose
+from bot.lore.model import PersonaPurpose
 from bot.persona.asking import ASKS_BY_FACT, Query, understand
 from bot.persona.choose import ANSWERS, Choice, choose
 from bot.persona.claims import Refuted, kin, refute
 from bot.persona.memory import ConversationMemory, Turn
 from bot.persona.opinions import Opinion, opinion
 from bot.persona.premise import thing, things
-from bot.persona.reading import read, split, tokens
-from bot.persona.voice import compose, fact_text, said, steps_text
+from bot.persona.reading import read, tokens
+from bot.persona.voice import fact_text, said, steps_text
+from bot.persona.whole import Asked, Part, questions, together
 
 ECHO = 88.0
 """How close a message must be to a line of dialogue to count as saying it (rapidfuzz ratio)."""
-MAX_QUESTIONS = 3
 MUSING = 0.6
 MUSING_MARGIN = 0.15
 """How much better than a fact his view must fit an open question ("what's the hardest part
@@ -66,16 +66,6 @@ class Reply:
     confidence: float
 
 
-@dataclass
-class _Part:
-    """The answer to one question of a message, before the parts are put together."""
-
-    text: str
-    sources: list[Entry] = field(default_factory=list)
-    confidence: float = 0.0
-    lead: PersonaPurpose | None = None
-
-
 class Answerer:
     """Answers chat messages, remembering each channel's last answer for follow-ups."""
 
@@ -92,24 +82,24 @@ class Answerer:
     def answer(
         self, book: Lorebook, text: str, channel: Hashable = None, name: str | None = None
     ) -> Reply:
-        parts = [self._one(book, q, channel, name) for q in split(text)[:MAX_QUESTIONS]]
-        answered = [p for p in parts if p.sources] or parts[:1]
-        lead = next((p.lead for p in answered if p.lead), None)
-        first = said(book, lead, self.rng, name) if lead else None
-        sources = [e for p in answered for e in p.sources]
-        return Reply(
-            compose([p.text for p in answered], sources, first),
-            list(dict.fromkeys(e.id for e in sources)),
-            min(p.confidence for p in answered),
-        )
+        parts = [
+            replace(self._one(book, q, channel, name), asked=q.plain)
+            for q in questions(book.facts, text)
+        ]
+        return Reply(*together(book, parts, self.rng, name))
 
-    def _one(self, book: Lorebook, text: str, channel: Hashable, name: str | None) -> _Part:
+    def _one(self, book: Lorebook, asks: Asked, channel: Hashable, name: str | None) -> Part:
+        """One question; a later question of the same message means the subject of the one
+        before by its pronoun, even when it names someone else ("...and how is she related
+        to Vicky?"); an aside leans on nothing and is not remembered."""
+        text = asks.text
         echoed = _echo(book, text)
         if echoed is not None:
             return echoed
         question = read(text)
-        recalled = self.memory.recall(channel, self.clock())
-        query = understand(question, book.facts, recalled)
+        recalled = None if asks.aside else self.memory.recall(channel, self.clock())
+        keep = (channel,) if not asks.aside else ()
+        query = understand(question, book.facts, recalled, carry=asks.later)
         declined = self._declined(book, query, name)
         if declined is not None:
             return declined
@@ -121,7 +111,7 @@ class Answerer:
         asked = query.you or named_him or _muses(query)
         mind = opinion(book, query, self.rng) if asked else None
         if mind is not None and query.you and (_of_him(query) or _only_about(query, you)):
-            return self._mind(mind)
+            return self._mind(mind, keep)
         choice = None if query.nobody else choose(book, query)
         if recalled and not (query.mentions or query.you):
             # elliptical: "when was it published?" with "it" unsaid, or "who got the one for the
@@ -131,7 +121,7 @@ class Answerer:
             if leaned is not None and leaned.answers:
                 query, choice = leaning, leaned
         if mind is not None and not query.you and _muses(query) and _beats(mind, choice, query):
-            return self._mind(mind)  # "can a dancer marry and still be great?": his view
+            return self._mind(mind, keep)  # "can a dancer marry and still be great?": his view
         unanswered = choice is None or not choice.answers
         # "when were you born?" with no birth date: a decline, not a stray opinion;
         # "why did you fire him?": his reason, then the fact, when it is about the same
@@ -143,7 +133,7 @@ class Answerer:
             told = None
             if choice is not None and choice.answers and _backs(choice, mind, book.facts.kinds):
                 told = self._told(book, query, choice)
-            return self._mind(mind, told)
+            return self._mind(mind, keep, told)
         if unanswered and _eases(query, you):
             eased = query.eased()
             retried = None if eased.asks_only_who else choose(book, eased)
@@ -151,18 +141,18 @@ class Answerer:
                 query, choice, unanswered = eased, retried, False  # and no tie: it is less sure
         if choice is None or unanswered:
             return self._unknown(book, query)
-        self.memory.remember(
-            channel,
+        self._remember(
+            keep,
             Turn(choice.focus, self.clock(), query.fields, query.groups, _asked(query)),
         )
         return self._told(book, query, choice)
 
-    def _declined(self, book: Lorebook, query: Query, name: str | None) -> _Part | None:
+    def _declined(self, book: Lorebook, query: Query, name: str | None) -> Part | None:
         """Refusals, insults and small talk: a persona line, no sources."""
         if "@refuse" in query.signals:
-            return _Part(said(book, "refusal", self.rng, name))
+            return Part(said(book, "refusal", self.rng, name))
         if "@rude" in query.signals and not query.question.asks:
-            return _Part(said(book, "deflection", self.rng, name))
+            return Part(said(book, "deflection", self.rng, name))
         talk = next((p for signal, p in SMALL_TALK if signal in query.signals), None)
         if talk is None or query.fields or query.relations or "@opinion" in query.signals:
             return None
@@ -173,18 +163,27 @@ class Answerer:
             return None
         if len(query.terms) + len(query.unknown) > CHATTER:
             return None
-        return _Part(said(book, talk, self.rng, name))
+        return Part(said(book, talk, self.rng, name))
 
-    def _mind(self, mind: Opinion, told: _Part | None = None) -> _Part:
-        """His opinion, and after it the fact asked for when there is one."""
+    def _remember(self, keep: tuple[Hashable, ...], turn: Turn) -> None:
+        """Remember the turn in the channel kept (none for an aside, which is forgotten)."""
+        for channel in keep:
+            self.memory.remember(channel, turn)
+
+    def _mind(self, mind: Opinion, keep: tuple[Hashable, ...], told: Part | None = None) -> Part:
+        """His opinion, and after it the fact asked for when there is one. What the opinion is
+        about is the subject of what follows ("...your assistant, and who played him?")."""
+        about = tuple(dict.fromkeys(i for entry in mind.entries for i in entry.about))
+        if about:
+            self._remember(keep, Turn(about, self.clock()))
         text = "\n".join(mind.lines)
         if told is None:
-            return _Part(text, list(mind.entries), mind.score)
+            return Part(text, list(mind.entries), mind.score)
         first = told.text.split("\n")[0]
         confidence = min(mind.score, told.confidence)
-        return _Part(f"{text}\n{first}", [*mind.entries, *told.sources[:1]], confidence)
+        return Part(f"{text}\n{first}", [*mind.entries, *told.sources[:1]], confidence)
 
-    def _told(self, book: Lorebook, query: Query, choice: Choice) -> _Part:
+    def _told(self, book: Lorebook, query: Query, choice: Choice) -> Part:
         named: set[str] = set()
         texts = [fact_text(book, f, named) for f in choice.facts]
         texts += steps_text(choice.steps)
@@ -194,9 +193,9 @@ class Answerer:
         you = book.facts.language.you
         about_you = query.you or (you is not None and you in choice.focus[:1])
         lead: PersonaPurpose = "lead_self" if about_you else "lead"
-        return _Part("\n".join(texts), sources, choice.confidence, lead)
+        return Part("\n".join(texts), sources, choice.confidence, lead)
 
-    def _refuted(self, book: Lorebook, refuted: Refuted) -> _Part:
+    def _refuted(self, book: Lorebook, refuted: Refuted) -> Part:
         """A false claim set straight: what the lore holds instead, or the tie it lacks named."""
         named: set[str] = set()
         texts = [fact_text(book, f, named) for f in refuted.truth]
@@ -206,9 +205,9 @@ class Answerer:
         else:
             texts.insert(0, said(book, "refutation", self.rng, None))
         sources = [e for i in dict.fromkeys(f.entry for f in refuted.truth) if (e := book.get(i))]
-        return _Part("\n".join(texts), sources, REFUTED if sources else 0.0)
+        return Part("\n".join(texts), sources, REFUTED if sources else 0.0, declined=not sources)
 
-    def _unknown(self, book: Lorebook, query: Query) -> _Part:
+    def _unknown(self, book: Lorebook, query: Query) -> Part:
         """A decline that says why: a thing the story does not hold (named back, when the
         question is about the story), a relative the story never gives someone, another
         subject, or a fact the lore lacks."""
@@ -220,10 +219,10 @@ class Answerer:
         story = any(book.facts.known(word) for word in kind)  # "the spaceship scene"
         if named and (about_the_lore or story or query.fields or query.groups):
             line = said(book, "correction", self.rng, None).replace("{thing}", named)
-            return _Part(line[:1].upper() + line[1:])
+            return Part(line[:1].upper() + line[1:], declined=True)
         if (named or query.unknown) and not about_the_lore:
-            return _Part(said(book, "deflection", self.rng, None))
-        return _Part(said(book, "unknown", self.rng, None))
+            return Part(said(book, "deflection", self.rng, None), declined=True)
+        return Part(said(book, "unknown", self.rng, None), declined=True)
 
 
 def _eases(query: Query, you: str | None) -> bool:
@@ -314,7 +313,7 @@ def _asked(query: Query) -> tuple[Need, ...]:
     return tuple(n for n in query.needs if any(k.startswith("?") for k in n.keys))
 
 
-def _echo(book: Lorebook, text: str) -> _Part | None:
+def _echo(book: Lorebook, text: str) -> Part | None:
     """A member saying a line of a replayed dialogue gets the line that follows it."""
     found = book.facts.line_said(" ".join(tokens(text)), ECHO)
     if found is None:
@@ -323,7 +322,7 @@ def _echo(book: Lorebook, text: str) -> _Part | None:
     reply = dialogue.lines[number + 1]
     speaker = book.get(reply.speaker)
     who = speaker.name if speaker else reply.speaker
-    return _Part(f"**{who}:** “{reply.line}”", [dialogue], 0.95)
+    return Part(f"**{who}:** “{reply.line}”", [dialogue], 0.95)
 
 
 def answer(book: Lorebook, text: str) -> Reply:

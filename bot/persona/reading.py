@@ -136,18 +136,40 @@ FILLERS = frozenset(
     speak speaking talk talking""".split()
 )
 """Words that frame a question without saying what it is about."""
+REQUESTS = frozenset(
+    "tell list name describe explain summarise summarize walk give show compare recap".split()
+)
+"""Verbs that open a request for something told ("list the cast", "walk me through it")."""
 PEOPLE_PRONOUNS = frozenset("he him his himself she her hers herself they them their".split())
 PRONOUNS = PEOPLE_PRONOUNS | {"it", "its", "itself"}
 YOU = frozenset({"you", "your", "yours", "yourself"})
 FOLLOW_ON = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "about"))
 _SPLIT = re.compile(r"(?<=[?!;])\s+|\n+|(?<=\.)\s+(?=[A-Za-z])")
+_ASKING = r"(?:who|whom|whose|what|when|where|why|how|which)\b"
+AUXILIARIES = frozenset("is was are were did does do has had have can could will would".split())
+_AUXILIARY = r"(?:is|was|are|were|did|does|do|has|had|can|could)\s+(?:he|she|it|they|there)\b"
 _AND_ASK = re.compile(
-    r",?\s+(?:and|also|plus)\s+(?=(?:who|what|when|where|why|how|which)\b)"
-    r"|,\s+(?=(?:is|was|are|were|did|does|do|has|had|can|could)\s+(?:he|she|it|they|there)\b)",
+    rf",?\s+(?:and|also|plus|vs\.?|versus)\s+(?={_ASKING}|{_AUXILIARY})|,\s+(?={_AUXILIARY})",
     re.I,
 )
 """Where a second question starts inside a sentence: "..., and who played her?", "what is
-X, is she real?"."""
+X, is she real?", "who shot it and did he win?", "how does X end vs how does Y end?"."""
+_COMMA_ASK = re.compile(rf",\s+(?={_ASKING})", re.I)
+"""A comma before a question word starts another question only after a question ("who did
+it, when did it premiere"), not after a lead-in ("so, what happens?")."""
+_VERBS = "|".join(sorted(AUXILIARIES))
+_TAG = re.compile(rf",\s*(?:{_VERBS})\s+(?:it|that|this|he|she|they|there)\b", re.I)
+"""A question tagged onto a remark: "the colours are insane, was that Technicolor?"."""
+LEADS = frozenset("and so ok okay but also plus oh wait well then hey".split())
+SETTING_UP = frozenset("when where how if".split())
+"""Words opening a clause that sets up a question rather than asks one ("when Ljubov says
+..., what do you answer?"), unless an auxiliary follows ("when did it premiere")."""
+MEASURES = frozenset("long many much old".split())
+SPECIFYING = frozenset({"what", "which"})
+"""A question word and a noun after a comma ("..., which company?") specify the question
+before it rather than ask one of their own, as a lone question word does ("..., when?")."""
+_TOPIC = re.compile(r"\s*(?::|\s[—–-])\s+")
+"""A topic set before the questions about it: "the restoration: who did it?"."""
 _DECADE = re.compile(r"(?<![\d'])'?([1-9]0)s\b")
 _POSSESSIVE = re.compile(
     r"(?<!\bthat)(?<!\bwhat)(?<!\bwho)(?<!\bhe)(?<!\bshe)(?<!\bthere)(?<!\bwhere)(?<!\bhow)"
@@ -173,18 +195,73 @@ class Question:
 
 
 def split(message: str) -> list[str]:
-    """A message cut into its questions: at sentence ends, and at "and who/what/...".
+    """A message cut into its questions: at sentence ends, at "and who/what/...", at "and
+    did he...", and at a comma before a question word when a question came before it.
 
     A part without a word of its own ("lol", "??") is kept with the part before it.
     """
     parts: list[str] = []
     for sentence in _SPLIT.split(message.strip()):
-        for part in _AND_ASK.split(sentence):
+        for part in _questions(sentence):
             if parts and not _has_words(part):
                 continue
             if _has_words(part) or not parts:
                 parts.append(part.strip())
     return [p for p in parts if p] or [message.strip()]
+
+
+def _questions(sentence: str) -> list[str]:
+    pieces: list[str] = []
+    for part in _AND_ASK.split(sentence):
+        for piece in _COMMA_ASK.split(part):
+            if pieces and _questioning(pieces[-1]) and not _sets_up(pieces[-1]) and _stands(piece):
+                pieces.append(piece)
+            elif pieces:
+                pieces[-1] = f"{pieces[-1]}, {piece}"
+            else:
+                pieces.append(piece)
+    return pieces
+
+
+def _stands(piece: str) -> bool:
+    """A piece after another that is a question of its own, not words specifying it."""
+    words = _words(piece)
+    return asks(piece) and len(words) > 1 and not (len(words) == 2 and words[0] in SPECIFYING)
+
+
+def _sets_up(piece: str) -> bool:
+    words = _words(piece)
+    return len(words) > 1 and words[0] in SETTING_UP and words[1] not in AUXILIARIES | MEASURES
+
+
+def _words(part: str) -> tuple[str, ...]:
+    """The part's words, less the lead-ins ("and", "so", "ok") before them."""
+    words = tokens(part)
+    start = next((n for n, w in enumerate(words) if w not in LEADS), len(words))
+    return words[start:]
+
+
+def _questioning(part: str) -> bool:
+    """Starts like a question ("did...", "who..."), holds a question word after a lead-in
+    ("so who..."), or ends on one ("..., was that Technicolor?")."""
+    words = _words(part)
+    opens = bool(words) and words[0] in AUXILIARIES
+    return opens or any(w in QUESTION_WORDS for w in words) or bool(_TAG.search(part))
+
+
+def asks(part: str) -> bool:
+    """A question or a request ("list...", "tell me..."): an aside ("so sad!", "be honest")
+    asks nothing."""
+    return _questioning(part) or bool(REQUESTS & set(_words(part)[:2]))
+
+
+def topic(message: str) -> tuple[str, str]:
+    """A lead-in naming what the questions after it are about ("Lady X — who played her?",
+    "the restoration: who did it?"), and the rest; no topic when the lead-in asks itself."""
+    found = _TOPIC.split(message.strip(), maxsplit=1)
+    if len(found) == 2 and not _questioning(found[0]) and asks(found[1]):
+        return found[0], found[1]
+    return "", message.strip()
 
 
 def _has_words(part: str) -> bool:

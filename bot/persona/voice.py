@@ -17,6 +17,7 @@ from bot.lore.model import Entry, PersonaPurpose
 from bot.lore.text import fold
 from bot.persona.lines import persona_line
 
+DISCORD_LIMIT = 2000
 MAX_ANSWER = 1900
 """Discord allows 2,000 characters; the footer and a lead fit in what is left."""
 PROSE = frozenset({"summary", "body", "context"})
@@ -64,8 +65,14 @@ def _names(entry: Entry, text: str) -> bool:
     return any(fold(n) in folded for n in names if len(n) > 3)
 
 
-def compose(parts: Sequence[str], sources: Sequence[Entry], lead: str | None = None) -> str:
-    """The reply: a lead, each part once (no sentence twice), cut at a sentence, a source line."""
+def compose(
+    parts: Sequence[str],
+    sources: Sequence[Entry],
+    lead: str | None = None,
+    most: int = MAX_SOURCES,
+) -> str:
+    """The reply: a lead, each part once (no sentence twice), cut at a sentence, a source line
+    naming the first `most` sources, as many as fit in Discord's 2,000 characters."""
     seen: set[str] = set()
     lines: list[str] = [lead] if lead else []
     room = MAX_ANSWER - (len(lead) + 1 if lead else 0)
@@ -86,5 +93,11 @@ def compose(parts: Sequence[str], sources: Sequence[Entry], lead: str | None = N
         if room <= 0:
             break
     text = "\n".join(lines)
-    names = list(dict.fromkeys(e.name for e in sources))[:MAX_SOURCES]
-    return f"{text}\n-# from *{'* · *'.join(names)}*" if names else text
+    names = list(dict.fromkeys(e.name for e in sources))[:most]
+    while names and len(text) + len(_footer(names)) > DISCORD_LIMIT:
+        names.pop()
+    return f"{text}{_footer(names)}" if names else text
+
+
+def _footer(names: Sequence[str]) -> str:
+    return f"\n-# from *{'* · *'.join(names)}*"

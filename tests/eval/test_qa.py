@@ -12,7 +12,8 @@ round3.yaml holds near misses (an entry sharing words but not answering), false 
 declines that must stay honest. persona.yaml puts questions to Lermontov himself (answered in the
 first person from persona lore); declines.yaml holds false premises, other subjects, persona
 changes and secrets, all of which must be declined in character. focus.yaml holds answers that
-must match what is asked (not the nearest entry) and follow-ups that name nothing.
+must match what is asked (not the nearest entry) and follow-ups that name nothing. whole.yaml
+holds messages asking several things at once, comparisons and sequences: every part answered.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ ROUND3 = Path(__file__).with_name("round3.yaml")
 PERSONA = Path(__file__).with_name("persona.yaml")
 DECLINES = Path(__file__).with_name("declines.yaml")
 FOCUS = Path(__file__).with_name("focus.yaml")
+WHOLE = Path(__file__).with_name("whole.yaml")
 THRESHOLD = 0.90
 
 
@@ -98,8 +100,8 @@ def test_qa_has_enough_questions() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [QA, HELD_OUT, GENERAL, RELATIONS, ROUND3, PERSONA, DECLINES, FOCUS],
-    ids=["qa", "heldout", "general", "relations", "round3", "persona", "declines", "focus"],
+    [QA, HELD_OUT, GENERAL, RELATIONS, ROUND3, PERSONA, DECLINES, FOCUS, WHOLE],
+    ids=lambda path: path.stem,
 )
 def test_qa_accuracy(lorebook: Lorebook, path: Path) -> None:
     total, failures = run_eval(lorebook, path)
