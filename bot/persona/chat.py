@@ -100,6 +100,8 @@ class Answerer:
         recalled = None if asks.aside else self.memory.recall(channel, self.clock())
         keep = (channel,) if not asks.aside else ()
         query = understand(question, book.facts, recalled, carry=asks.later)
+        if asks.aside and not (query.mentions or query.fields or query.groups or query.terms):
+            return Part("")  # "in order please", "be honest": nothing of its own to answer
         declined = self._declined(book, query, name)
         if declined is not None:
             return declined
@@ -186,12 +188,13 @@ class Answerer:
     def _told(self, book: Lorebook, query: Query, choice: Choice) -> Part:
         named: set[str] = set()
         texts = [fact_text(book, f, named) for f in choice.facts]
-        texts += steps_text(choice.steps)
+        texts += steps_text(choice.steps, brief=query.question.size is not None)
         ids = [i for f in choice.facts for i in (f.entry, *_credited(f))]
         ids += [s.id for s in choice.steps]
         sources = [e for i in dict.fromkeys(ids) if (e := book.get(i)) is not None]
         you = book.facts.language.you
-        about_you = query.you or (you is not None and you in choice.focus[:1])
+        one = len({f.entry for f in choice.facts}) <= 1  # a cast list that starts with him is not
+        about_you = query.you or (you is not None and you in choice.focus[:1] and one)
         lead: PersonaPurpose = "lead_self" if about_you else "lead"
         return Part("\n".join(texts), sources, choice.confidence, lead)
 

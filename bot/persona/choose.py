@@ -20,6 +20,7 @@ from bot.lore.language import words
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import BalletScene, Entry, Scene
 from bot.persona.asking import Query
+from bot.persona.listing import MAX_LIST, members, spread, works_named
 
 VAGUE = 0.45
 TIE = 0.02
@@ -30,7 +31,8 @@ TIED_COST = 0.2
 """A best fact tied with another entry's keeps 80% of its score as confidence."""
 """Facts scoring within this of the best, of the same field, are said together."""
 MAX_TOGETHER = 4
-MAX_LIST = 25
+LISTED = 0.8
+"""How sure a list read from a work's own entries is: the lore's structure, not a guess."""
 PEOPLE = frozenset({"character", "person"})
 PERSON_FIELDS = frozenset({"@played_by", "@born", "@died"})
 """Fields asked of someone described rather than named ("who played the stage-door man")."""
@@ -60,9 +62,13 @@ def choose(book: Lorebook, query: Query) -> Choice | None:
     index = book.facts
     if query.relations and query.mentions:
         return _by_relation(index, query)
+    listed = _members(book, index, query)
+    if listed is not None:
+        return listed
     ranked = _rank(index, query.needs)
-    if not ranked:
-        return None
+    if not ranked:  # "summarise the plot": the first story the lore tells
+        bare = "@list" in query.signals and not (query.unknown or query.terms)
+        return _told_in_order(_story_of(book, query) if bare else [], ANSWERS, query)
     best = ranked[0]
     asks_of_a_person = {k for n in query.fields for k in n.keys} <= PERSON_FIELDS
     if best.score < 0.5 and query.fields and asks_of_a_person and len(query.described) > 1:
@@ -75,7 +81,7 @@ def choose(book: Lorebook, query: Query) -> Choice | None:
             return Choice((), best.score, (step.id,), (step,))
     story = _story_of(book, query) if _asks_story(query) else []
     if story:  # "what happens in the ballet?": its steps in order, not one sentence
-        return Choice((), max(best.score, ANSWERS), (story[0].id,), tuple(story))
+        return _told_in_order(story, max(best.score, ANSWERS), query)
     if "@list" in query.signals:
         listed = _listed(book, index, query, best)
         if listed is not None:
@@ -204,6 +210,34 @@ def _asks_story(query: Query) -> bool:
     return query.question.asks == "what happens" and bool(query.mentions) and not asked
 
 
+def _told_in_order(steps: Sequence[Entry], score: float, query: Query) -> Choice | None:
+    """A story's steps in order, as many as asked ("in five sentences"), first to last."""
+    told = spread(steps, query.question.size)
+    return Choice((), score, (told[0].id,), tuple(told)) if told else None
+
+
+def _members(book: Lorebook, index: FactIndex, query: Query) -> Choice | None:
+    """A field asked of a whole work ("list the cast", "who starred in it?", "who dances what
+    in the ballet?"): that field of every entry of the work, in the lore's order. Asked of
+    someone in particular ("who played her?"), or with more said ("who directed it?"), it is
+    no list."""
+    fields = frozenset(k[1:] for n in query.fields for k in n.keys if k.startswith("@"))
+    if not fields:
+        return None
+    works = works_named(index, query.named)
+    listing = "@list" in query.signals
+    addressed = {index.language.you} if query.you and listing else set()  # "can you list..."
+    others = query.named - set(works) - addressed
+    plain = not (query.terms or query.groups or query.relations or query.unknown or others)
+    if not listing and not (plain and query.question.asks in {"who", "which", None}):
+        return None
+    default = book.first_work("scene")
+    facts = members(index, fields, works or [default])[: query.question.size]
+    if len(facts) < (1 if works else 2):
+        return None
+    return Choice(tuple(facts), LISTED, _focus(facts))
+
+
 def _neighbour(book: Lorebook, entry_id: str, after: bool) -> Entry | None:
     steps = _ordered(book, entry_id)
     at = [s.id for s in steps].index(entry_id) if steps else -1
@@ -218,7 +252,7 @@ def _listed(book: Lorebook, index: FactIndex, query: Query, best: Ranked) -> Cho
     nothing) the first story the lore tells."""
     steps = _ordered(book, best.fact.entry) or _story_of(book, query)
     if steps:
-        return Choice((), max(best.score, ANSWERS), (steps[0].id,), tuple(steps))
+        return _told_in_order(steps, max(best.score, ANSWERS), query)
     plain = tuple(n for n in query.needs if n.keys.isdisjoint({"@list"}))
     same = [
         r.fact

@@ -140,6 +140,15 @@ REQUESTS = frozenset(
     "tell list name describe explain summarise summarize walk give show compare recap".split()
 )
 """Verbs that open a request for something told ("list the cast", "walk me through it")."""
+NUMBERS = {w: n for n, w in enumerate("two three four five six seven eight nine ten".split(), 2)}
+FEW = {"couple": 2, "few": 3}
+"""Amounts in words: "five", "a couple", "a few"."""
+MEASURES_OF_TEXT = frozenset(
+    "sentence sentences line lines point points bullet bullets paragraph paragraphs".split()
+)
+COUNTED = frozenset("names people films movies examples things items steps scenes".split())
+"""Words a size counts ("five sentences", "three films"): the first only measure a reply."""
+NEAR_AMOUNT = 4
 PEOPLE_PRONOUNS = frozenset("he him his himself she her hers herself they them their".split())
 PRONOUNS = PEOPLE_PRONOUNS | {"it", "its", "itself"}
 YOU = frozenset({"you", "your", "yours", "yourself"})
@@ -168,6 +177,8 @@ MEASURES = frozenset("long many much old".split())
 SPECIFYING = frozenset({"what", "which"})
 """A question word and a noun after a comma ("..., which company?") specify the question
 before it rather than ask one of their own, as a lone question word does ("..., when?")."""
+_UNWANTED = re.compile(r",\s*(?=(?:no|without)\s+[\w\s]{1,30}[?!.]*$)", re.I)
+"""A closing "..., no fluff" says what the reply should leave out: a remark, not the question."""
 _TOPIC = re.compile(r"\s*(?::|\s[—–-])\s+")
 """A topic set before the questions about it: "the restoration: who did it?"."""
 _DECADE = re.compile(r"(?<![\d'])'?([1-9]0)s\b")
@@ -187,6 +198,8 @@ class Question:
     text: str
     tokens: tuple[str, ...]
     asks: str | None
+    size: int | None = None
+    """How many things or sentences it asks for ("in five sentences", "a couple of films")."""
 
     @property
     def follows_on(self) -> bool:
@@ -211,6 +224,7 @@ def split(message: str) -> list[str]:
 
 
 def _questions(sentence: str) -> list[str]:
+    sentence, *unwanted = _UNWANTED.split(sentence, maxsplit=1)
     pieces: list[str] = []
     for part in _AND_ASK.split(sentence):
         for piece in _COMMA_ASK.split(part):
@@ -220,7 +234,7 @@ def _questions(sentence: str) -> list[str]:
                 pieces[-1] = f"{pieces[-1]}, {piece}"
             else:
                 pieces.append(piece)
-    return pieces
+    return pieces + [u for u in unwanted if u]
 
 
 def _stands(piece: str) -> bool:
@@ -295,7 +309,22 @@ def question_word(words: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
 
 def read(text: str) -> Question:
     asks, words = question_word(tokens(text))
-    return Question(text, words, asks)
+    size, words = sized(words)
+    return Question(text, words, asks, size)
+
+
+def sized(words: tuple[str, ...]) -> tuple[int | None, tuple[str, ...]]:
+    """The size a request asks for ("in 5 sentences", "the 6 or 7 biggest names", "a couple
+    of films"), and its words without the measure ("sentences"), which names nothing."""
+    for at, word in enumerate(words):
+        after = words[at + 1 : at + 1 + NEAR_AMOUNT]
+        counts = any(w in COUNTED or w in MEASURES_OF_TEXT for w in after)
+        number = NUMBERS.get(word) or (int(word) if word.isdigit() and len(word) < 3 else 0)
+        if word in FEW and words[at - 1 : at] == ("a",):
+            number, counts = FEW[word], True
+        if number and counts:
+            return number, tuple(w for w in words if w not in MEASURES_OF_TEXT)
+    return None, words
 
 
 def content(word: str) -> bool:

@@ -48,12 +48,16 @@ def step_text(entry: Entry) -> str:
     return f"**{entry.name}** — {entry.summary}"
 
 
-def steps_text(steps: Sequence[Entry], room: int = MAX_ANSWER - STORY_SLACK) -> list[str]:
+def steps_text(
+    steps: Sequence[Entry], room: int = MAX_ANSWER - STORY_SLACK, brief: bool = False
+) -> list[str]:
     """Steps of a story told whole when they fit; else each by its first sentence, named,
-    then unnamed: a summary reaches the story's end rather than stopping halfway."""
+    then unnamed: a summary reaches the story's end rather than stopping halfway. `brief`
+    (a summary of a set size): one sentence a step."""
     whole = [step_text(s) for s in steps]
     firsts = [(s.name, (sentences(s.summary) or [s.summary])[0]) for s in steps]
-    for told in (whole, [f"**{n}** — {f}" for n, f in firsts], [f for _, f in firsts]):
+    forms = [whole, [f"**{n}** — {f}" for n, f in firsts], [f for _, f in firsts]]
+    for told in forms[2:] if brief else forms:
         if sum(len(t) + 1 for t in told) <= room:
             return told
     return whole

@@ -10,7 +10,8 @@ from bot.lore.facts import sentences
 from bot.lore.lorebook import Lorebook
 from bot.lore.text import fold
 from bot.persona.chat import Answerer
-from bot.persona.reading import asks, split, topic
+from bot.persona.listing import spread
+from bot.persona.reading import asks, read, split, topic
 from bot.persona.whole import Asked, questions
 
 
@@ -135,3 +136,49 @@ def test_a_long_whole_answer_fits_discord_and_repeats_no_sentence(lorebook: Lore
     said = [fold(s) for line in body for s in sentences(line)]
     assert len(said) == len(set(said))
     assert reply.answer.split("\n")[-1].startswith("-# from *")
+
+
+@pytest.mark.parametrize(
+    ("message", "size"),
+    [
+        ("sum it up in 5 sentences", 5),
+        ("the plot in three lines please", 3),
+        ("name a couple of films", 2),
+        ("give me a few examples", 3),
+        ("one of the films", None),
+        ("who won the two oscars", None),
+    ],
+)
+def test_a_request_may_say_how_many_it_wants(message: str, size: int | None) -> None:
+    question = read(message)
+    assert question.size == size
+    assert not {"sentences", "lines"} & set(question.tokens)  # a measure names nothing
+
+
+def test_a_spread_keeps_the_first_and_the_last() -> None:
+    assert spread(list(range(15)), 5) == [0, 4, 7, 10, 14]
+    assert spread(list(range(3)), 5) == [0, 1, 2]
+    assert spread(list(range(4)), None) == [0, 1, 2, 3]
+
+
+def test_a_cast_asked_of_a_work_lists_every_part_in_the_lore_order(lorebook: Lorebook) -> None:
+    reply = Answerer(rng=random.Random(1)).answer(lorebook, "who dances in the ballet?")
+    lines = [line for line in reply.answer.split("\n")[1:] if not line.startswith("-# ")]
+    assert lines == [
+        "Moira Shearer played The Girl (Ballet of the Red Shoes).",
+        "Léonide Massine played The Shoemaker (Ballet of the Red Shoes).",
+        "Robert Helpmann played The Boy (Ballet of the Red Shoes).",
+    ]
+
+
+def test_a_list_of_a_set_size_gives_that_many(lorebook: Lorebook) -> None:
+    reply = Answerer(rng=random.Random(1)).answer(lorebook, "list the cast, the 4 biggest names")
+    assert reply.answer.count(" played ") == 4
+    summary = Answerer(rng=random.Random(1)).answer(lorebook, "the plot in three sentences pls")
+    body = [line for line in summary.answer.split("\n")[1:] if not line.startswith("-# ")]
+    assert len(body) == 3 and "Miss Page will not dance" in body[-1]  # the story still ends
+
+
+def test_a_cast_is_no_list_when_someone_is_named(lorebook: Lorebook) -> None:
+    reply = Answerer(rng=random.Random(1)).answer(lorebook, "who played lermontov?")
+    assert reply.answer.count(" played ") == 1
