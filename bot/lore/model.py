@@ -671,6 +671,10 @@ PersonaPurpose = Literal[
     "verdict",
     "approval",
     "opinion",
+    "advice",
+    "charge",
+    "hypothetical",
+    "taste",
     "lead",
     "lead_self",
     "correction",
@@ -692,6 +696,9 @@ class Persona(EntryBase):
     An `opinion` is what he would say when a member asks him about something: `about` names the
     entries it concerns (a character, a scene, a work) and `topics` the themes it answers to
     ("ambition", "love"), so that questions put to him find his own words rather than a synopsis.
+    `advice`, `charge`, `hypothetical` and `taste` are opinions of one kind, said only when a
+    question asks for that kind ("any advice?", "people say you are cruel", "if you could go
+    back...", "your favourite...?"): an advice line read as a plain opinion would be a non-sequitur.
     """
 
     label: ClassVar[str] = "Lermontov's voice"
@@ -758,6 +765,10 @@ TalkSignal = Literal[
     "wellbeing",
     "compliment",
     "opinion",
+    "advice",
+    "charge",
+    "hypothetical",
+    "taste",
     "refuse",
     "rude",
     "list",
@@ -766,7 +777,10 @@ TalkSignal = Literal[
 ]
 """What a message may be doing besides asking for a fact: small talk (a greeting, thanks, a
 goodbye, "how are you", a compliment), asking his opinion, trying to change his persona or pull
-out secrets, insulting him, asking for a list or a step."""
+out secrets, insulting him, asking for a list or a step. Four say what kind of view is asked:
+`advice` ("any tips?"), a `charge` put to him ("people say you are cruel"), a `hypothetical`
+("if you could go back...") and his `taste` ("your favourite...?"), answered by persona lines of
+that purpose, or by an `opinion` one of whose topics is among that signal's phrasings."""
 
 Phrase = Annotated[Text, Field(min_length=1, max_length=60)]
 

@@ -26,9 +26,10 @@ from bot.persona.asking import ASKS_BY_FACT, Query, understand
 from bot.persona.choose import ANSWERS, Choice, choose
 from bot.persona.claims import Refuted, kin, refute
 from bot.persona.memory import ConversationMemory, Turn
-from bot.persona.opinions import Opinion, opinion
+from bot.persona.opinions import PURPOSES, Opinion, opinion
 from bot.persona.premise import thing, things
-from bot.persona.reading import read, tokens
+from bot.persona.reading import Question, read, tokens
+from bot.persona.shape import aside, experienced, judgement, yes_no
 from bot.persona.voice import fact_text, said, steps_text
 from bot.persona.whole import Asked, Part, questions, together
 
@@ -39,8 +40,7 @@ MUSING_MARGIN = 0.15
 """How much better than a fact his view must fit an open question ("what's the hardest part
 of running a company?") not put to him; a yes-or-no question of judgement needs no margin."""
 OPEN = frozenset({"what", "which"})
-YES_NO = frozenset("can could should would will is are was were must may might".split())
-VIEW = frozenset({"@opinion"})
+VIEW = frozenset({"@opinion"}) | PURPOSES
 PEOPLE = frozenset({"character", "person"})
 """How well an opinion must fit a question not put to him to be said instead of a fact."""
 FACTUAL = ASKS_BY_FACT - {"what happens"}
@@ -108,6 +108,20 @@ class Answerer:
         refuted = refute(book, query)
         if refuted is not None:
             return self._refuted(book, refuted)
+        if experienced(query):  # "how did it feel when she left?" is put to him
+            query = replace(query, you=True)
+        part = self._reply(book, question, query, recalled, keep)
+        part.remark = aside(query, book.facts.language.you)
+        return part
+
+    def _reply(
+        self,
+        book: Lorebook,
+        question: Question,
+        query: Query,
+        recalled: Turn | None,
+        keep: tuple[Hashable, ...],
+    ) -> Part:
         you = book.facts.language.you
         named_him = query.named == {you}  # "lermontov, why so serious?"
         asked = query.you or named_him or _muses(query)
@@ -156,14 +170,18 @@ class Answerer:
         if "@rude" in query.signals and not query.question.asks:
             return Part(said(book, "deflection", self.rng, name))
         talk = next((p for signal, p in SMALL_TALK if signal in query.signals), None)
-        if talk is None or query.fields or query.relations or "@opinion" in query.signals:
+        if talk is None or query.fields or query.relations or query.signals & VIEW:
             return None
         # "hows it going" asks nothing but how he is; "hi, who directed it?" asks a fact
         asks = query.question.asks and "@wellbeing" not in query.signals
         lore = _mentions_lore(query, book.facts.language.you)
         if asks and (query.terms or lore or not query.you):
             return None
-        if len(query.terms) + len(query.unknown) > CHATTER:
+        # "good night everyone, off to bed": asking nothing, put to nobody and naming nothing
+        # of the lore, any number of words around small talk are its own
+        text = query.question.text
+        asking = asks or query.you or lore or query.groups or "?" in text
+        if asking and len(query.terms) + len(query.unknown) > CHATTER:
             return None
         return Part(said(book, talk, self.rng, name))
 
@@ -250,7 +268,7 @@ def _of_him(query: Query) -> bool:
     factual = query.question.asks in FACTUAL
     if "@list" in query.signals:  # "can you summarise the story?": a request, not about him
         return False
-    if "@opinion" in query.signals:  # "how do you feel about her death?": not a date of death
+    if query.signals & VIEW:  # "how do you feel about her death?": not a date of death
         return not (query.fields and factual)
     return not (query.fields or factual)  # "would you ever marry?" is his view; "who was...?"
 
@@ -261,7 +279,9 @@ def _muses(query: Query) -> bool:
     firing him?")."""
     if query.fields:
         return False
-    return not query.mentions or ("@opinion" in query.signals and query.question.asks is None)
+    if yes_no(query):  # "was Palmer just a thief?": a judgement of someone, or a fact
+        return True
+    return not query.mentions or bool(query.signals & VIEW and query.question.asks is None)
 
 
 def _beats(mind: Opinion, choice: Choice | None, query: Query) -> bool:
@@ -273,6 +293,10 @@ def _beats(mind: Opinion, choice: Choice | None, query: Query) -> bool:
     asked = bool(query.signals & VIEW)
     if not asked and len(query.described) < 2:
         return False  # "what is the meaning of life?": one shared word is a coincidence
+    if query.mentions and not asked:
+        # "was Palmer just a thief?": his view of the matter rather than a decline; "is The
+        # Red Shoes on <a service>?" or one a fact answers: no view of the film instead
+        return mind.topical and (choice is None or not choice.answers)
     if choice is None or not choice.answers:
         return True
     if mind.score < MUSING:
@@ -281,9 +305,8 @@ def _beats(mind: Opinion, choice: Choice | None, query: Query) -> bool:
         return True
     # a fact covering the whole question keeps it, even when another entry ties with it
     fact = max(choice.confidence, choice.covered or 0.0)
-    first = query.question.tokens[:1]
-    if query.question.asks is None and first and set(first) <= YES_NO:
-        return mind.score > fact
+    if yes_no(query):  # "is the ending sad?" may be a fact's; "can a dancer...?" is not
+        return judgement(query) or mind.score > fact
     return query.question.asks in OPEN and mind.score > fact + MUSING_MARGIN
 
 
@@ -297,6 +320,8 @@ def _backs(choice: Choice, mind: Opinion, kinds: Mapping[str, str]) -> bool:
 
 def _why_you(query: Query) -> bool:
     """ "why did you fire him?": put to him, asking for his reason or the event, no field."""
+    if query.question.asks == "why":  # "why were you cold when she got engaged?"
+        return not query.fields
     return query.question.asks in FACTUAL and not (query.fields or query.relations)
 
 

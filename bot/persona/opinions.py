@@ -16,7 +16,7 @@ import random
 import threading
 import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.lore.factindex import ENTITY, FactIndex, Need
@@ -44,6 +44,19 @@ HIMSELF = 0.5
 SURE = 0.9
 """A mention this sure (a whole name) outweighs guesses from a word like a name ("adore")."""
 PEOPLE = frozenset({"character", "person"})
+KINDS = frozenset({"advice", "charge", "hypothetical", "taste"})
+"""Kinds of view a question may ask for (signals of the lexicon) and persona purposes of lines
+said only to that kind of question."""
+PURPOSES = frozenset(f"@{kind}" for kind in KINDS)
+VIEWS = KINDS | {"opinion"}
+PURPOSE_SHARE = 1.1
+"""A kind of view asked for weighs a little more than the rest of the question together: an
+opinion of that kind on another subject still beats one on the subject of another kind
+("any advice on love?" wants advice, then advice on love), and one of both beats either."""
+SET_ASIDE = 100.0
+"""What a line loses for naming something the question sets aside."""
+EXCLUDING = (("besides",), ("except",), ("apart", "from"), ("aside", "from"), ("other", "than"))
+"""Words that set a name aside ("your favourite ballet besides this one")."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,9 @@ class Opinion:
     lines: tuple[str, ...]
     entries: tuple[Persona, ...]
     score: float
+    topical: bool = False
+    """Its subject holds something the question asks besides names: a view of the matter,
+    not merely of the people or things named."""
 
 
 _TABLES: weakref.WeakKeyDictionary[Any, tuple[_Opinion, ...]] = weakref.WeakKeyDictionary()
@@ -77,6 +93,15 @@ def _keys(index: FactIndex, text: str) -> frozenset[str]:
     concepts, _ = index.language.concepts(unnamed, fields=False)
     named = {f"{ENTITY}{i}" for m in mentions for i in m.ids}
     return frozenset(named | set(concepts) | {stem(t) for t in tokens if content(t)})
+
+
+def _purposes(index: FactIndex, entry: Persona) -> frozenset[str]:
+    """The kinds of view an opinion gives: its purpose, and for a plain opinion any kind one of
+    its topics is a phrasing of ("accused": a charge)."""
+    if entry.purpose in KINDS:
+        return frozenset({f"@{entry.purpose}"})
+    found = index.language.concepts(words(" . ".join(entry.topics)))[0]
+    return frozenset(found) & PURPOSES
 
 
 def _abouts(book: Lorebook, opinion: Persona) -> list[frozenset[str]]:
@@ -96,12 +121,13 @@ def _table(book: Lorebook) -> tuple[_Opinion, ...]:
                     _Opinion(
                         entry,
                         frozenset({f"{ENTITY}{i}" for i in entry.about})
-                        | _keys(index, " . ".join(entry.topics)),
+                        | _keys(index, " . ".join(entry.topics))
+                        | _purposes(index, entry),
                         lines := tuple(_keys(index, line) for line in entry.lines),
                         frozenset().union(*lines, *_abouts(book, entry)),
                     )
                     for entry in book.of_kind("persona")
-                    if isinstance(entry, Persona) and entry.purpose == "opinion"
+                    if isinstance(entry, Persona) and entry.purpose in VIEWS
                 )
     return built
 
@@ -131,18 +157,40 @@ def _score(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> float:
 
 
 def needs_of(query: Query, you: str | None, table: Sequence[_Opinion]) -> list[Need]:
-    """What an opinion should be about: what the question describes, less "you" himself, and
-    the mood words some opinion is about ("regret", "proud"; not "think" or "feel"). Names
-    only guessed from a word are left out when another is named for sure."""
+    """What an opinion should be about: what the question describes, less "you" himself, the
+    names set aside ("besides X") and the mood words some opinion is about ("regret", "proud";
+    not "think" or "feel"). Names only guessed from a word are left out when another is named
+    for sure."""
     himself = frozenset({f"{ENTITY}{you}"})
     moods = [n for n in query.feeling if any(n.keys & o.subject for o in table)]
     sure = [m for m in query.mentions if m.weight >= SURE and m.ids != {you}]
     guessed = {f"{ENTITY}{i}" for m in query.mentions if m.weight < SURE for i in m.ids}
+    aside = _set_aside(query)
     return [
         n
         for n in (*query.described, *moods)
-        if n.keys != himself and not (sure and n.keys & guessed)
+        if n.keys != himself and not (sure and n.keys & guessed) and not n.keys <= aside
     ]
+
+
+def _set_aside(query: Query) -> frozenset[str]:
+    """The names a question excludes: "besides The Red Shoes", "other than her"."""
+    tokens = query.question.tokens
+    return frozenset(
+        f"{ENTITY}{i}"
+        for m in query.mentions
+        if any(tuple(tokens[max(0, m.start - len(w)) : m.start]) == w for w in EXCLUDING)
+        for i in m.ids
+    )
+
+
+def _purposed(
+    query: Query, needs: list[tuple[Need, float]], table: Sequence[_Opinion]
+) -> list[tuple[Need, float]]:
+    """The kinds of view asked for that some opinion gives, weighed against the rest."""
+    asked = sorted(s for s in query.signals & PURPOSES if any(s in o.subject for o in table))
+    weight = PURPOSE_SHARE * (sum(w for _, w in needs) or 1.0)
+    return [(Need(frozenset({s}), weight, s), weight) for s in asked]
 
 
 def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
@@ -157,11 +205,19 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
     tokens = query.question.tokens
     strange = frozenset(tokens[at] for at in things(tokens, query.unknown, query.mentions))
     needs = [(n, _weight(n, unheard, strange)) for n in needs_of(query, you, table)]
+    needs += _purposed(query, needs, table)
     if not needs:
         return _himself(table, query, you, rng)
     # "why did you sell her spaceship?": a premise to correct, unless an opinion speaks to more
     # of the question than the names in it
-    fit = [o for o in table if not strange or _speaks_to(o, needs)]
+    # an opinion of a kind is said only when that kind is asked for
+    asked = query.signals & PURPOSES
+    fit = [
+        o
+        for o in table
+        if (not strange or _speaks_to(o, needs))
+        and (o.entry.purpose not in KINDS or f"@{o.entry.purpose}" in asked)
+    ]
     if _reflexive(query, you):  # "tell me something about yourself": his views of himself alone
         fit = [o for o in fit if o.entry.about == (you,)] or fit
     kinds = book.facts.kinds
@@ -172,25 +228,32 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
         if _named(n) or n.words in strange or any(n.keys & o.subject for o in table)
     ] or needs  # words only his lines use ("do you ever get tired?")
     # equally fitting opinions: the one whose lines say more of the question ("envy") first
+    # a kind of view asked for: of equal fits, the most general ("is that fair?")
+    kind = any(n.keys <= PURPOSES for n, _ in weighed)
     scored = sorted(
-        ((_score(o, weighed), -_said_of(o, needs), n, o) for n, o in enumerate(fit)), key=_best
+        (
+            (_score(o, weighed), -_said_of(o, needs), len(o.subject) if kind else 0, n, o)
+            for n, o in enumerate(fit)
+        ),
+        key=_best,
     )
     if not scored or scored[0][0] < FITS:
         # "how come you never smile?": nothing he has a view on, nothing false; himself
         plain = not strange and not any(m.ids != {you} for m in query.mentions)
         return _himself(table, query, you, rng) if plain else None
-    best = scored[0][3]
+    best = scored[0][-1]
     people = [n for n, _ in weighed if any(kinds.get(k[1:]) in PEOPLE for k in n.keys)]
     if len(people) < 2 or _speaks_to(best, weighed):
         chosen = [best]
     else:  # "what do you make of X and Y?": a line on each
         chosen = []
         for need in people[:MAX_PEOPLE]:
-            theirs = next((o for _, _, _, o in scored if need.keys & o.subject), None)
+            theirs = next((row[-1] for row in scored if need.keys & row[-1].subject), None)
             if theirs is not None and theirs not in chosen:
                 chosen.append(theirs)
         chosen = chosen or [best]
-    return _said(tuple(chosen), needs, rng, scored[0][0])
+    said = _said(tuple(chosen), needs, rng, scored[0][0], _set_aside(query))
+    return replace(said, topical=_speaks_to(best, weighed))
 
 
 def _reflexive(query: Query, you: str | None) -> bool:
@@ -205,7 +268,7 @@ def _himself(
     if not query.you and query.named != {you}:
         return None  # "lermontov, why so serious?" is put to him by name
     own = frozenset({f"{ENTITY}{you}"})
-    mine = [o for o in table if own <= o.subject]
+    mine = [o for o in table if own <= o.subject and o.entry.purpose == "opinion"]
     return _said(mine[:1], (), rng, HIMSELF) if mine else None
 
 
@@ -218,8 +281,8 @@ def _said_of(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> float:
     return sum(w for n, w in needs if n.keys & opinion.said)
 
 
-def _best(row: tuple[float, float, int, _Opinion]) -> tuple[float, float, int]:
-    return (-round(row[0], 6), row[1], row[2])
+def _best(row: tuple[float, float, int, int, _Opinion]) -> tuple[float, float, int, int]:
+    return (-round(row[0], 6), row[1], row[2], row[3])
 
 
 def _said(
@@ -227,11 +290,16 @@ def _said(
     needs: Sequence[tuple[Need, float]],
     rng: random.Random,
     score: float,
+    aside: frozenset[str] = frozenset(),
 ) -> Opinion:
-    """One line of each opinion: among those holding the most of the question, any."""
+    """One line of each opinion: among those holding the most of the question, any; a line
+    naming what the question sets aside ("besides The Red Shoes") only when no other is left."""
     lines = []
     for held in chosen:
-        fits = [sum(w for n, w in needs if n.keys & keys) for keys in held.lines]
+        fits = [
+            sum(w for n, w in needs if n.keys & keys) - (SET_ASIDE if keys & aside else 0.0)
+            for keys in held.lines
+        ]
         top = max(fits)
         lines.append(rng.choice([held.entry.lines[i] for i, f in enumerate(fits) if f == top]))
     return Opinion(tuple(lines), tuple(o.entry for o in chosen), score)

@@ -127,7 +127,8 @@ STOP_WORDS = frozenset(
 FILLERS = frozenset(
     """happen happens happened happening tell know explain describe deal thing things stuff bit
     bits significance exactly really actually please wait well oh ok okay hmm hey like anyway
-    kind sort mean means meant meaning basically literally honestly seriously something someone
+    kind sort mean means meant meaning basically literally honestly seriously genuinely
+    asking something someone
     somebody anything anyone again long mr mrs miss sir mister madam dear monsieur give gimme
     show share guy guys bloke fella chap related relation relationship relationships
     connected connection linked need needs needed version versions part parts section

@@ -41,6 +41,9 @@ class Part:
     """He does not know the answer (or corrects the question): worth saying beside others."""
     asked: str = ""
     """The question this part answers, as the member's plain words; empty for an aside."""
+    remark: bool = False
+    """Asks nothing (the member's news, his name alone): beside an answered question it is left
+    out rather than met with the lore's nearest entry (see `shape.aside`)."""
 
 
 @dataclass(frozen=True)
@@ -108,10 +111,13 @@ def together(
 ) -> tuple[str, list[str], float]:
     """The reply's text, source ids and confidence: the answered parts in the order asked,
     with a decline for each question the lore cannot answer; nothing answered, the first part.
-    Small talk beside a question is left out ("hi, who directed it?")."""
-    answered = [p for p in parts if p.sources]
-    if not answered:
+    Small talk beside a question is left out ("hi, who directed it?"), and so is a remark
+    ("any advice? i just joined a company")."""
+    if not any(p.sources for p in parts):
         return compose([parts[0].text], []), [], parts[0].confidence
+    if any(p.sources and not p.remark for p in parts):
+        parts = [p for p in parts if not p.remark]
+    answered = [p for p in parts if p.sources]
     kept = [p for p in parts if p.sources or (p.declined and p.asked)]
     lead = next((p.lead for p in answered if p.lead), None)
     first = said(book, lead, rng, name) if lead else None

@@ -24,6 +24,7 @@ from bot.lore.model import ENTRY_ADAPTER, Lexicon, Persona
 from bot.lore.text import fold
 from bot.persona.chat import Answerer, Reply
 from bot.persona.memory import ConversationMemory
+from bot.persona.opinions import VIEWS
 from tests.eval.test_qa import GENERAL, HELD_OUT, QA, RELATIONS, ROUND3, conversations
 
 SOURCE = [{"title": "test"}]
@@ -39,7 +40,7 @@ def other_film(lorebook: Lorebook) -> Lorebook:
     """A pack about another film, plus the shipped language and persona lines (what a server
     that imported it would see); its impresario is who "you" is."""
     language = [e for e in lorebook.entries if isinstance(e, Lexicon)]
-    voice = [e for e in lorebook.entries if isinstance(e, Persona) and e.purpose != "opinion"]
+    voice = [e for e in lorebook.entries if isinstance(e, Persona) and e.purpose not in VIEWS]
     pack = [
         entry(
             id="film",

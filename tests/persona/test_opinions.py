@@ -15,6 +15,7 @@ import pytest
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import ENTRY_ADAPTER, Lexicon, Persona
 from bot.persona.chat import Answerer, Reply
+from bot.persona.opinions import VIEWS
 from bot.persona.reading import content, tokens
 
 SOURCE = [{"title": "test"}]
@@ -24,12 +25,14 @@ def entry(**fields: Any) -> Any:
     return ENTRY_ADAPTER.validate_python({"summary": "A test entry.", "sources": SOURCE, **fields})
 
 
-def opinion(id: str, topics: list[str], line: str, about: tuple[str, ...] = ()) -> Any:
+def opinion(
+    id: str, topics: list[str], line: str, about: tuple[str, ...] = (), purpose: str = "opinion"
+) -> Any:
     return entry(
         id=id,
         kind="persona",
-        purpose="opinion",
-        name=f"Pavel on {topics[0]}",
+        purpose=purpose,
+        name=f"Pavel: {id}",
         about=list(about),
         topics=topics,
         lines=[line],
@@ -39,7 +42,7 @@ def opinion(id: str, topics: list[str], line: str, about: tuple[str, ...] = ()) 
 @pytest.fixture
 def pack(lorebook: Lorebook) -> Lorebook:
     language = [e for e in lorebook.entries if isinstance(e, Lexicon)]
-    voice = [e for e in lorebook.entries if isinstance(e, Persona) and e.purpose != "opinion"]
+    voice = [e for e in lorebook.entries if isinstance(e, Persona) and e.purpose not in VIEWS]
     entries = [
         entry(id="pack-language", kind="lexicon", name="Who", summary="The maestro.", you="pavel"),
         entry(id="dee", kind="person", name="Dee Marsh", roles=["actor"]),
@@ -81,6 +84,21 @@ def pack(lorebook: Lorebook) -> Lorebook:
     return Lorebook([*entries, *language, *voice])
 
 
+@pytest.fixture
+def kinds(pack: Lorebook) -> Lorebook:
+    """The pack with views of a kind: advice in general and on the heart, and his general
+    answer to a charge."""
+    heart = "Sing with your heart; guard it."
+    return Lorebook(
+        [
+            *pack.entries,
+            opinion("op-advise-heart", ["heart"], heart, purpose="advice"),
+            opinion("op-advise", [], "Practise your scales.", purpose="advice"),
+            opinion("op-accused", [], "Let them talk.", purpose="charge"),
+        ]
+    )
+
+
 def ask(book: Lorebook, text: str) -> Reply:
     return Answerer(rng=random.Random(1)).answer(book, text)
 
@@ -92,12 +110,18 @@ def ask(book: Lorebook, text: str) -> Reply:
         ("do you regret anything?", "op-regret"),  # a mood word is its subject
         ("do you have a heart?", "op-heart"),  # "heart" is not *Heart of Glass*
         ("how did you feel about her death?", "op-death"),  # "death" is in many facts
+        # the kind of view asked for picks a view of that kind, then its subject
+        ("any advice about the heart?", "op-advise-heart"),
+        ("any advice?", "op-advise"),  # the kind and nothing else: the most general
+        ("any tips on lying?", "op-advise"),  # a subject none of its kind covers: the kind
+        ("people say you have no heart", "op-accused"),  # not his view of hearts as such
+        ("what do you think of the heart?", "op-heart"),  # no kind asked: no line of a kind
     ],
 )
 def test_a_question_about_himself_reaches_his_opinion(
-    pack: Lorebook, question: str, expected: str
+    kinds: Lorebook, question: str, expected: str
 ) -> None:
-    reply = ask(pack, question)
+    reply = ask(kinds, question)
     assert reply.sources == [expected]
     assert reply.confidence >= 0.5
 
@@ -158,3 +182,24 @@ def test_a_thing_the_story_lacks_is_corrected_not_met_with_an_opinion(pack: Lore
     reply = ask(pack, "why did you sell odile's spaceship?")
     assert reply.sources == []
     assert "spaceship" in reply.answer.lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("any advice? i just joined the company", ["op-advise"]),  # the member's news: no fact
+        ("pavel, be honest. any advice?", ["op-advise"]),  # only his name: nothing asked
+        ("how did it feel when odile died?", ["op-death"]),  # put to him without "you"
+        ("be honest, was odile's voice a gift?", ["op-odile"]),  # no fact answers it
+    ],
+)
+def test_his_view_answers_what_is_put_to_him_however_it_is_phrased(
+    kinds: Lorebook, question: str, expected: list[str]
+) -> None:
+    assert ask(kinds, question).sources == expected
+
+
+def test_small_talk_keeps_its_chatter_and_no_fact_answers_it(pack: Lorebook) -> None:
+    reply = ask(pack, "good night everyone, off to bed now")
+    assert reply.sources == []
+    assert any(line in reply.answer for line in pack.persona("sign_off"))

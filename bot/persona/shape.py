@@ -1,0 +1,63 @@
+"""The shape of a question in plain English, where it tells whom the question is put to or what
+kind of answer it wants: a yes-or-no question of judgement ("can a dancer marry and still be
+great?"), the member's own news or an address with nothing asked ("i just joined a company",
+"boris, be honest..."), an experience asked of him without "you" ("how did it feel when...").
+
+Only grammar words live here; `bot.persona.chat` routes on them.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from bot.lore.factindex import ENTITY
+from bot.persona.asking import Query
+from bot.persona.reading import FILLERS
+
+MODALS = frozenset("can could should would must may might".split())
+YES_NO = MODALS | frozenset("will is are was were".split())
+OPENERS = FILLERS
+"""Words before the verb of a question ("honestly, is...")."""
+FRAME = "be"
+"""An imperative before the question ("be honest, was he...", "be real, is it...")."""
+EXPERIENCE = frozenset({("it", "feel"), ("it", "felt"), ("it", "like")})
+"""How an experience is asked of the one spoken to without "you": "how did it feel when...",
+"what was it like to..."."""
+MEMBER = frozenset({"i", "my"})
+
+
+def opener(query: Query) -> str:
+    """The question's first word that is not a frame ("honestly", "be honest")."""
+    tokens = query.question.tokens
+    framed = tokens[2:] if tokens[:1] == (FRAME,) else tokens
+    return next((t for t in framed if t not in OPENERS), "")
+
+
+def yes_no(query: Query) -> bool:
+    return query.question.asks is None and opener(query) in YES_NO
+
+
+def judgement(query: Query) -> bool:
+    """ "Can a dancer marry and still be great?": what may or should be, which no fact settles."""
+    return query.question.asks is None and opener(query) in MODALS
+
+
+def aside(query: Query, you: str | None) -> bool:
+    """Nothing asked: the member's news ("i just joined a company") or only his name ("boris,
+    be honest..."), beside a question of the same message. News naming the lore ("i read
+    something about Korda") still says what the member wants to hear about."""
+    question = query.question
+    if question.asks or "?" in question.text:
+        return False
+    himself = frozenset({f"{ENTITY}{you}"})
+    others = any(m.ids != {you} for m in query.mentions)
+    news = question.tokens[:1] in {(w,) for w in MEMBER} and not others
+    return news or all(n.keys == himself for n in query.described)
+
+
+def experienced(query: Query) -> bool:
+    """ "What was it like...?", "how did it feel when she left?": put to him, though no "you"."""
+    tokens = query.question.tokens
+    return query.question.asks in {"what", "how"} and any(
+        pair in EXPERIENCE for pair in itertools.pairwise(tokens)
+    )
