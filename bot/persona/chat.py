@@ -100,7 +100,8 @@ class Answerer:
         recalled = None if asks.aside else self.memory.recall(channel, self.clock())
         keep = (channel,) if not asks.aside else ()
         query = understand(question, book.facts, recalled, carry=asks.later)
-        if asks.aside and not (query.mentions or query.fields or query.groups or query.terms):
+        said_something = query.mentions or query.fields or query.groups or query.terms
+        if asks.aside and not (said_something or query.signals & VIEW):
             return Part("")  # "in order please", "be honest": nothing of its own to answer
         declined = self._declined(book, query, name)
         if declined is not None:
@@ -110,8 +111,9 @@ class Answerer:
             return self._refuted(book, refuted)
         if experienced(query):  # "how did it feel when she left?" is put to him
             query = replace(query, you=True)
-        part = self._reply(book, question, query, recalled, keep)
-        part.remark = aside(query, book.facts.language.you)
+        remark = aside(query, book.facts.language.you)  # left out, so not remembered either
+        part = self._reply(book, question, query, recalled, () if remark else keep)
+        part.remark = remark
         return part
 
     def _reply(
