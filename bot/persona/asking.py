@@ -13,10 +13,12 @@ from typing import get_args
 
 from bot.lore.factindex import ENTITY, NEAR, FactIndex, Need
 from bot.lore.language import stem
-from bot.lore.mentions import PEOPLE, PLAIN, Mention
+from bot.lore.mentions import PLAIN, Mention
 from bot.lore.model import TalkSignal
+from bot.lore.worlds import works_named, worlds_of
 from bot.persona.memory import Turn
-from bot.persona.reading import PEOPLE_PRONOUNS, PRONOUNS, STOP_WORDS, YOU, Question, content
+from bot.persona.reading import PEOPLE_PRONOUNS, STOP_WORDS, YOU, Question, content
+from bot.persona.referents import referents
 
 GRAMMAR = STOP_WORDS | YOU
 ASKED_WEIGHT = 0.35
@@ -31,6 +33,10 @@ ASKS_BY_FACT = frozenset(
     {"who", "when", "where", "why", "how long", "how many", "how old", "what happens"}
 )
 TALK = frozenset(f"@{s}" for s in get_args(TalkSignal))
+STEPS = frozenset({"scene", "ballet_scene"})
+"""Kinds that are steps of a story, told in order."""
+BACK = frozenset({"that", "this", "it", "then", "next", "afterwards"})
+"""Words pointing back at the last thing said ("and after that?", "what happens next?")."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,12 @@ class Query:
     terms: tuple[str, ...]
     feeling: tuple[Need, ...] = ()
     """Words that only signal a mood ("regret", "miss"): no fact's subject, but an opinion's."""
+    within: frozenset[str] = frozenset()
+    """The works the answer must come from (none: any); `strict` when the question names one
+    of them, else they are only the conversation's and the whole lore is tried after them."""
+    strict: bool = False
+    step: str | None = None
+    """The recalled step of a story that "after that" or "what next" counts from."""
 
     def eased(self) -> Query:
         """The same question with the words the lore lacks made ordinary: when they name no
@@ -110,11 +122,10 @@ def understand(
     addressed = you is not None and any(t in YOU for t in tokens)
     if addressed and you is not None:
         mentions.append(Mention(0, 0, frozenset({you}), 0.9))
-    said_so = lean or any(t in PRONOUNS for t in tokens)
-    person = any(t in PEOPLE_PRONOUNS for t in tokens)
-    enough = _names_enough(mentions, you, index if person else None)
-    if recalled and said_so and ((carry and person) or not enough):
-        mentions.append(Mention(0, 0, frozenset(recalled.focus), 0.9))
+    within, strict = _within(index, mentions, recalled)
+    step = _step(tokens, mentions, recalled, index)
+    if recalled:
+        mentions += referents(tokens, recalled, index, mentions, lean, carry)
     terms, unknown, term_needs = [], [], []
     for token, taken in zip(tokens, used, strict=True):
         if taken or not content(token):
@@ -185,6 +196,10 @@ def understand(
         fields = fields or recalled.fields
         groups = groups or recalled.groups
         asked = asked or recalled.asked
+    elif recalled and question.follows_on and not fields:
+        # "what about the art direction then?" after "did he get an oscar for it?": the
+        # same ask, of the thing it names now
+        fields, asked = recalled.fields, asked or recalled.asked
     described = (*named, *relations, *groups, *term_needs)
     return Query(
         question=question,
@@ -199,18 +214,38 @@ def understand(
         unknown=tuple(unknown),
         terms=tuple(terms),
         feeling=feeling,
+        within=within,
+        strict=strict,
+        step=step,
     )
 
 
-def _names_enough(mentions: list[Mention], you: str | None, people: FactIndex | None) -> bool:
-    """Whether the question names whom its pronoun means: someone other than him, surely;
-    for "he" or "she" (`people` given), a person or a part, not the work they are in."""
-    return any(
-        you not in m.ids
-        and m.weight > PLAIN
-        and (people is None or any(people.kinds.get(i) in PEOPLE for i in m.ids))
-        for m in mentions
-    )
+def _step(
+    tokens: list[str], mentions: list[Mention], recalled: Turn | None, index: FactIndex
+) -> str | None:
+    """The last answer's step of a story, when the question points back at it ("after that",
+    "what happens next?") and names no step of its own."""
+    if recalled is None or not BACK & set(tokens):
+        return None
+    if any(index.kinds.get(i) in STEPS for m in mentions if m.weight > PLAIN for i in m.ids):
+        return None
+    return next((i for i in recalled.focus if index.kinds.get(i) in STEPS), None)
+
+
+def _within(
+    index: FactIndex, mentions: list[Mention], recalled: Turn | None
+) -> tuple[frozenset[str], bool]:
+    """The works a question stays within: another film's, when it names that film or one of
+    its entries (and nothing of another work); else the works the conversation is about."""
+    worlds = worlds_of(index)
+    you = index.language.you
+    named = works_named(worlds, (i for m in mentions if m.weight > PLAIN for i in m.ids - {you}))
+    families = {worlds.family(w) for w in named}
+    if len(families) == 1 and all(worlds.foreign(w) for w in named):
+        return families.pop(), True
+    if not named and recalled is not None:
+        return recalled.world, False
+    return frozenset(), False
 
 
 def _leans_on(

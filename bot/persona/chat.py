@@ -22,6 +22,7 @@ from bot.lore.facts import Fact
 from bot.lore.lorebook import Lorebook
 from bot.lore.mentions import Mention
 from bot.lore.model import PersonaPurpose
+from bot.lore.worlds import worlds_of
 from bot.persona.asking import ASKS_BY_FACT, Query, understand
 from bot.persona.choose import ANSWERS, Choice, choose
 from bot.persona.claims import Refuted, kin, refute
@@ -42,6 +43,8 @@ of running a company?") not put to him; a yes-or-no question of judgement needs 
 OPEN = frozenset({"what", "which"})
 VIEW = frozenset({"@opinion"}) | PURPOSES
 PEOPLE = frozenset({"character", "person"})
+REMEMBERED = 8
+"""People a conversation keeps for "she" (the latest first)."""
 """How well an opinion must fit a question not put to him to be said instead of a fact."""
 FACTUAL = ASKS_BY_FACT - {"what happens"}
 """Question words asking him for a fact of his story ("why did you...?"), not for his mind."""
@@ -159,10 +162,7 @@ class Answerer:
                 query, choice, unanswered = eased, retried, False  # and no tie: it is less sure
         if choice is None or unanswered:
             return self._unknown(book, query)
-        self._remember(
-            keep,
-            Turn(choice.focus, self.clock(), query.fields, query.groups, _asked(query)),
-        )
+        self._remember(keep, _turn(book, query, choice, recalled, self.clock()))
         return self._told(book, query, choice)
 
     def _declined(self, book: Lorebook, query: Query, name: str | None) -> Part | None:
@@ -337,6 +337,27 @@ def _only_about(query: Query, you: str | None) -> bool:
 def _credited(fact: Fact) -> tuple[str, ...]:
     """The people a casting or credit fact names are its sources too."""
     return fact.about if fact.field in {"played_by", "credit"} else ()
+
+
+def _turn(book: Lorebook, query: Query, choice: Choice, recalled: Turn | None, at: float) -> Turn:
+    """What a later message may lean on: the answer's entries and ask, the people named so far
+    (the question's and the answer's, latest first), and the works the talk is now about."""
+    kinds = book.facts.kinds
+    said = [i for m in query.mentions if m.end > m.start for i in sorted(m.ids)]
+    named = [i for i in said if kinds.get(i) in PEOPLE]
+    told = [i for i in choice.focus if kinds.get(i) in PEOPLE]
+    earlier = recalled.people if recalled else ()
+    world = worlds_of(book.facts).topic(choice.focus) or query.within
+    return Turn(
+        choice.focus,
+        at,
+        query.fields,
+        query.groups,
+        _asked(query),
+        tuple(named),
+        tuple(dict.fromkeys((*named, *told, *earlier)))[:REMEMBERED],
+        world,
+    )
 
 
 def _asked(query: Query) -> tuple[Need, ...]:

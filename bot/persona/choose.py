@@ -19,6 +19,7 @@ from bot.lore.facts import Fact
 from bot.lore.language import words
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import BalletScene, Entry, Scene
+from bot.lore.worlds import worlds_of
 from bot.persona.asking import Query
 from bot.persona.listing import MAX_LIST, members, spread, works_named
 
@@ -59,13 +60,22 @@ class Choice:
 
 
 def choose(book: Lorebook, query: Query) -> Choice | None:
+    """The facts answering `query`, from the works it stays within; when it only leaned on the
+    conversation's work and that holds no answer, from the whole lore."""
+    choice = _choose(book, query)
+    if query.within and not query.strict and not (choice and choice.answers):
+        return _choose(book, replace(query, within=frozenset()))
+    return choice
+
+
+def _choose(book: Lorebook, query: Query) -> Choice | None:
     index = book.facts
     if query.relations and query.mentions:
         return _by_relation(index, query)
     listed = _members(book, index, query)
     if listed is not None:
         return listed
-    ranked = _rank(index, query.needs)
+    ranked = _rank(index, query.needs, query.within)
     if not ranked:  # "summarise the plot": the first story the lore tells
         bare = "@list" in query.signals and not (query.unknown or query.terms)
         return _told_in_order(_story_of(book, query) if bare else [], ANSWERS, query)
@@ -76,7 +86,8 @@ def choose(book: Lorebook, query: Query) -> Choice | None:
         if hopped and hopped.confidence > best.score:
             return hopped
     if "@after" in query.signals or "@before" in query.signals:
-        step = _neighbour(book, best.fact.entry, "@after" in query.signals)
+        anchor = query.step or best.fact.entry
+        step = _neighbour(book, anchor, "@after" in query.signals, query.named)
         if step is not None:
             return Choice((), best.score, (step.id,), (step,))
     story = _story_of(book, query) if _asks_story(query) else []
@@ -122,8 +133,16 @@ def _vague(query: Query) -> bool:
     return not specific and len(query.terms) < 2
 
 
-def _rank(index: FactIndex, needs: Sequence[Need], limit: int = 12) -> list[Ranked]:
-    return index.rank(needs, keep=lambda f: f.field != "opinion", limit=limit)
+def _rank(
+    index: FactIndex, needs: Sequence[Need], within: frozenset[str], limit: int = 12
+) -> list[Ranked]:
+    """The ranking without opinions, and only of the given works' entries when there are any."""
+    if not within:
+        return index.rank(needs, keep=lambda f: f.field != "opinion", limit=limit)
+    entries = worlds_of(index).within(within)
+    return index.rank(
+        needs, keep=lambda f: f.field != "opinion" and f.entry in entries, limit=limit
+    )
 
 
 def _focus(facts: Sequence[Fact]) -> tuple[str, ...]:
@@ -136,7 +155,7 @@ def _by_relation(index: FactIndex, query: Query) -> Choice | None:
 
     The fact must say both itself: it names the person asked about (or is theirs) and names
     someone else of the same kind, who is the answer."""
-    described = _rank(index, query.described, limit=8)
+    described = _rank(index, query.described, query.within, limit=8)
     named = query.named
     kinds = {index.kinds.get(i) for i in named} & PEOPLE or PEOPLE
     # A fact that is the described person's own ("Lady Neston: Vicky's aunt") says it best.
@@ -166,7 +185,7 @@ def _by_relation(index: FactIndex, query: Query) -> Choice | None:
             facts = [f for field in OVERVIEW[:3] for f in own if f.field == field][:1]
             return Choice((*facts, fact), ranked.score, (who,))
         asked = (Need(frozenset({f"{ENTITY}{who}"}), 0.95), *query.fields, *_asked(query))
-        answer = _rank(index, asked, limit=1)
+        answer = _rank(index, asked, query.within, limit=1)
         if answer and answer[0].score >= 0.5:
             confidence = min(ranked.score, answer[0].score)
             return Choice((answer[0].fact, fact), confidence, (who,))
@@ -238,11 +257,16 @@ def _members(book: Lorebook, index: FactIndex, query: Query) -> Choice | None:
     return Choice(tuple(facts), LISTED, _focus(facts))
 
 
-def _neighbour(book: Lorebook, entry_id: str, after: bool) -> Entry | None:
+def _neighbour(book: Lorebook, entry_id: str, after: bool, named: frozenset[str]) -> Entry | None:
+    """The step after (or before) this one: the nearest that the people the question names
+    take part in ("what does he do after that?"), else the very next one."""
     steps = _ordered(book, entry_id)
-    at = [s.id for s in steps].index(entry_id) if steps else -1
-    step = at + (1 if after else -1)
-    return steps[step] if steps and 0 <= step < len(steps) else None
+    if not steps:
+        return None
+    at = [s.id for s in steps].index(entry_id)
+    following = steps[at + 1 :] if after else steps[:at][::-1]
+    theirs = (s for s in following if named & set(getattr(s, "characters", ())))
+    return next(theirs, following[0] if following else None)
 
 
 def _listed(book: Lorebook, index: FactIndex, query: Query, best: Ranked) -> Choice | None:
@@ -256,7 +280,7 @@ def _listed(book: Lorebook, index: FactIndex, query: Query, best: Ranked) -> Cho
     plain = tuple(n for n in query.needs if n.keys.isdisjoint({"@list"}))
     same = [
         r.fact
-        for r in _rank(index, plain, limit=MAX_LIST * 2)
+        for r in _rank(index, plain, query.within, limit=MAX_LIST * 2)
         if r.fact.field == best.fact.field and r.score >= best.score - 0.2
     ][:MAX_LIST]
     if len(same) < 2:

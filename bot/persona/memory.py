@@ -19,14 +19,19 @@ CAPACITY = 10_000
 
 @dataclass(frozen=True)
 class Turn:
-    """One answered question: the entries the answer was about (for "he", "it") and what was
-    asked of them (for "and Julian?")."""
+    """One answered question: the entries the answer was about (for "he", "it"), what was
+    asked of them (for "and Julian?"), the people the question named and those named so far,
+    latest first (for a "she" the last answer did not name), and the works the talk is about
+    (so a follow-up about the ballet is answered from the ballet, not the film around it)."""
 
     focus: tuple[str, ...]
     at: float
     fields: tuple[Need, ...] = ()
     groups: tuple[Need, ...] = ()
     asked: tuple[Need, ...] = ()
+    named: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    world: frozenset[str] = frozenset()
 
 
 class ConversationMemory:

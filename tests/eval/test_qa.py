@@ -14,6 +14,7 @@ first person from persona lore); declines.yaml holds false premises, other subje
 changes and secrets, all of which must be declined in character. focus.yaml holds answers that
 must match what is asked (not the nearest entry) and follow-ups that name nothing. whole.yaml
 holds messages asking several things at once, comparisons and sequences: every part answered.
+followups.yaml holds pronouns and "after that" leaning on the right part of the last answer.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ PERSONA = Path(__file__).with_name("persona.yaml")
 DECLINES = Path(__file__).with_name("declines.yaml")
 FOCUS = Path(__file__).with_name("focus.yaml")
 WHOLE = Path(__file__).with_name("whole.yaml")
+FOLLOW_UPS = Path(__file__).with_name("followups.yaml")
 THRESHOLD = 0.90
 
 
@@ -100,11 +102,16 @@ def test_qa_has_enough_questions() -> None:
 
 @pytest.mark.parametrize(
     "path",
-    [QA, HELD_OUT, GENERAL, RELATIONS, ROUND3, PERSONA, DECLINES, FOCUS, WHOLE],
+    [QA, HELD_OUT, GENERAL, RELATIONS, ROUND3, PERSONA, DECLINES, FOCUS, WHOLE, FOLLOW_UPS],
     ids=lambda path: path.stem,
 )
 def test_qa_accuracy(lorebook: Lorebook, path: Path) -> None:
-    total, failures = run_eval(lorebook, path)
+    assert_accurate(lorebook, path)
+
+
+def assert_accurate(book: Lorebook, path: Path) -> None:
+    """The set's accuracy printed with its failures, and at least `THRESHOLD`."""
+    total, failures = run_eval(book, path)
     accuracy = 1 - len(failures) / total
     print(f"\nchat eval {path.name}: {total - len(failures)}/{total} = {accuracy:.1%}")
     for failure in failures:
