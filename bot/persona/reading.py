@@ -84,6 +84,8 @@ SHORTHAND: dict[str, tuple[str, ...]] = {
     "pls": (),
     "plz": (),
     "tbh": (),
+    "tho": (),
+    "though": (),
     "esp": ("especially",),
     "vs": ("versus",),
     "irl": ("in", "real", "life"),
@@ -122,7 +124,7 @@ STOP_WORDS = frozenset(
     here i me my mine we our us they them their he him his she her hers any some all so than then
     very can could would should will shall may might must not no yes if whether also just only
     even ever still again too one ones s t d ll re ve m get got gets goes go going went come
-    came many much getting gotten own else""".split()
+    came many much getting gotten own else during""".split()
 )
 FILLERS = frozenset(
     """happen happens happened happening tell know explain describe deal thing things stuff bit

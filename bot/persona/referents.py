@@ -22,6 +22,8 @@ SHE = frozenset({"she", "her", "hers", "herself"})
 THEY = frozenset({"they", "them", "their"})
 IT = frozenset({"it", "its", "itself"})
 SURE = 0.9
+BESIDE = 0.5
+"""How sure "it" beside a named person means the last answer's thing: a hint of the setting."""
 FEW = 3
 """More people than this in one answer are a cast list, not whom "he" means."""
 """How sure a pronoun with nothing else named means the recalled entries."""
@@ -42,16 +44,26 @@ def referents(
     you = index.language.you
     sure = [m for m in named if m.weight > PLAIN and you not in m.ids]
     person = any(index.kinds.get(i) in PEOPLE for m in sure for i in m.ids)
+    thing = any(index.kinds.get(i) not in PEOPLE for m in sure for i in m.ids)
     found: list[Mention] = []
     if said & (HE | SHE | THEY) and (carry or not person):
         people = _people(recalled, index, said)
         found.append(Mention(0, 0, frozenset(people or recalled.focus), SURE))
+    things = {i for i in recalled.focus if index.kinds.get(i) not in PEOPLE}
     if said & IT and not sure:
         # anything the answer was about; beside "he", his and the answer's things: "did he win
         # anything for it?" is answered by what he won, or by what the work won
-        things = {i for i in recalled.focus if index.kinds.get(i) not in PEOPLE}
         meant = things | found.pop().ids if found else set(recalled.focus)
         found.append(Mention(0, 0, frozenset(meant), SURE))
+    elif said & IT and person and not thing:
+        # "why was Julian angry during it?": the answer's thing, when it concerns him (a whole
+        # work concerns everyone in it, so it says nothing)
+        them = {i for m in sure for i in m.ids}
+        tied = frozenset(
+            i for i in things if index.kinds.get(i) != "work" and them & _concerns(index, i)
+        )
+        if tied:
+            found.append(Mention(0, 0, tied, BESIDE))
     if lean and not sure and not found:
         found.append(Mention(0, 0, frozenset(recalled.focus), SURE))
     return found
@@ -68,6 +80,11 @@ def _people(recalled: Turn, index: FactIndex, said: set[str]) -> list[str]:
     if fits:
         return [i for i in fits if wanted is None or gender(index, i) == wanted] or fits
     return next(([i] for i in recalled.people if wanted in {None, gender(index, i)}), [])
+
+
+def _concerns(index: FactIndex, entry: str) -> set[str]:
+    """The entries an entry's own sentences name."""
+    return {i for fact in index.of_entry(entry) for i in index.named_in(words(fact.text))}
 
 
 def gender(index: FactIndex, entry: str) -> str | None:
