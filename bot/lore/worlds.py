@@ -42,6 +42,7 @@ class Worlds:
             for work in family:
                 self._family[work] = family
         self._counts = counts
+        self.works = frozenset(roots)
         self.default = max(sorted(roots), key=lambda w: counts[w], default="")
         """The work most entries belong to (the shipped film: entries name none and get it)."""
         self._within: dict[frozenset[str], frozenset[str]] = {}

@@ -17,7 +17,7 @@ from bot.lore.mentions import PLAIN, Mention
 from bot.lore.model import TalkSignal
 from bot.lore.worlds import works_named, worlds_of
 from bot.persona.memory import Turn
-from bot.persona.reading import PEOPLE_PRONOUNS, STOP_WORDS, YOU, Question, content
+from bot.persona.reading import PEOPLE_PRONOUNS, PRONOUNS, STOP_WORDS, YOU, Question, content
 from bot.persona.referents import referents
 
 GRAMMAR = STOP_WORDS | YOU
@@ -122,7 +122,9 @@ def understand(
     addressed = you is not None and any(t in YOU for t in tokens)
     if addressed and you is not None:
         mentions.append(Mention(0, 0, frozenset({you}), 0.9))
-    within, strict = _within(index, mentions, recalled)
+    points_back = question.follows_on or bool(set(tokens) & (PRONOUNS | BACK))
+    said = {stem(t) for t in tokens} | set(concepts)
+    within, strict = _within(index, mentions, recalled, points_back, said)
     step = _step(tokens, mentions, recalled, index)
     if recalled:
         mentions += referents(tokens, recalled, index, mentions, lean, carry)
@@ -196,7 +198,7 @@ def understand(
         fields = fields or recalled.fields
         groups = groups or recalled.groups
         asked = asked or recalled.asked
-    elif recalled and question.follows_on and not fields:
+    elif recalled and question.elliptical and not fields:
         # "what about the art direction then?" after "did he get an oscar for it?": the
         # same ask, of the thing it names now
         fields, asked = recalled.fields, asked or recalled.asked
@@ -233,7 +235,11 @@ def _step(
 
 
 def _within(
-    index: FactIndex, mentions: list[Mention], recalled: Turn | None
+    index: FactIndex,
+    mentions: list[Mention],
+    recalled: Turn | None,
+    points_back: bool,
+    said: set[str],
 ) -> tuple[frozenset[str], bool]:
     """The works a question stays within: another film's, when it names that film or one of
     its entries (and nothing of another work); else the works the conversation is about."""
@@ -243,8 +249,14 @@ def _within(
     families = {worlds.family(w) for w in named}
     if len(families) == 1 and all(worlds.foreign(w) for w in named):
         return families.pop(), True
-    if not named and recalled is not None:
-        return recalled.world, False
+    # another film's talk goes on until a question names something else; the ballet's only
+    # while the question points back at it ("and who takes them off her?")
+    talk = recalled.world if recalled is not None else frozenset()
+    if not named and talk and (points_back or any(worlds.foreign(w) for w in talk)):
+        # "...how the movie ends, compare them": a word for another work leaves the talk
+        own = index.setting_of(talk)
+        if not any(said & (index.setting_of([w]) - own) for w in worlds.works - talk):
+            return talk, False
     return frozenset(), False
 
 

@@ -209,6 +209,13 @@ class Question:
         """Starts like "and Julian?" or "what about her?": leans on the previous question."""
         return any(self.tokens[: len(lead)] == lead for lead in FOLLOW_ON)
 
+    @property
+    def elliptical(self) -> bool:
+        """Follows on and asks nothing new: "what about the art direction then?", not "and
+        what was his favourite...?" (a question of its own)."""
+        lead = next((lead for lead in FOLLOW_ON if self.tokens[: len(lead)] == lead), None)
+        return lead is not None and not QUESTION_WORDS & set(self.tokens[len(lead) :])
+
 
 def split(message: str) -> list[str]:
     """A message cut into its questions: at sentence ends, at "and who/what/...", at "and
