@@ -28,6 +28,7 @@ from bot.persona.choose import ANSWERS, Choice, choose
 from bot.persona.claims import Refuted, kin, refute
 from bot.persona.memory import ConversationMemory, Turn
 from bot.persona.opinions import PURPOSES, Opinion, opinion
+from bot.persona.ordering import items, placed, told, unplaced
 from bot.persona.premise import thing, things
 from bot.persona.reading import Question, read, tokens
 from bot.persona.shape import aside, experienced, judgement, yes_no
@@ -85,11 +86,27 @@ class Answerer:
     def answer(
         self, book: Lorebook, text: str, channel: Hashable = None, name: str | None = None
     ) -> Reply:
-        parts = [
+        listed = items(text)
+        parts = self._in_order(book, listed) if listed else []
+        parts = parts or [
             replace(self._one(book, q, channel, name), asked=q.plain)
             for q in questions(book.facts, text)
         ]
         return Reply(*together(book, parts, self.rng, name))
+
+    def _in_order(self, book: Lorebook, listed: list[tuple[str, str]]) -> list[Part]:
+        """ "In what order do these happen: (a)… (b)…": the events in the story's order, and
+        the ones no step of a story matches declined by name (none matched: no answer here)."""
+        places = placed(book, listed)
+        if all(p.step is None for p in places):
+            return []
+        unknown = said(book, "unknown", self.rng, None)
+        return [
+            Part(told(p), [p.step], p.score, "lead")
+            if p.step
+            else Part(unknown, declined=True, asked=unplaced(p))
+            for p in places
+        ]
 
     def _one(self, book: Lorebook, asks: Asked, channel: Hashable, name: str | None) -> Part:
         """One question; a later question of the same message means the subject of the one

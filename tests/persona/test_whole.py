@@ -11,6 +11,7 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.text import fold
 from bot.persona.chat import Answerer
 from bot.persona.listing import spread
+from bot.persona.ordering import items
 from bot.persona.reading import asks, read, split, topic
 from bot.persona.whole import Asked, questions
 
@@ -182,3 +183,32 @@ def test_a_list_of_a_set_size_gives_that_many(lorebook: Lorebook) -> None:
 def test_a_cast_is_no_list_when_someone_is_named(lorebook: Lorebook) -> None:
     reply = Answerer(rng=random.Random(1)).answer(lorebook, "who played lermontov?")
     assert reply.answer.count(" played ") == 1
+
+
+@pytest.mark.parametrize(
+    ("message", "listed"),
+    [
+        ("what order: (a) the party (b) the premiere", [("a", "the party"), ("b", "the premiere")]),
+        (
+            "which came first: the party or the premiere?",
+            [("1", "the party"), ("2", "the premiere")],
+        ),
+        ("(a) the party (b) the premiere", []),  # no order asked
+        ("in what order do these happen: the party", []),  # one thing has no order
+    ],
+)
+def test_events_listed_to_be_put_in_order(message: str, listed: list[tuple[str, str]]) -> None:
+    assert items(message) == listed
+
+
+def test_events_are_told_in_the_story_order_and_an_unknown_one_is_named(lorebook: Lorebook) -> None:
+    reply = Answerer(rng=random.Random(1)).answer(
+        lorebook,
+        "in what order do these happen: (a) the premiere of the ballet (b) lady neston's party "
+        "(c) the zeppelin race",
+    )
+    lines = reply.answer.split("\n")
+    assert lines[1].startswith("(b) **The party at Lady Neston's**")
+    assert lines[2].startswith("(a) **The premiere of The Red Shoes**")
+    assert lines[3].startswith("*(c) the zeppelin race?*")  # declined by name, the rest kept
+    assert {"scene-audition-party", "scene-premiere"} <= set(reply.sources)
