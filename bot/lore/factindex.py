@@ -29,6 +29,7 @@ from bot.lore.mentions import ENTITY as ENTITY
 from bot.lore.mentions import PEOPLE, UNNAMED, Mention, Mentioning
 from bot.lore.model import BalletScene, Dialogue, Entry, Scene
 from bot.lore.names import Names
+from bot.lore.narrowing import Narrowing
 from bot.lore.search import STOP_WORDS
 from bot.lore.text import fold
 
@@ -339,30 +340,30 @@ class FactIndex(Mentioning):
         leading = [n for n in needs if n.hard and not all(k.startswith(ASKS) for k in n.keys)]
         groups = []
         for need in leading or needs:  # a name's own facts, else those of its neighbours
-            group = [self._postings.get(key, []) for key in need.keys]
-            if not any(group):
-                group = [self._postings.get(key, []) for key in need.near]
+            group = self._group(need.keys)
+            if not any(group[1]):
+                group = self._group(need.near)
             groups.append(group)
-        groups = [g for g in groups if any(g)]
-        groups.sort(key=lambda g: sum(map(len, g)))
+        groups = [g for g in groups if any(g[1])]
+        groups.sort(key=lambda g: sum(map(len, g[1])))
         if not groups:
             return set()
-        found: set[int] = set().union(*groups[0])
-        if keep is not None:
-            found = {i for i in found if keep(self.facts[i])}
+        found = Narrowing(*groups[0], self.keys, self.facts, keep)
         softer = [
-            [self._postings.get(key, []) for key in need.keys]
+            self._group(need.keys)
             for need in needs
             if not need.hard and not any(k.startswith(ASKS) for k in need.keys)
         ]
-        for group in [*groups[1:], *sorted(softer, key=lambda g: sum(map(len, g)))]:
-            if len(found) <= ENOUGH:
+        for held, postings in [*groups[1:], *sorted(softer, key=lambda g: sum(map(len, g[1])))]:
+            if not found.more_than(ENOUGH):
                 break
             # many facts hold the rarest need: keep those holding the next one too, if any do
-            narrowed = found & set().union(*group)
-            if narrowed:
-                found = narrowed
-        return set(sorted(found)[:CANDIDATES]) if len(found) > CANDIDATES else found
+            found.narrow(held, postings)
+        return found.first(CANDIDATES)
+
+    def _group(self, keys: frozenset[str]) -> tuple[frozenset[str], list[list[int]]]:
+        """Keys, with the postings of each."""
+        return keys, [self._postings.get(key, []) for key in keys]
 
     def _held(self, need: Need) -> bool:
         return any(key in self._postings for key in need.keys | need.near)
