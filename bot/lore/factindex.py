@@ -282,49 +282,67 @@ class FactIndex(Mentioning):
         ceiling = math.prod(1 - n.weight for n in needs if n.hard and not self._held(n))
         if ceiling < HOPELESS:
             return []
-        candidates = self._candidates(needs, keep)
-        scored: list[tuple[float, float, int, tuple[Need, ...], tuple[Need, ...]]] = []
+        candidates = self._candidates(needs, keep)  # kept already
         focus = {k for n in needs for k in n.keys if k.startswith(ENTITY)}
         asked_words = {k for n in needs if not n.hard for k in n.keys}
+        soft_total = SOFT_PRIOR
+        for need in needs:
+            if not need.hard:
+                soft_total += need.weight
+        leans: dict[str, tuple[float, float, float]] = {}
+        scored: list[tuple[float, int, float, list[Need], list[Need]]] = []
         for number in candidates:
             fact = self.facts[number]
-            if keep is not None and not keep(fact):
-                continue
             keys = self.keys[number]
             score = 1.0
-            soft_total = soft_covered = SOFT_PRIOR
+            soft_covered = SOFT_PRIOR
             missing = []
             nearby = []
             for need in needs:
                 if not need.hard:
-                    soft_total += need.weight
-                    if need.keys & keys:
-                        soft_covered += need.weight
-                    else:
+                    if need.keys.isdisjoint(keys):
                         missing.append(need)
-                elif need.keys & keys:
+                    else:
+                        soft_covered += need.weight
+                elif not need.keys.isdisjoint(keys):
                     continue
-                elif need.near & keys:
+                elif not need.near.isdisjoint(keys):
                     score *= 1.0 - need.weight * NEAR_COST
                     nearby.append(need)
                 else:
                     score *= 1.0 - need.weight
                     missing.append(need)
             score *= soft_covered / soft_total
-            own = f"{ENTITY}{fact.entry}" in focus
-            derived = fact.field not in PROSE
-            tie = 0.01 * derived + 0.0005 * min(10, self.prominence[fact.entry])
+            lean = leans.get(fact.entry)
+            if lean is None:
+                lean = leans[fact.entry] = self._leans(fact.entry, focus, asked_words)
+            prominent, named, own = lean
+            tie = 0.01 * (fact.field not in PROSE) + prominent
             if fact.about and f"{ENTITY}{fact.about[0]}" in focus:
                 tie += 0.01  # told of the one named: a speaker's own line, an actor's part
-            named_by = asked_words & self.name_keys.get(fact.entry, frozenset())
-            if named_by:  # an entry whose own name holds the asked word ("the newspaper")
-                tie += 0.04 if any(k[0] != "~" for k in named_by) else NAMED_CONCEPT
-            if own:  # the fact of a named entry, the more so the rarer the name
-                tie += 0.03 * self.weight(f"{ENTITY}{fact.entry}")
+            if named:
+                tie += named
+            if own:
+                tie += own
             tie -= number * 1e-9
-            scored.append((score + tie, score, number, tuple(missing), tuple(nearby)))
-        best = heapq.nlargest(limit, scored, key=lambda row: (row[0], -row[2]))
-        return [Ranked(self.facts[n], s, m, near) for _, s, n, m, near in best]
+            scored.append((score + tie, -number, score, missing, nearby))
+        best = heapq.nlargest(limit, scored, key=lambda row: row[:2])
+        return [Ranked(self.facts[-n], s, tuple(m), tuple(near)) for _, n, s, m, near in best]
+
+    def _leans(
+        self, entry: str, focus: set[str], asked_words: set[str]
+    ) -> tuple[float, float, float]:
+        """What tips a tie toward an entry's facts in one ranking (added to each fact's score
+        in this order, or not at all when 0): how often the lore points at it, its own name
+        holding an asked word ("the newspaper"; a concept less), its being named, the more so
+        the rarer the name. Worked out once per entry, not once per fact."""
+        prominent = 0.0005 * min(10, self.prominence[entry])
+        named_by = asked_words & self.name_keys.get(entry, frozenset())
+        named = 0.0
+        if named_by:
+            named = 0.04 if any(k[0] != "~" for k in named_by) else NAMED_CONCEPT
+        own = f"{ENTITY}{entry}"
+        return prominent, named, 0.03 * self.weight(own) if own in focus else 0.0
 
     def _candidates(self, needs: Iterable[Need], keep: Callable[[Fact], bool] | None) -> set[int]:
         """Facts holding a key of the rarest hard needs (or of any need, when none is hard): a
