@@ -4,6 +4,7 @@ names exactly, which have a given word in a name, and which name words a misspel
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
@@ -13,6 +14,13 @@ from bot.lore.search import STOP_WORDS, entry_names
 from bot.lore.text import fold
 
 TYPO_CUTOFF = 72.0
+_POSSESSIVE = re.compile(r"['’]s\b")
+
+
+def unpossessed(name: str) -> str:
+    """A name as a member's question reads it, the possessive dropped ("Vicky's death" →
+    "Vicky death"): questions lose their "'s" before names are looked up."""
+    return _POSSESSIVE.sub("", name)
 
 
 class Names:
@@ -23,7 +31,8 @@ class Names:
         self._exact: dict[str, list[Entry]] = {}
         self._tokens: dict[str, list[Entry]] = {}
         for entry in entries:
-            for name in dict.fromkeys(fold(n) for n in entry_names(entry)):
+            said = entry_names(entry)
+            for name in dict.fromkeys(fold(n) for n in (*said, *map(unpossessed, said))):
                 self._exact.setdefault(name, []).append(entry)
                 for token in set(name.split()) - STOP_WORDS:
                     self._tokens.setdefault(token, []).append(entry)

@@ -8,6 +8,7 @@ one), then the lexicon's phrases, then the remaining words; "you" is the persona
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import get_args
 
@@ -32,6 +33,8 @@ the setting of a question more often than its subject."""
 ASKS_BY_FACT = frozenset(
     {"who", "when", "where", "why", "how long", "how many", "how old", "what happens"}
 )
+AROUND = 0.1
+"""What a word of a clause around the question weighs, against its own weight: a hint."""
 TALK = frozenset(f"@{s}" for s in get_args(TalkSignal))
 STEPS = frozenset({"scene", "ballet_scene"})
 """Kinds that are steps of a story, told in order."""
@@ -102,7 +105,66 @@ def understand(
     `lean`, a question naming nobody ("when was it published?", "who got the one for the
     music?") is taken to be about the recalled turn's subject. With `carry` (a later question
     of the same message) "he" or "she" means the recalled subject even beside another name: in
-    "who played Lady X and how is she related to Vicky?", "she" is not Vicky."""
+    "who played Lady X and how is she related to Vicky?", "she" is not Vicky.
+
+    Clauses around the question ("Quick one: who played X, the one before Y?") describe what
+    it is about; when the clause holding the question word says enough by itself, the
+    question is its words alone, and the others only help tell apart the facts that answer
+    it: a word of a preamble the lore lacks, or a name in a description, never blocks one."""
+    if question.framed:
+        own = [not f for f in question.framed]
+        inner = _understood(_words(question, own), index, recalled, lean, carry)
+        around = _described_by(_words(question, question.framed), index)
+        if around is not None and _says_enough(inner):
+            needs, signals = around  # "..., like step by step": how to tell it still counts
+            return replace(inner, needs=(*inner.needs, *needs), signals=inner.signals | signals)
+    return _understood(replace(question, framed=()), index, recalled, lean, carry)
+
+
+def _words(question: Question, kept: Sequence[bool]) -> Question:
+    said = tuple(t for t, keep in zip(question.tokens, kept, strict=True) if keep)
+    return replace(question, tokens=said, framed=())
+
+
+def _says_enough(query: Query) -> bool:
+    """The question's own clause names what it asks about, with no pronoun pointing into
+    the clauses around it ("lady neston - who played her?" needs the name before it)."""
+    pointing = any(t in PRONOUNS for t in query.question.tokens)
+    said = query.mentions or query.fields or query.groups or query.terms or query.unknown
+    return bool(said) and not pointing
+
+
+def _described_by(
+    around: Question, index: FactIndex
+) -> tuple[tuple[Need, ...], frozenset[str]] | None:
+    """Light needs for the words of the clauses around a question (a fact holding them is
+    preferred, a fact lacking them loses almost nothing), and the signals they give. Clauses
+    of nothing but names ("who played Vicky, Julian and Lermontov?") are a list the question
+    asks of, not a description: None."""
+    tokens = around.tokens
+    mentions = index.mentions(tokens, partial=True, plain=True)
+    named = {i for m in mentions for i in range(m.start, m.end)}
+    plain = [t for i, t in enumerate(tokens) if i not in named and content(t)]
+    if mentions and not plain:
+        return None
+    needs = [
+        Need(frozenset(f"{ENTITY}{i}" for i in m.ids), AROUND * m.weight, hard=False)
+        for m in mentions
+    ]
+    needs += [
+        Need(frozenset({stem(t)}), AROUND * index.weight(stem(t)), t, hard=False) for t in plain
+    ]
+    signals = frozenset(index.language.concepts(tokens)[0]) & TALK
+    return tuple(needs), signals
+
+
+def _understood(
+    question: Question,
+    index: FactIndex,
+    recalled: Turn | None,
+    lean: bool = False,
+    carry: bool = False,
+) -> Query:
     tokens = list(question.tokens)
     mentions = index.mentions(tokens, partial=False, plain=True)
     # a word used plainly ("where did it premiere") is the lexicon's as well as a name's

@@ -99,8 +99,9 @@ def _choose(book: Lorebook, query: Query) -> Choice | None:
             return listed
     if _vague(query):
         best = replace(best, score=min(best.score, VAGUE))
-    if query.asks_only_who:
-        # "what happens to Julian?": his overview, even when another entry's sentence names him
+    if query.asks_only_who and not query.signals & {"@after", "@before"}:
+        # "what happens to Julian?": his overview, even when another entry's sentence names him;
+        # "what does X do after Y?" asks for the moment the best fact tells, not an overview
         named = sorted(query.named)
         entry = best.fact.entry if best.fact.entry in query.named else named[0]
         if len(named) == 1 or entry == best.fact.entry:

@@ -184,6 +184,13 @@ _UNWANTED = re.compile(r",\s*(?=(?:no|without)\s+[\w\s]{1,30}[?!.]*$)", re.I)
 """A closing "..., no fluff" says what the reply should leave out: a remark, not the question."""
 _TOPIC = re.compile(r"\s*(?::|\s[—–-])\s+")
 """A topic set before the questions about it: "the restoration: who did it?"."""
+_CLAUSE = re.compile(
+    r"[,:;()\[\]]|\s[-–—]+\s|[–—]"
+    r"|(?<=\bbut)\s+(?=(?:who|whom|whose|what|when|where|why|how|which)\b)",
+    re.I,
+)
+"""Where a clause ends inside a question: "Quick one: who played X, the one before Y?" has a
+preamble, the question and a description of X."""
 _DECADE = re.compile(r"(?<![\d'])'?([1-9]0)s\b")
 _POSSESSIVE = re.compile(
     r"(?<!\bthat)(?<!\bwhat)(?<!\bwho)(?<!\bhe)(?<!\bshe)(?<!\bthere)(?<!\bwhere)(?<!\bhow)"
@@ -203,6 +210,10 @@ class Question:
     asks: str | None
     size: int | None = None
     """How many things or sentences it asks for ("in five sentences", "a couple of films")."""
+    framed: tuple[bool, ...] = ()
+    """Per token: whether it stands in a clause around the question (a preamble, a description
+    after a comma) rather than in the clause holding the question word; empty when the
+    question is one clause, or every clause asks."""
 
     @property
     def follows_on(self) -> bool:
@@ -318,9 +329,15 @@ def question_word(words: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
 
 
 def read(text: str) -> Question:
-    asks, words = question_word(tokens(text))
-    size, words = sized(words)
-    return Question(text, words, asks, size)
+    said = tokens(text)
+    asks, words = question_word(said)
+    framed = list(framing(text, said))
+    if framed and len(words) < len(said):  # the word a phrased question word used up
+        framed.pop(next((i for i, w in enumerate(words) if w != said[i]), len(words)))
+    size, kept = sized(words)
+    if framed and len(kept) < len(words):  # "sentences" of "in 5 sentences" is gone too
+        framed = [f for w, f in zip(words, framed, strict=True) if w not in MEASURES_OF_TEXT]
+    return Question(text, kept, asks, size, tuple(framed))
 
 
 def sized(words: tuple[str, ...]) -> tuple[int | None, tuple[str, ...]]:
@@ -335,6 +352,18 @@ def sized(words: tuple[str, ...]) -> tuple[int | None, tuple[str, ...]]:
         if number and counts:
             return number, tuple(w for w in words if w not in MEASURES_OF_TEXT)
     return None, words
+
+
+def framing(text: str, said: tuple[str, ...]) -> tuple[bool, ...]:
+    """Which of the words `said` stand in clauses without a question word, when another clause
+    of the same question has one ("I'm trying to place a face: who played X, Y's teacher?")."""
+    clauses = [tokens(piece) for piece in _CLAUSE.split(text) if piece]
+    if sum(map(len, clauses)) != len(said):
+        return ()
+    asking = [any(w in QUESTION_WORDS for w in clause) for clause in clauses]
+    if all(asking) or not any(asking):
+        return ()
+    return tuple(not asks for clause, asks in zip(clauses, asking, strict=True) for _ in clause)
 
 
 def content(word: str) -> bool:
