@@ -44,8 +44,8 @@ from bot.lore.language import Language, stem, words
 from bot.lore.lorebook import Lorebook
 from bot.lore.mentions import UNNAMED
 from bot.lore.model import BalletScene, Dialogue, Entry, Lexicon, Scene
-from bot.lore.names import Names
-from bot.lore.search import STOP_WORDS, entry_names
+from bot.lore.names import Names, folded_names
+from bot.lore.search import STOP_WORDS
 from bot.lore.text import fold
 
 K = TypeVar("K")
@@ -441,11 +441,11 @@ def _renamed(view: _View, names: Names, own: Mapping[str, Entry]) -> set[str]:
     """Folded names that name other entries in the view than in the shipped lore (a fact
     saying one is indexed under the entries it names)."""
     touched = [*own.values(), *(e for e in map(view.shipped.get, view.masked) if e)]
-    said = {" ".join(fold(n).split()) for e in touched for n in entry_names(e)}
+    said = {name for e in touched for name in folded_names(e)}
     holders: dict[str, set[tuple[str, str]]] = {}
     for entry in own.values():
         if entry.kind not in UNNAMED:
-            for name in {" ".join(fold(n).split()) for n in entry_names(entry)}:
+            for name in folded_names(entry):
                 holders.setdefault(name, set()).add((entry.id, entry.kind))
     renamed = set()
     for name in said:

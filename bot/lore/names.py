@@ -17,10 +17,12 @@ TYPO_CUTOFF = 72.0
 _POSSESSIVE = re.compile(r"['’]s\b")
 
 
-def unpossessed(name: str) -> str:
-    """A name as a member's question reads it, the possessive dropped ("Vicky's death" →
-    "Vicky death"): questions lose their "'s" before names are looked up."""
-    return _POSSESSIVE.sub("", name)
+def folded_names(entry: Entry) -> list[str]:
+    """Every name an entry answers to, folded, each also as a member's question reads it: the
+    possessive dropped ("Vicky's death" → "vicky death"), since questions lose their "'s"
+    before names are looked up, while facts keep it ("vicky s death")."""
+    said = entry_names(entry)
+    return list(dict.fromkeys(fold(n) for n in (*said, *(_POSSESSIVE.sub("", n) for n in said))))
 
 
 class Names:
@@ -31,8 +33,7 @@ class Names:
         self._exact: dict[str, list[Entry]] = {}
         self._tokens: dict[str, list[Entry]] = {}
         for entry in entries:
-            said = entry_names(entry)
-            for name in dict.fromkeys(fold(n) for n in (*said, *map(unpossessed, said))):
+            for name in folded_names(entry):
                 self._exact.setdefault(name, []).append(entry)
                 for token in set(name.split()) - STOP_WORDS:
                     self._tokens.setdefault(token, []).append(entry)

@@ -108,14 +108,18 @@ def understand(
     "who played Lady X and how is she related to Vicky?", "she" is not Vicky.
 
     Clauses around the question ("Quick one: who played X, the one before Y?") describe what
-    it is about; when the clause holding the question word says enough by itself, the
-    question is its words alone, and the others only help tell apart the facts that answer
-    it: a word of a preamble the lore lacks, or a name in a description, never blocks one."""
+    it is about. When the clause holding the question word says enough by itself, the question
+    is its words and the names said before it ("In X, who ..."); the other words only help tell
+    apart the facts that answer it: a word of a preamble the lore lacks, or a name in a
+    description after the question, never blocks one."""
     if question.framed:
-        own = [not f for f in question.framed]
+        start = question.framed.index(False)
+        before = index.mentions(question.tokens[:start], partial=True, plain=True)
+        setting = {i for m in before for i in range(m.start, m.end)}
+        own = [not f or i in setting for i, f in enumerate(question.framed)]
         inner = _understood(_words(question, own), index, recalled, lean, carry)
-        around = _described_by(_words(question, question.framed), index)
-        if around is not None and _says_enough(inner):
+        around = _described_by(question, [not o for o in own], index)
+        if around is not None and _says_enough(inner, index.language.you):
             needs, signals = around  # "..., like step by step": how to tell it still counts
             return replace(inner, needs=(*inner.needs, *needs), signals=inner.signals | signals)
     return _understood(replace(question, framed=()), index, recalled, lean, carry)
@@ -126,33 +130,40 @@ def _words(question: Question, kept: Sequence[bool]) -> Question:
     return replace(question, tokens=said, framed=())
 
 
-def _says_enough(query: Query) -> bool:
-    """The question's own clause names what it asks about, with no pronoun pointing into
-    the clauses around it ("lady neston - who played her?" needs the name before it)."""
+def _says_enough(query: Query, you: str | None) -> bool:
+    """The question's own clause names what it asks about (a thing of the lore or a field,
+    not only him: "which do you prefer, solitude or company?" asks of the clause after it),
+    with no pronoun pointing into the clauses around it ("lady neston - who played her?")."""
     pointing = any(t in PRONOUNS for t in query.question.tokens)
-    said = query.mentions or query.fields or query.groups or query.terms or query.unknown
-    return bool(said) and not pointing
+    named = any(m.ids != {you} for m in query.mentions)
+    return (named or bool(query.fields or query.groups)) and not pointing
 
 
 def _described_by(
-    around: Question, index: FactIndex
+    question: Question, around: Sequence[bool], index: FactIndex
 ) -> tuple[tuple[Need, ...], frozenset[str]] | None:
-    """Light needs for the words of the clauses around a question (a fact holding them is
-    preferred, a fact lacking them loses almost nothing), and the signals they give. Clauses
-    of nothing but names ("who played Vicky, Julian and Lermontov?") are a list the question
-    asks of, not a description: None."""
-    tokens = around.tokens
+    """Light needs for the words of the clauses `around` a question (a fact holding them is
+    preferred, a fact lacking them loses almost nothing), and the signals they give.
+
+    None when the clauses are not a description: nothing but names ("who played Vicky,
+    Julian and Lermontov?" lists what is asked of), or, after the question, a word the lore
+    has never heard of ("the plot of X, the 1952 sequel": a premise to answer, not a hint)."""
+    start = around.index(False)
+    positions = [i for i, a in enumerate(around) if a]
+    tokens = [question.tokens[i] for i in positions]
     mentions = index.mentions(tokens, partial=True, plain=True)
     named = {i for m in mentions for i in range(m.start, m.end)}
-    plain = [t for i, t in enumerate(tokens) if i not in named and content(t)]
+    plain = [(positions[i], t) for i, t in enumerate(tokens) if i not in named and content(t)]
     if mentions and not plain:
+        return None
+    if any(at > start and not index.known(t) and not index.correct(t) for at, t in plain):
         return None
     needs = [
         Need(frozenset(f"{ENTITY}{i}" for i in m.ids), AROUND * m.weight, hard=False)
         for m in mentions
     ]
     needs += [
-        Need(frozenset({stem(t)}), AROUND * index.weight(stem(t)), t, hard=False) for t in plain
+        Need(frozenset({stem(t)}), AROUND * index.weight(stem(t)), t, hard=False) for _, t in plain
     ]
     signals = frozenset(index.language.concepts(tokens)[0]) & TALK
     return tuple(needs), signals

@@ -173,11 +173,10 @@ def _by_relation(index: FactIndex, query: Query) -> Choice | None:
         said = {fact.entry, *index.named_in(words(fact.text))}
         if any(not (m.ids & said) for m in query.mentions):
             continue
-        others = [
-            i
-            for i in dict.fromkeys([fact.entry, *index.named_in(words(fact.text))])
-            if i not in named and index.kinds.get(i) in kinds
-        ]
+        # described by a tie to someone named, the one meant is another person the fact names;
+        # described by nothing but words ("the pilot who jumps"), the fact's own subject
+        told = [fact.entry, *index.named_in(words(fact.text))] if named else [fact.entry]
+        others = [i for i in dict.fromkeys(told) if i not in named and index.kinds.get(i) in kinds]
         if not others:
             continue
         who = others[0]
