@@ -18,7 +18,15 @@ from bot.lore.mentions import PLAIN, Mention
 from bot.lore.model import TalkSignal
 from bot.lore.worlds import works_named, worlds_of
 from bot.persona.memory import Turn
-from bot.persona.reading import PEOPLE_PRONOUNS, PRONOUNS, STOP_WORDS, YOU, Question, content
+from bot.persona.reading import (
+    PEOPLE_PRONOUNS,
+    POINTING,
+    PRONOUNS,
+    STOP_WORDS,
+    YOU,
+    Question,
+    content,
+)
 from bot.persona.referents import referents
 
 GRAMMAR = STOP_WORDS | YOU
@@ -78,7 +86,8 @@ class Query:
     @property
     def nobody(self) -> bool:
         """Says "he" or "her" with nobody named or remembered for it to mean."""
-        return not self.mentions and any(t in PEOPLE_PRONOUNS for t in self.question.tokens)
+        pointing = PEOPLE_PRONOUNS & POINTING
+        return not self.mentions and any(t in pointing for t in self.question.tokens)
 
     @property
     def named(self) -> frozenset[str]:
@@ -134,7 +143,7 @@ def _says_enough(query: Query, you: str | None) -> bool:
     """The question's own clause names what it asks about (a thing of the lore or a field,
     not only him: "which do you prefer, solitude or company?" asks of the clause after it),
     with no pronoun pointing into the clauses around it ("lady neston - who played her?")."""
-    pointing = any(t in PRONOUNS for t in query.question.tokens)
+    pointing = any(t in POINTING for t in query.question.tokens)
     named = any(m.ids != {you} for m in query.mentions)
     return (named or bool(query.fields or query.groups)) and not pointing
 
@@ -206,6 +215,7 @@ def _understood(
         if taken or not content(token):
             continue
         word = token if index.known(token) else index.correct(token)
+        word = word if word is None or content(word) else None  # "cameo" is not "came"
         if word is None:
             unknown.append(token)
             term_needs.append(Need(frozenset({stem(token)}), index.weight(stem(token)), token))

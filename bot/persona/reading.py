@@ -117,6 +117,11 @@ PHRASED_QUESTIONS: dict[tuple[str, ...], str] = {
     ("what", "happened"): "what happens",
     ("what", "happen"): "what happens",
     ("how", "old"): "how old",
+    **{
+        (which, place): "where"
+        for which in ("what", "which")
+        for place in "city cities town towns country countries place places location".split()
+    },
 }
 STOP_WORDS = frozenset(
     """a an the and or but of to in on at by for with from into onto about as is are was were be
@@ -154,6 +159,10 @@ COUNTED = frozenset("names people films movies examples things items steps scene
 NEAR_AMOUNT = 4
 PEOPLE_PRONOUNS = frozenset("he him his himself she her hers herself they them their".split())
 PRONOUNS = PEOPLE_PRONOUNS | {"it", "its", "itself"}
+REFLEXIVES = frozenset({"himself", "herself", "itself"})
+POINTING = PRONOUNS - REFLEXIVES
+"""Pronouns that point at someone said before; a reflexive points inside its own sentence
+("who played herself?")."""
 YOU = frozenset({"you", "your", "yours", "yourself"})
 FOLLOW_ON = (("and",), ("what", "about"), ("how", "about"), ("and", "what", "about"))
 _SPLIT = re.compile(r"(?<=[?!;])\s+|\n+|(?<=\.)\s+(?=[A-Za-z])")
