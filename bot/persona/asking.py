@@ -257,9 +257,10 @@ def _understood(
     groups = tuple(g for g in groups if not g.keys <= setting)
     term_needs = [n for n in term_needs if n.hard or not n.keys <= setting]
     terms = [t for t in terms if t not in setting]
-    if groups and question.asks == "who":
+    if groups and (question.asks == "who" or not (fields or term_needs)):
         # "who directed X?", "who wrote the songs?": a role asked for is the point, and a fact
-        # naming none of the roles the question uses is no answer
+        # naming none of the roles the question uses is no answer; so is the one thing asked
+        # of a name ("was Vicky based on anyone?"), not only a word a fact may lack
         roles = frozenset(k for g in groups for k in g.keys)
         groups += (Need(roles, max(g.weight for g in groups), " ".join(sorted(roles))),)
     named = tuple(

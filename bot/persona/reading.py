@@ -141,7 +141,7 @@ FILLERS = frozenset(
     connected connection linked need needs needed version versions part parts section
     piece side sides point view perspective regard regarding terms opinion honest honestly
     truly simply maybe perhaps sure certainly course indeed quite rather say said saying
-    speak speaking talk talking""".split()
+    speak speaking talk talking anybody everybody everyone supposed supposedly apparently""".split()
 )
 """Words that frame a question without saying what it is about."""
 REQUESTS = frozenset(
