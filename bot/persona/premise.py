@@ -43,6 +43,10 @@ AUXILIARIES = frozenset(
     "do does did not can could will would shall should may might must is are was were".split()
 )
 """Words that put the verb after the subject that follows them ("did Lermontov react")."""
+SUBJECTS = frozenset("i we they he she you".split())
+"""Words that open a new clause as its subject."""
+SAID_OF_WITH = frozenset({"with", "about"})
+"""After "what is X", these make X a quality of what follows ("what is special about it")."""
 PLACES_IN = frozenset("in at on from by near towards toward".split())
 """Prepositions of a place within something ("in the middle of", "at the end of")."""
 """A noun after these is the subject of a question ("why did X...", "who is X") when they open
@@ -57,7 +61,10 @@ def things(tokens: Sequence[str], unknown: Sequence[str], mentions: Sequence[Men
     return [
         at
         for at, token in enumerate(tokens)
-        if token in strange and at not in named and _names(tokens, at, named)
+        if token in strange
+        and at not in named
+        and _names(tokens, at, named)
+        and not _trailing(tokens, at, strange)
     ]
 
 
@@ -89,8 +96,9 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
         return False  # an imperative ("remind me") or a bare word
     if start - 1 in named:
         # "Vicky's sister", "the film's sequel"; but after "did Lermontov" or "does Clodagh" the
-        # word is the verb of the name ("how did Lermontov react?")
-        return not _verb_of_a_name(tokens, start, named)
+        # word is the verb of the name ("how did Lermontov react?"), and after "being" or "is"
+        # mid-sentence it is said of someone ("end up being Peter's lawyer")
+        return not (_verb_of_a_name(tokens, start, named) or _predicate(tokens, start, named))
     if at == start and at + 1 in named and tokens[start - 1] in DETERMINERS:
         return False  # "the big Red Shoes ballet": a word describing a name
     if _part_of_a_known_thing(tokens, at, named) or _said_of(tokens, start, named):
@@ -101,6 +109,8 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
     if before in BEFORE_A_THING:
         return before != "to" or at > start
     if before in LINKS:
+        if at + 1 < len(tokens) and tokens[at + 1] in SAID_OF_WITH:
+            return False  # "what was wrong with the negatives": said of what follows
         return start - 1 == 0 or tokens[start - 2] in QUESTION_WORDS
     # "who directed titanic?": the object of a verb after a question word
     return before in QUESTION_WORDS and start < at
@@ -108,9 +118,29 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
 
 def _verb_of_a_name(tokens: Sequence[str], start: int, named: set[int]) -> bool:
     """ "how did Lermontov react", "why didn't Moira Shearer act more": an auxiliary or "not"
-    before the name makes the next word its verb."""
+    before the name makes the next word its verb, and so does the name opening a statement
+    ("Black Narcissus looks unreal")."""
     at = _name_start(start - 1, named)
-    return at > 0 and tokens[at - 1] in AUXILIARIES
+    return at == 0 or tokens[at - 1] in AUXILIARIES
+
+
+def _predicate(tokens: Sequence[str], start: int, named: set[int]) -> bool:
+    """ "how does the doctor end up being Peter's lawyer": a name's thing after a linking verb
+    that no question word opens is what the subject is, not a thing asked about."""
+    at = _name_start(start - 1, named)
+    return at > 1 and tokens[at - 1] in LINKS and tokens[at - 2] not in QUESTION_WORDS
+
+
+def _trailing(tokens: Sequence[str], at: int, strange: set[str]) -> bool:
+    """ "leave the company halfway through?", "any other films together i should watch": a
+    word the lore lacks right after a word it knows, closing the clause (at its end, before a
+    bare preposition ending it, or before a new subject), says how, not what."""
+    if at == 0 or tokens[at - 1] in strange or not content(tokens[at - 1]):
+        return False
+    rest = tokens[at + 1 :]
+    if not rest:
+        return False  # "the train crash": a noun closing the question names a thing
+    return rest[0] in SUBJECTS or (len(rest) == 1 and rest[0] in BEFORE_A_THING)
 
 
 def _name_start(at: int, named: set[int]) -> int:

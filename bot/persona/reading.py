@@ -82,6 +82,7 @@ SHORTHAND: dict[str, tuple[str, ...]] = {
     "b4": ("before",),
     "ppl": ("people",),
     "pls": (),
+    "rn": (),
     "plz": (),
     "tbh": (),
     "tho": (),
@@ -141,7 +142,8 @@ FILLERS = frozenset(
     connected connection linked need needs needed version versions part parts section
     piece side sides point view perspective regard regarding terms opinion honest honestly
     truly simply maybe perhaps sure certainly course indeed quite rather say said saying
-    speak speaking talk talking anybody everybody everyone supposed supposedly apparently""".split()
+    speak speaking talk talking anybody everybody everyone supposed supposedly apparently quick
+    quickly""".split()
 )
 """Words that frame a question without saying what it is about."""
 REQUESTS = frozenset(

@@ -6,9 +6,13 @@ its subject, an adjective after "so", "more" or "is"), so these hold for any lor
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
+from bot.lore.lorebook import Lorebook
 from bot.lore.mentions import Mention
+from bot.persona.chat import Answerer
 from bot.persona.premise import thing
 from bot.persona.reading import read
 
@@ -56,6 +60,9 @@ def test_a_thing_the_lore_lacks_is_named_back(
         ("was he just a fraud", ("fraud",)),  # a judgement asked of someone
         ("is she an actual star", ("actual",)),
         ("what did p&p make next", ("p",)),  # a letter of an abbreviation
+        ("why does she leave the company halfway through?", ("halfway",)),  # closes a clause
+        ("any other films together i should watch", ("together",)),  # before a new subject
+        ("what was wrong with the negatives", ("wrong",)),  # a quality of what follows
     ],
 )
 def test_an_ordinary_word_names_nothing(question: str, unknown: tuple[str]) -> None:
@@ -77,9 +84,29 @@ def named_beside(text: str, unknown: str, name: str) -> str:
         ("why didn't odile act more", "act", "odile", ""),
         ("what does odile snap at him", "snap", "odile", ""),
         ("who made the big odile ballet", "big", "odile", ""),  # a word describing a name
+        ("how does he end up being odile's lawyer", "lawyer", "odile", ""),  # said of him
+        ("odile looks unreal", "looks", "odile", ""),  # a name opening a statement
     ],
 )
 def test_a_word_beside_a_name_is_its_relative_not_its_verb(
     question: str, unknown: str, name: str, said: str
 ) -> None:
     assert named_beside(question, unknown, name) == said
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the rabbit in the hat line - who says it?",  # which line, in the member's words
+        "Julian has this romantic line to Vicky, what does he say?",
+        "I'm trying to place a face: who acted Professor Palmer?",  # an aside before the question
+        "what's your idea of a perfect evening?",  # his own life is no listed record
+    ],
+)
+def test_a_real_thing_asked_in_other_words_is_never_denied(
+    lorebook: Lorebook, question: str
+) -> None:
+    reply = Answerer(rng=random.Random(0)).answer(lorebook, question)
+    lines = lorebook.persona("correction")
+    denials = [max(line.split("{thing}"), key=len).strip(" ?.") for line in lines]
+    assert not any(d in reply.answer for d in denials), reply.answer
