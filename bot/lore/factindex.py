@@ -398,6 +398,15 @@ class FactIndex(Mentioning):
         whole work ("list the cast") is read from, without walking every entry."""
         return [self.facts[n] for n in self._postings.get(f"@{field}", ())]
 
+    def stated(self, entry_id: str, field: str) -> list[Fact]:
+        """The facts an entry states from one field ("who played Livy", a work's credits),
+        read from the shorter of the two postings: a film is named by thousands of facts,
+        while a field of one entry holds a few."""
+        lists = (self._postings.get(f"{ENTITY}{entry_id}", ()), self._postings.get(f"@{field}", ()))
+        numbers = min(lists, key=len)
+        facts = (self.facts[n] for n in numbers)
+        return [f for f in facts if f.entry == entry_id and f.field == field]
+
     def of_entry(self, entry_id: str) -> list[Fact]:
         """Every fact an entry states itself, in its own order."""
         return [

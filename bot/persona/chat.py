@@ -275,7 +275,9 @@ def _premised(book: Lorebook, query: Query) -> tuple[str, bool]:
     scene")."""
     named, kind = thing(*_premise(query))
     story = any(book.facts.known(word) for word in kind)
-    if named and (_describes_a_fact(query, named) or (_before_the_question(query, named) and not story)):
+    if named and (
+        _describes_a_fact(query, named) or (_before_the_question(query, named) and not story)
+    ):
         return "", False  # "the rabbit in the hat line", "trying to place a face: who played..."
     if query.you and not _mentions_lore(query, book.facts.language.you):
         return "", False  # "your idea of a perfect evening": his own life is no listed record

@@ -18,6 +18,8 @@ from bot.lore.factindex import ENTITY, FactIndex, Need
 from bot.lore.facts import Fact
 from bot.lore.language import words
 from bot.lore.lorebook import Lorebook
+from bot.lore.model import Character, Work
+from bot.lore.search import STOP_WORDS
 from bot.lore.mentions import Mention
 from bot.persona.asking import Query
 from bot.persona.reading import YOU
@@ -29,6 +31,10 @@ STORY = frozenset({"character", "person", "scene", "ballet_scene", "work"})
 """Kinds whose sentences tell who is whose (a quote's words or a trivia item's aside do not)."""
 NEAR_WORDS = 3
 """How close a relation word must stand to a name to tie the two."""
+WON = frozenset({"won", "win", "wins", "winning"})
+NOMINATED = frozenset({"nominated", "nomination", "nominations", "nominee"})
+"""How English says an award's two results (the schema's `won` and `nominated`)."""
+CATEGORY_WORDS = 3
 CLAIM_WORDS = 4
 """How near a name must stand to a relation word in a question to be the one it is said of."""
 KIN_WORDS = 2
@@ -52,7 +58,12 @@ def refute(book: Lorebook, query: Query) -> Refuted | None:
     index = book.facts
     if query.question.asks not in CLAIMING:  # "where did A and B marry?" still claims they did
         return _relation(book, query)
-    return _casting(index, query) or _credit(index, query) or _relation(book, query)
+    return (
+        _award(book, query)
+        or _casting(index, query)
+        or _credit(index, query)
+        or _relation(book, query)
+    )
 
 
 def _named(index: FactIndex, query: Query, kinds: Iterable[str]) -> list[str]:
@@ -61,8 +72,61 @@ def _named(index: FactIndex, query: Query, kinds: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _own(index: FactIndex, entry: str, field: str) -> list[Fact]:
-    return [f for f in index.of_entry(entry) if f.field == field]
+def _award(book: Lorebook, query: Query) -> Refuted | None:
+    """ "Vicky won an Oscar", "it won Best Picture": awards are a work's, each by category and
+    result. A part, or an actor, won none when no category is for acting; a category the work
+    was only nominated in was not won. Said with the work's awards as they stand. (Whether a
+    crew member's credit is what a category rewarded is left to the facts: the words differ.)"""
+    index = book.facts
+    if not any("@award" in n.keys for n in query.fields):
+        return None
+    tokens = query.question.tokens
+    result = "won" if WON & set(tokens) else "nominated" if NOMINATED & set(tokens) else None
+    works = [w for w in book.of_type(Work) if w.awards]
+    if result is None or not works:
+        return None
+    people = _named(index, query, {"person", "character"})
+    named_works = {w.id for w in works} & set(_named(index, query, {"work"}))
+    told = tuple(f for w in works for f in index.stated(w.id, "award"))
+    players = [p for p in people if isinstance(book.get(p), Character) or book.played_by(p)]
+    if players and not named_works - {w.id for w in works if _credits_any(book, w, players)}:
+        # a part, or someone who played one: only a category for acting would be theirs
+        acting = any(
+            "@played_by" in index.language.concepts(words(a.category))[0]
+            for w in works
+            for a in w.awards
+        )
+        return None if acting else Refuted(told)
+    for work in works:
+        vocabulary = {w for a in work.awards for w in words(a.category)}
+        claimed = _category(tokens) & vocabulary
+        if work.id not in named_works or not claimed:
+            continue
+        held = max(work.awards, key=lambda a: _covered(claimed, a.category))
+        if result == "won" and held.result != "won" and claimed <= set(words(held.category)):
+            return Refuted(tuple(index.stated(work.id, "award")))
+    return None
+
+
+def _category(tokens: tuple[str, ...]) -> set[str]:
+    """The words naming an award's category after "best" ("won Best Picture": {"picture"})."""
+    if "best" not in tokens:
+        return set()
+    after = tokens[tokens.index("best") + 1 :]
+    return {t for t in after[:CATEGORY_WORDS] if t not in STOP_WORDS and not t.isdigit()}
+
+
+def _covered(claimed: set[str], category: str) -> float:
+    """How much of a category the claimed words say ("picture" is most of "Best Motion
+    Picture", little of "Best Music Scoring of a Dramatic or Comedy Picture")."""
+    named = set(words(category)) - STOP_WORDS - {"best"}
+    return len(claimed & named) / max(1, len(named))
+
+
+def _credits_any(book: Lorebook, work: Work, people: list[str]) -> bool:
+    return any(c.person in people for c in work.credits) or any(
+        isinstance(c, Character) and c.work == work.id for p in people if (c := book.get(p))
+    )
 
 
 def _casting(index: FactIndex, query: Query) -> Refuted | None:
@@ -72,11 +136,11 @@ def _casting(index: FactIndex, query: Query) -> Refuted | None:
     parts, people = _named(index, query, {"character"}), _named(index, query, {"person"})
     if len(parts) != 1 or not people:
         return None
-    played = _own(index, parts[0], "played_by")
+    played = index.stated(parts[0], "played_by")
     cast = {i for f in played for i in f.about}
     if not played or cast & set(people):
         return None
-    roles = [f for p in people for f in _own(index, p, "roles")]
+    roles = [f for p in people for f in index.stated(p, "roles")]
     return Refuted((*played, *roles))
 
 
@@ -87,7 +151,7 @@ def _credit(index: FactIndex, query: Query) -> Refuted | None:
     credits = [
         f
         for w in _named(index, query, {"work"})
-        for f in _own(index, w, "credit")
+        for f in index.stated(w, "credit")
         if roles & _concepts_of(index, f.text)
     ]
     if not credits:

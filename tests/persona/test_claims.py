@@ -28,6 +28,8 @@ def refuted(book: Lorebook, reply: Reply) -> bool:
         ("did jack cardiff direct the red shoes?", "Michael Powell", "the-red-shoes-film"),
         ("where did lermontov and vicky get married?", "marries Vicky", "julian-craster"),
         ("why did you marry vicky?", "marries Vicky", "julian-craster"),
+        ("anton walbrook won an oscar for it, didn't he?", "won two", "the-red-shoes-film"),
+        ("the red shoes won best film editing, right?", "(nominated)", "the-red-shoes-film"),
     ],
 )
 def test_a_false_claim_is_refuted_with_what_the_lore_holds(
@@ -50,6 +52,8 @@ def test_a_false_claim_is_refuted_with_what_the_lore_holds(
         "why did you drop boronskaja just because she got engaged?",
         "when did andersen publish the red shoes?",
         "who is vicky's aunt?",
+        "the red shoes won best art direction, right?",
+        "was the red shoes nominated for best picture?",
     ],
 )
 def test_true_claims_and_plain_questions_are_not_refuted(lorebook: Lorebook, question: str) -> None:
