@@ -18,9 +18,9 @@ from bot.lore.factindex import ENTITY, FactIndex, Need
 from bot.lore.facts import Fact
 from bot.lore.language import words
 from bot.lore.lorebook import Lorebook
+from bot.lore.mentions import Mention
 from bot.lore.model import Character, Work
 from bot.lore.search import STOP_WORDS
-from bot.lore.mentions import Mention
 from bot.persona.asking import Query
 from bot.persona.reading import YOU
 
