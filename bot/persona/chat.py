@@ -19,9 +19,7 @@ from dataclasses import dataclass, replace
 
 from bot.lore.factindex import Need
 from bot.lore.facts import Fact
-from bot.lore.language import stem
 from bot.lore.lorebook import Lorebook
-from bot.lore.mentions import Mention
 from bot.lore.model import PersonaPurpose
 from bot.lore.worlds import worlds_of
 from bot.persona.asking import ASKS_BY_FACT, Query, understand
@@ -30,8 +28,8 @@ from bot.persona.claims import Refuted, kin, refute
 from bot.persona.memory import ConversationMemory, Turn
 from bot.persona.opinions import PURPOSES, Opinion, opinion
 from bot.persona.ordering import items, placed, told, unplaced
-from bot.persona.premise import thing
-from bot.persona.reading import QUESTION_WORDS, Question, read, tokens
+from bot.persona.premised import mentions_lore, premised
+from bot.persona.reading import Question, read, tokens
 from bot.persona.shape import aside, experienced, judgement, yes_no
 from bot.persona.voice import fact_text, said, steps_text
 from bot.persona.whole import Asked, Part, questions, together
@@ -58,8 +56,6 @@ SMALL_TALK: tuple[tuple[str, PersonaPurpose], ...] = (
     ("@greeting", "greeting"),
 )
 """Small talk, the most particular first: "thanks, bye!" is a goodbye."""
-DESCRIBED = 5
-"""How far before a field's word the words describing which fact is meant may start."""
 REFUTED = 0.8
 """A claim set straight by the lore's own fields is as sure as the fields."""
 CHATTER = 2
@@ -196,7 +192,7 @@ class Answerer:
             return None
         # "hows it going" asks nothing but how he is; "hi, who directed it?" asks a fact
         asks = query.question.asks and "@wellbeing" not in query.signals
-        lore = _mentions_lore(query, book.facts.language.you)
+        lore = mentions_lore(query, book.facts.language.you)
         if asks and (query.terms or lore or not query.you):
             return None
         # "good night everyone, off to bed": asking nothing, put to nobody and naming nothing
@@ -257,8 +253,8 @@ class Answerer:
         relative = kin(book, query)
         if relative is not None:
             return self._refuted(book, relative)
-        named, story = _premised(book, query)
-        about_the_lore = _mentions_lore(query, book.facts.language.you)
+        named, story = premised(book, query)
+        about_the_lore = mentions_lore(query, book.facts.language.you)
         asks_the_lore = bool(query.fields or query.groups)  # "which line...", "restored"
         if named and (about_the_lore or story or asks_the_lore):
             line = said(book, "correction", self.rng, None).replace("{thing}", named)
@@ -268,59 +264,13 @@ class Answerer:
         return Part(said(book, "unknown", self.rng, None), declined=True)
 
 
-def _premised(book: Lorebook, query: Query) -> tuple[str, bool]:
-    """The member's words naming a thing the lore does not hold, as the question puts it
-    forward ("" when it names none, or only tells which fact is meant, or stands in an aside
-    before the question proper), and whether a word of the lore says what it is ("the spaceship
-    scene")."""
-    named, kind = thing(*_premise(query))
-    story = any(book.facts.known(word) for word in kind)
-    if named and (
-        _describes_a_fact(query, named) or (_before_the_question(query, named) and not story)
-    ):
-        return "", False  # "the rabbit in the hat line", "trying to place a face: who played..."
-    if query.you and not _mentions_lore(query, book.facts.language.you):
-        return "", False  # "your idea of a perfect evening": his own life is no listed record
-    return named, story
-
-
 def _eases(book: Lorebook, query: Query) -> bool:
     """Words the lore lacks in a question about something it holds, none of them naming a
     thing ("did Julian write it from scratch?"): the rest of the question may be answered.
     Without a name of the lore they are more likely another subject altogether, and with
     nothing else asked of the name its overview would be no answer ("is it on <a service>?")."""
     you = book.facts.language.you
-    return bool(query.unknown) and _mentions_lore(query, you) and not _premised(book, query)[0]
-
-
-def _describes_a_fact(query: Query, named: str) -> bool:
-    """Whether the words naming a thing come just before a word asking for a fact field ("the
-    rabbit in the hat line", "his romantic line to her"): they tell which fact is meant, in the
-    member's words, and the lore, which keeps only some lines, may hold it in other words."""
-    tokens = query.question.tokens
-    said = {w for need in query.fields for w in need.near}
-    first = named.split()[0].casefold()
-    at = tokens.index(first) if first in tokens else len(tokens)
-    return any(stem(t) in said for t in tokens[at : at + DESCRIBED])
-
-
-def _before_the_question(query: Query, named: str) -> bool:
-    """Whether the words naming a thing come before the question proper ("I'm trying to place
-    a face: who played...", "it looks unreal... who shot it?"): an aside, not what is asked."""
-    tokens = query.question.tokens
-    first = named.split()[0].casefold()
-    at = tokens.index(first) if first in tokens else 0
-    return any(t in QUESTION_WORDS for t in tokens[at + 1 :]) and not any(
-        t in QUESTION_WORDS for t in tokens[:at]
-    )
-
-
-def _premise(query: Query) -> tuple[tuple[str, ...], tuple[str, ...], tuple[Mention, ...]]:
-    return query.question.tokens, query.unknown, query.mentions
-
-
-def _mentions_lore(query: Query, you: str | None) -> bool:
-    return any(m.ids != {you} for m in query.mentions)
+    return bool(query.unknown) and mentions_lore(query, you) and not premised(book, query)[0]
 
 
 def _of_him(query: Query) -> bool:
