@@ -260,13 +260,20 @@ def _questions(sentence: str) -> list[str]:
     pieces: list[str] = []
     for part in _AND_ASK.split(sentence):
         for piece in _COMMA_ASK.split(part):
-            if pieces and _questioning(pieces[-1]) and not _sets_up(pieces[-1]) and _stands(piece):
+            if pieces and _opens(pieces[-1]) and _stands(piece):
                 pieces.append(piece)
             elif pieces:
                 pieces[-1] = f"{pieces[-1]}, {piece}"
             else:
                 pieces.append(piece)
     return pieces + [u for u in unwanted if u]
+
+
+def _opens(piece: str) -> bool:
+    """A piece another question may follow: a question, not a lead-in ("so, what..."), a
+    clause setting one up ("when X says..., what...") or a lone question word ("when, and
+    whose music...")."""
+    return _questioning(piece) and len(_words(piece)) > 1 and not _sets_up(piece)
 
 
 def _stands(piece: str) -> bool:

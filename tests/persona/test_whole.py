@@ -45,6 +45,10 @@ def test_one_question_is_not_cut_into_pieces(message: str) -> None:
     assert split(message) == [message]
 
 
+def test_a_lone_question_word_asks_with_the_question_after_it() -> None:
+    assert split("when, and whose music did he use?") == ["when, whose music did he use?"]
+
+
 def test_a_lead_in_names_the_topic_of_the_questions_after_it() -> None:
     assert topic("the restoration: who did it?") == ("the restoration", "who did it?")
     assert topic("Lady X — who played her?") == ("Lady X", "who played her?")
