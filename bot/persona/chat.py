@@ -30,7 +30,7 @@ from bot.persona.opinions import PURPOSES, Opinion, opinion
 from bot.persona.ordering import items, placed, told, unplaced
 from bot.persona.premised import mentions_lore, premised
 from bot.persona.reading import Question, read, tokens
-from bot.persona.shape import aside, experienced, judgement, yes_no
+from bot.persona.shape import aside, comment, experienced, judgement, yes_no
 from bot.persona.voice import fact_text, said, steps_text
 from bot.persona.whole import Asked, Part, questions, together
 
@@ -145,7 +145,10 @@ class Answerer:
     ) -> Part:
         you = book.facts.language.you
         named_him = query.named == {you}  # "lermontov, why so serious?"
-        asked = query.you or named_him or _muses(query)
+        kinds = book.facts.kinds
+        # "Livy seems nice.": a remark on someone invites his view of them
+        remarked = comment(query) and any(kinds.get(i) in PEOPLE for i in query.named - {you})
+        asked = query.you or named_him or remarked or _muses(query)
         mind = opinion(book, query, self.rng) if asked else None
         if mind is not None and query.you and (_of_him(query) or _only_about(query, you)):
             return self._mind(mind, keep)
@@ -160,6 +163,8 @@ class Answerer:
         if mind is not None and not query.you and _muses(query) and _beats(mind, choice, query):
             return self._mind(mind, keep)  # "can a dancer marry and still be great?": his view
         unanswered = choice is None or not choice.answers
+        if mind is not None and remarked and unanswered:
+            return self._mind(mind, keep)
         # "when were you born?" with no birth date: a decline, not a stray opinion;
         # "why did you fire him?": his reason, then the fact, when it is about the same
         if (
@@ -195,10 +200,8 @@ class Answerer:
         lore = mentions_lore(query, book.facts.language.you)
         if asks and (query.terms or lore or not query.you):
             return None
-        # "good night everyone, off to bed": asking nothing, put to nobody and naming nothing
-        # of the lore, any number of words around small talk are its own
-        text = query.question.text
-        asking = asks or query.you or lore or query.groups or "?" in text
+        # "good night everyone, off to bed": asking nothing, any chatter is small talk's own
+        asking = asks or query.you or lore or query.groups or "?" in query.question.text
         if asking and len(query.terms) + len(query.unknown) > CHATTER:
             return None
         return Part(said(book, talk, self.rng, name))
@@ -305,8 +308,7 @@ def _beats(mind: Opinion, choice: Choice | None, query: Query) -> bool:
     if not asked and len(query.described) < 2:
         return False  # "what is the meaning of life?": one shared word is a coincidence
     if query.mentions and not asked:
-        # "was Palmer just a thief?": his view of the matter rather than a decline; "is The
-        # Red Shoes on <a service>?" or one a fact answers: no view of the film instead
+        # "was Palmer just a thief?" rather than a decline; not "is The Red Shoes on <a site>?"
         return mind.topical and (choice is None or not choice.answers)
     if choice is None or not choice.answers:
         return True

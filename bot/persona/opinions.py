@@ -231,10 +231,7 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
     # a kind of view asked for: of equal fits, the most general ("is that fair?")
     kind = any(n.keys <= PURPOSES for n, _ in weighed)
     scored = sorted(
-        (
-            (_score(o, weighed), -_said_of(o, needs), len(o.subject) if kind else 0, n, o)
-            for n, o in enumerate(fit)
-        ),
+        ((_score(o, weighed), *_tie(o, needs, kind), n, o) for n, o in enumerate(fit)),
         key=_best,
     )
     if not scored or scored[0][0] < FITS:
@@ -277,11 +274,18 @@ def _speaks_to(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> bool:
     return any(n.keys & opinion.subject for n, _ in needs if not _named(n))
 
 
+def _tie(opinion: _Opinion, needs: Sequence[tuple[Need, float]], kind: bool) -> tuple[float, float]:
+    """Between equal fits: of a kind, the most general ("any advice?"); else the one whose
+    lines say more of the question ("envy")."""
+    said = -_said_of(opinion, needs)
+    return (len(opinion.subject), said) if kind else (said, 0.0)
+
+
 def _said_of(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> float:
     return sum(w for n, w in needs if n.keys & opinion.said)
 
 
-def _best(row: tuple[float, float, int, int, _Opinion]) -> tuple[float, float, int, int]:
+def _best(row: tuple[float, float, float, int, _Opinion]) -> tuple[float, float, float, int]:
     return (-round(row[0], 6), row[1], row[2], row[3])
 
 

@@ -8,8 +8,6 @@ Only grammar words live here; `bot.persona.chat` routes on them.
 
 from __future__ import annotations
 
-import itertools
-
 from bot.lore.factindex import ENTITY
 from bot.persona.asking import Query
 from bot.persona.reading import FILLERS
@@ -20,10 +18,18 @@ OPENERS = FILLERS
 """Words before the verb of a question ("honestly, is...")."""
 FRAME = "be"
 """An imperative before the question ("be honest, was he...", "be real, is it...")."""
-EXPERIENCE = frozenset({("it", "feel"), ("it", "felt"), ("it", "like")})
+EXPERIENCE = (
+    ("it", "feel"),
+    ("it", "felt"),
+    ("it", "like"),
+    ("like", "to", "work"),
+    ("like", "working"),
+)
 """How an experience is asked of the one spoken to without "you": "how did it feel when...",
-"what was it like to..."."""
+"what was it like to...", "what is he like to work with?"."""
 MEMBER = frozenset({"i", "my"})
+REQUESTS = frozenset("tell explain describe show give list name summarise summarize".split())
+"""Verbs that open a request ("tell me about...") rather than a remark."""
 
 
 def opener(query: Query) -> str:
@@ -55,9 +61,22 @@ def aside(query: Query, you: str | None) -> bool:
     return news or all(n.keys == himself for n in query.described)
 
 
+def comment(query: Query) -> bool:
+    """A remark of the member's own ("Livy seems nice.", "Julian deserved better"): no question
+    and no fact asked for, not their news about themselves."""
+    question = query.question
+    first = question.tokens[:1]
+    asked = question.asks or "?" in question.text or query.fields or query.relations
+    # "<a name the lore lacks> was so good as Vicky" is a premise to correct, not a remark
+    strange = len(query.unknown) > 1 or question.tokens[:1] == query.unknown[:1]
+    if asked or (query.unknown and strange):
+        return False
+    return opener(query) not in YES_NO and not set(first) & (MEMBER | REQUESTS)
+
+
 def experienced(query: Query) -> bool:
     """ "What was it like...?", "how did it feel when she left?": put to him, though no "you"."""
     tokens = query.question.tokens
     return query.question.asks in {"what", "how"} and any(
-        pair in EXPERIENCE for pair in itertools.pairwise(tokens)
+        tokens[at : at + len(words)] == words for words in EXPERIENCE for at in range(len(tokens))
     )

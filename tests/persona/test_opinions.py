@@ -191,6 +191,7 @@ def test_a_thing_the_story_lacks_is_corrected_not_met_with_an_opinion(pack: Lore
         ("pavel, be honest. any advice?", ["op-advise"]),  # only his name: nothing asked
         ("how did it feel when odile died?", ["op-death"]),  # put to him without "you"
         ("be honest, was odile's voice a gift?", ["op-odile"]),  # no fact answers it
+        ("odile has a lovely voice", ["op-odile"]),  # a remark on someone: his view of them
     ],
 )
 def test_his_view_answers_what_is_put_to_him_however_it_is_phrased(
