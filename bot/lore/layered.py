@@ -44,6 +44,11 @@ STEP = 1 << 32
 DELTA_LIMIT = 64
 """Entries an edited view indexes beside its full build's before the next change rebuilds it
 from the store instead (a small index is quick to rebuild on every change; a large one is not)."""
+LAZY_UP_TO = 128
+"""A layer of at most this many entries builds what only autocomplete, typo matching and full
+text read on first use (`SearchIndex`), on whichever thread asks: a few milliseconds at most,
+and a first look-up by name never pays for them. A larger layer builds them with the view, in
+the worker thread that builds it."""
 
 E = TypeVar("E", bound=Entry)
 NO_CHANGES = Lorebook(())
@@ -64,6 +69,12 @@ def dead_tokens(index: SearchIndex, masked: Iterable[int]) -> frozenset[str]:
     return frozenset(t for t, n in holders.items() if n == len(index.posting(t)))
 
 
+def layer_book(entries: Iterable[Entry]) -> Lorebook:
+    """A book of a view's own entries, its index as lazy as its size allows (`LAZY_UP_TO`)."""
+    given = tuple(entries)
+    return Lorebook(given, lazy_index=len(given) <= LAZY_UP_TO)
+
+
 class OwnLayer:
     """An overlay's own index and each row's ref. A full build makes one; the views later
     changes make from it share it, each masking the rows those changes replaced."""
@@ -72,15 +83,26 @@ class OwnLayer:
         self.index = index
         self.refs = tuple(refs)
         self.at = {ref: i for i, ref in enumerate(refs)}
-        self.prefix = tuple(sorted((key, rank, refs[i]) for key, rank, i in index.prefix_rows("")))
-        self.prefix_keys = tuple(row[0] for row in self.prefix)
+        self._prefix: tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]] | None = None
+
+    def prefix(self) -> tuple[tuple[str, ...], tuple[tuple[str, int, int], ...]]:
+        """The layer's name rows with refs in sorted order, and their keys: worked out on the
+        first autocomplete (two threads racing to it work out the same rows)."""
+        if self._prefix is None:
+            refs = self.refs
+            rows = tuple(
+                sorted((key, rank, refs[i]) for key, rank, i in self.index.prefix_rows(""))
+            )
+            self._prefix = (tuple(row[0] for row in rows), rows)
+        return self._prefix
 
 
 def _prefix_rows(
     layer: OwnLayer, masked: frozenset[int], folded: str
 ) -> Iterator[tuple[str, int, int]]:
     """A layer's name rows from `folded` on, less the masked ones."""
-    rows = layer.prefix[bisect.bisect_left(layer.prefix_keys, folded) :]
+    keys, prefix = layer.prefix()
+    rows = prefix[bisect.bisect_left(keys, folded) :]
     if not masked:
         return iter(rows)
     return (row for row in rows if layer.at[row[2]] not in masked)
@@ -247,7 +269,7 @@ class ServerView(Lorebook):
         given = sorted((e for e in entries if e.id not in hidden), key=lambda e: e.id)
         base = flat_index(shipped)
         self._shipped = shipped
-        self._own = Lorebook(given)
+        self._own = layer_book(given)
         self._masked_ids = frozenset(
             i for i in chain(hidden, (e.id for e in given)) if i in base.positions
         )
@@ -334,7 +356,7 @@ class ServerView(Lorebook):
         view._shipped, view._own, view._layer = self._shipped, self._own, self._layer
         view._own_refs, view._keys, view._new_works = self._own_refs, self._keys, self._new_works
         view._gone, view._masked_ids = frozenset(gone), now_masked
-        view._delta, view._delta_refs = Lorebook(delta.values()), refs
+        view._delta, view._delta_refs = layer_book(delta.values()), refs
         view._kinds, view._merged = {}, None
         base = flat_index(self._shipped)
         own_rows = self._layer.index.positions

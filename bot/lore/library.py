@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from bot.lore.bulk import FREEZER
-from bot.lore.layered import DELTA_LIMIT, ServerView
+from bot.lore.layered import DELTA_LIMIT, LAZY_UP_TO, ServerView
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry
 
@@ -267,8 +267,14 @@ class LoreLibrary:
         shipped = self._shipped
         generation = self._generations.get(guild_id, 0)
         overlay = await overlays.overlay(guild_id)
-        # Indexing a large overlay takes a while; keep the event loop answering others.
-        book = await asyncio.to_thread(layer, shipped, overlay)
+        if len(overlay.entries) <= LAZY_UP_TO:
+            # A small overlay's view is built in a few milliseconds of pure Python: a worker
+            # thread would hold the interpreter lock as long (other servers' look-ups wait
+            # either way) and add two thread wake-ups, which cost most on a busy machine.
+            book = layer(shipped, overlay)
+        else:
+            # Indexing a large overlay takes a while; keep the event loop answering others.
+            book = await asyncio.to_thread(layer, shipped, overlay)
         current = self.views.get(guild_id)
         if (
             shipped is self._shipped

@@ -45,11 +45,13 @@ class Lorebook:
         "_works",
     )
 
-    def __init__(self, entries: Iterable[Entry]) -> None:
+    def __init__(self, entries: Iterable[Entry], *, lazy_index: bool = False) -> None:
+        """`lazy_index`: build the parts of the search index only autocomplete, typo matching
+        and full text read on first use (`SearchIndex`), for a server view's small layers."""
         with collector_paused():
-            self._build(entries)
+            self._build(entries, lazy_index)
 
-    def _build(self, entries: Iterable[Entry]) -> None:
+    def _build(self, entries: Iterable[Entry], lazy_index: bool) -> None:
         given = list(entries)
         steps = [e for e in given if isinstance(e, Scene | BalletScene)]
         self._works = {work: rank for rank, work in enumerate(dict.fromkeys(e.work for e in steps))}
@@ -71,7 +73,7 @@ class Lorebook:
                 sequences.setdefault((entry.kind, entry.work), []).append(entry)
         self._played_by = MappingProxyType({k: tuple(v) for k, v in played.items()})
         self._sequences = MappingProxyType({k: tuple(v) for k, v in sequences.items()})
-        self._index: Index = SearchIndex(self._entries)
+        self._index: Index = SearchIndex(self._entries, lazy=lazy_index)
 
     def place(self, entry: Entry) -> tuple[int, int]:
         """Where an entry goes in this book's order: other entries keep their places; steps

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import sqlite3
+import threading
 import weakref
 from abc import ABC, abstractmethod
 from collections import defaultdict
@@ -238,27 +239,41 @@ class Index(ABC):
         return found
 
 
+@dataclass(frozen=True)
+class _Completion:
+    """What autocomplete and typo matching read: every name tail in sorted order, name tokens
+    by length and first or last letter, and refs by folded display name."""
+
+    prefix_keys: tuple[str, ...]
+    prefix_rows: tuple[tuple[str, int, int], ...]
+    vocab: dict[tuple[int, str, str], tuple[str, ...]]
+    alphabetical: tuple[int, ...]
+    opening: dict[Kind | None, tuple[Entry, ...]]
+
+
 class SearchIndex(Index):
     """An immutable index over one lore snapshot; built once per `Lorebook`. Refs are
-    positions in the snapshot."""
+    positions in the snapshot.
 
-    def __init__(self, entries: Sequence[Entry]) -> None:
+    Exact names and name tokens are indexed at once. What only autocomplete, typo matching and
+    full text read (sorted name tails, the token vocabulary, the FTS5 table) is built with them
+    too, unless `lazy`: then on first use, under a lock. A server view's small layers are
+    lazy, so a first look-up by name pays only for what it reads; the shipped book is not, so
+    no command after a load or reload waits for its large index.
+    """
+
+    def __init__(self, entries: Sequence[Entry], *, lazy: bool = False) -> None:
         self._entries = tuple(entries)
         self.positions = {e.id: i for i, e in enumerate(self._entries)}
         exact: dict[str, list[int]] = defaultdict(list)
         postings: dict[str, list[int]] = defaultdict(list)
-        names_of: list[list[str]] = []
-        prefix_rows: list[tuple[str, int, int]] = []
+        names_of: list[tuple[str, ...]] = []
         for index, entry in enumerate(self._entries):
-            folded_names = list(dict.fromkeys(fold(n) for n in entry_names(entry)))
+            folded_names = tuple(dict.fromkeys(fold(n) for n in entry_names(entry)))
             names_of.append(folded_names)
-            for rank, name in enumerate(folded_names):
+            for name in folded_names:
                 if index not in exact[name]:
                     exact[name].append(index)
-                words = name.split()
-                for start in range(len(words)):
-                    tail = " ".join(words[start:])
-                    prefix_rows.append((tail, 0 if start == 0 else 1 + rank, index))
                 for token in set(_tokens(name)):
                     if not postings[token] or postings[token][-1] != index:
                         postings[token].append(index)
@@ -266,37 +281,73 @@ class SearchIndex(Index):
         # lore (or many servers' views) adds little to every full collection.
         self._exact = {name: tuple(refs) for name, refs in exact.items()}
         self._postings = {token: tuple(refs) for token, refs in postings.items()}
-        self._names = tuple(tuple(names) for names in names_of)
-        prefix_rows.sort()
-        self._prefix_keys = tuple(row[0] for row in prefix_rows)
-        self._prefix_rows = tuple(prefix_rows)
-        vocab: dict[tuple[int, str, str], list[str]] = defaultdict(list)
-        for token in self._postings:
-            vocab[(len(token), "first", token[0])].append(token)
-            vocab[(len(token), "last", token[-1])].append(token)
-        self._vocab = {key: tuple(tokens) for key, tokens in vocab.items()}
-        self._fts = self._build_fts()
-        # A connection holds a reference cycle (its statement cache) until it is closed: closed
-        # when the index goes, an evicted view is freed at once, even once frozen (`bulk`).
-        weakref.finalize(self, self._fts.close)
-        self.alphabetical = tuple(
-            sorted(range(len(self._entries)), key=lambda i: self._names[i][0])
-        )
-        """Every ref by folded display name (ties in the book's order)."""
-        self._opening = self._opening_choices()
+        self._names = tuple(names_of)
+        self._lock = threading.Lock()
+        self._completion: _Completion | None = None
+        self._db: sqlite3.Connection | None = None
+        if not lazy:
+            self._completing()
+            self._fts()
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _opening_choices(self) -> dict[Kind | None, tuple[Entry, ...]]:
-        """What autocomplete offers before anything is typed, worked out once so an empty
-        prefix costs nothing."""
+    def _completing(self) -> _Completion:
+        found = self._completion
+        if found is None:
+            with self._lock:
+                if self._completion is None:
+                    self._completion = self._completion_of()
+                found = self._completion
+        return found
+
+    def _completion_of(self) -> _Completion:
+        prefix_rows: list[tuple[str, int, int]] = []
+        for index, folded_names in enumerate(self._names):
+            for rank, name in enumerate(folded_names):
+                words = name.split()
+                for start in range(len(words)):
+                    tail = " ".join(words[start:])
+                    prefix_rows.append((tail, 0 if start == 0 else 1 + rank, index))
+        prefix_rows.sort()
+        vocab: dict[tuple[int, str, str], list[str]] = defaultdict(list)
+        for token in self._postings:
+            vocab[(len(token), "first", token[0])].append(token)
+            vocab[(len(token), "last", token[-1])].append(token)
+        # Every ref by folded display name (ties in the book's order).
+        alphabetical = tuple(sorted(range(len(self._entries)), key=lambda i: self._names[i][0]))
+        # What autocomplete offers before anything is typed, worked out once so an empty
+        # prefix costs nothing.
         opening: dict[Kind | None, list[Entry]] = defaultdict(list)
-        for entry in (self._entries[i] for i in self.alphabetical):
+        for entry in (self._entries[i] for i in alphabetical):
             for key in (None, entry.kind):
                 if len(opening[key]) < COMPLETE_LIMIT:
                     opening[key].append(entry)
-        return {key: tuple(found) for key, found in opening.items()}
+        return _Completion(
+            prefix_keys=tuple(row[0] for row in prefix_rows),
+            prefix_rows=tuple(prefix_rows),
+            vocab={key: tuple(tokens) for key, tokens in vocab.items()},
+            alphabetical=alphabetical,
+            opening={key: tuple(found) for key, found in opening.items()},
+        )
+
+    @property
+    def alphabetical(self) -> tuple[int, ...]:
+        """Every ref by folded display name (ties in the book's order)."""
+        return self._completing().alphabetical
+
+    def _fts(self) -> sqlite3.Connection:
+        db = self._db
+        if db is None:
+            with self._lock:
+                if self._db is None:
+                    self._db = self._build_fts()
+                    # A connection holds a reference cycle (its statement cache) until it is
+                    # closed: closed when the index goes, an evicted view is freed at once, even
+                    # once frozen (`bulk`).
+                    weakref.finalize(self, self._db.close)
+                db = self._db
+        return db
 
     def _build_fts(self) -> sqlite3.Connection:
         db = sqlite3.connect(":memory:", check_same_thread=False)
@@ -338,46 +389,60 @@ class SearchIndex(Index):
         return token in self._postings
 
     def token_pool(self, token: str) -> Iterator[str]:
+        vocab = self._completing().vocab
         for length in range(len(token) - 2, len(token) + 3):
-            yield from self._vocab.get((length, "first", token[0]), ())
-            yield from self._vocab.get((length, "last", token[-1]), ())
+            yield from vocab.get((length, "first", token[0]), ())
+            yield from vocab.get((length, "last", token[-1]), ())
 
     def posting(self, token: str) -> Sequence[int]:
         return self._postings.get(token, ())
 
     def prefix_rows(self, folded: str) -> Iterator[tuple[str, int, int]]:
-        start = bisect.bisect_left(self._prefix_keys, folded)
-        return islice(self._prefix_rows, start, None)
+        completion = self._completing()
+        start = bisect.bisect_left(completion.prefix_keys, folded)
+        return islice(completion.prefix_rows, start, None)
 
     def opening(self, kind: Kind | None) -> Sequence[Entry]:
-        return self._opening.get(kind, ())
+        return self._completing().opening.get(kind, ())
 
     def ranked_text(self, terms: Sequence[str], count: int) -> list[tuple[int, float]]:
         match = " OR ".join(f'"{t}"*' for t in terms)
-        rows = self._fts.execute(
-            f"SELECT rowid, bm25(lore, {NAMES_WEIGHT}, {TEXT_WEIGHT}) AS rank FROM lore "
-            "WHERE lore MATCH ? ORDER BY rank, rowid LIMIT ?",
-            (match, count),
-        ).fetchall()
+        rows = (
+            self._fts()
+            .execute(
+                f"SELECT rowid, bm25(lore, {NAMES_WEIGHT}, {TEXT_WEIGHT}) AS rank FROM lore "
+                "WHERE lore MATCH ? ORDER BY rank, rowid LIMIT ?",
+                (match, count),
+            )
+            .fetchall()
+        )
         return [(ref, rank) for ref, rank in rows]
 
     def bm25_totals(self, hidden: str) -> tuple[int, int]:
         """How many rows, and words in them, this index holds beside `hidden` (a JSON list of
         refs): what bm25 counts as the collection."""
-        rows, words = self._fts.execute(
-            "SELECT count(*), coalesce(sum(words), 0) FROM sizes "
-            "WHERE id NOT IN (SELECT value FROM json_each(?))",
-            (hidden,),
-        ).fetchone()
+        rows, words = (
+            self._fts()
+            .execute(
+                "SELECT count(*), coalesce(sum(words), 0) FROM sizes "
+                "WHERE id NOT IN (SELECT value FROM json_each(?))",
+                (hidden,),
+            )
+            .fetchone()
+        )
         return int(rows), int(words)
 
     def term_rows(self, term: str, hidden: str) -> int:
         """How many rows beside `hidden` hold a word starting with `term`."""
-        (count,) = self._fts.execute(
-            "SELECT count(DISTINCT doc) FROM lore_terms WHERE term >= ? AND term < ? "
-            "AND doc NOT IN (SELECT value FROM json_each(?))",
-            (term, term + LAST_CHARACTER, hidden),
-        ).fetchone()
+        (count,) = (
+            self._fts()
+            .execute(
+                "SELECT count(DISTINCT doc) FROM lore_terms WHERE term >= ? AND term < ? "
+                "AND doc NOT IN (SELECT value FROM json_each(?))",
+                (term, term + LAST_CHARACTER, hidden),
+            )
+            .fetchone()
+        )
         return int(count)
 
     def bm25_rows(
@@ -406,13 +471,17 @@ class SearchIndex(Index):
         for weight in idf:
             parameters += [weight, BM25_K1 + 1.0, BM25_K1, 1 - BM25_B, BM25_B, average]
         parameters += [hidden, count]
-        rows = self._fts.execute(
-            f"WITH hits AS ({phrases}), "
-            f"found AS (SELECT doc, {columns} FROM hits GROUP BY doc) "
-            f"SELECT found.doc, -1.0 * (0.0 + {score}) AS rank "
-            "FROM found JOIN sizes ON sizes.id = found.doc "
-            "WHERE found.doc NOT IN (SELECT value FROM json_each(?)) "
-            "ORDER BY rank, found.doc LIMIT ?",
-            parameters,
-        ).fetchall()
+        rows = (
+            self._fts()
+            .execute(
+                f"WITH hits AS ({phrases}), "
+                f"found AS (SELECT doc, {columns} FROM hits GROUP BY doc) "
+                f"SELECT found.doc, -1.0 * (0.0 + {score}) AS rank "
+                "FROM found JOIN sizes ON sizes.id = found.doc "
+                "WHERE found.doc NOT IN (SELECT value FROM json_each(?)) "
+                "ORDER BY rank, found.doc LIMIT ?",
+                parameters,
+            )
+            .fetchall()
+        )
         return [(ref, rank) for ref, rank in rows]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 from pathlib import Path
 
 import pytest
 
-from bot.lore.text import MisleadingTextError, WikiDebrisError, clean_text, fold
+from bot.lore.text import (
+    MISLEADING,
+    WIKI_DEBRIS,
+    MisleadingTextError,
+    WikiDebrisError,
+    clean_text,
+    fold,
+)
 from tests.conftest import SHARED
 
 
@@ -80,3 +88,36 @@ def test_misleading_text_is_refused(text: str, message: str) -> None:
 def test_an_address_written_out_is_fine() -> None:
     text = "The restoration is described at https://www.filmfoundation.org (see [1])."
     assert clean_text(text) == text
+
+
+def test_text_searched_only_where_a_match_can_be_finds_what_a_full_search_finds() -> None:
+    """`clean_text` skips its two searches for text without a character every match needs:
+    on text made of the patterns' own pieces, in any case, it refuses exactly what a search
+    of the whole text would."""
+    rng = random.Random(18)
+    pieces = [
+        *"{}[]()<>|/_!-. \n",
+        "ref",
+        "REF",
+        "notoc",
+        "NoToC",
+        "discord",
+        "DISCORD",
+        "app",
+        ".com",
+        ".gg",
+        "invite",
+        "https://",
+        "x",
+    ]
+    for _ in range(20_000):
+        text = "".join(rng.choices(pieces, k=rng.randint(1, 12)))
+        expected = bool(WIKI_DEBRIS.search(text) or MISLEADING.search(text))
+        try:
+            cleaned = clean_text(text)
+        except ValueError:
+            refused = True
+        else:
+            refused = False
+            assert cleaned == text
+        assert refused == expected, text
