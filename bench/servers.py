@@ -15,6 +15,10 @@ the project's own classes (`LoreLibrary`, `LoreEditor`, the SQLite guild store):
   changes were applied to the view) and the merged book of all entries (before views were
   layered);
 - look-ups in a server with a 1,000-entry overlay against one without;
+- the first chat message in an overlaid server (the view's fact index, layered on the shipped
+  one's, and the answer), against a message in a server without an overlay; RSS per chatted
+  view; and the first chat message after a moderator's edit in a chatted server (the changed
+  view's fact index is layered again);
 - the longest garbage-collector pause during the whole run (`gc.callbacks`).
 The lore is frozen out of the collector's way after loading, as the bot does.
 """
@@ -26,7 +30,8 @@ import gc
 import random
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +48,7 @@ from bot.lore.model import ENTRY_ADAPTER, Entry
 from bot.lore.store.base import Change, Edit
 from bot.lore.store.database import DB_NAME
 from bot.lore.store.sqlite import SqliteGuildStore
+from bot.persona.chat import Answerer
 
 SYNTHETIC = (0, 10_000)
 SERVERS = 10_000
@@ -53,24 +59,40 @@ SAMPLE_EVERY = 200
 EDIT_OVERLAY = 1_000
 EDITS = 20
 LOOKUPS = 2_000
+CHAT_SERVERS = 5
 MIB = 1024 * 1024
 
 
 class Pauses:
     """Every collector pause, from `gc.callbacks`: the longest, the 99th percentile and how
     many collections of each generation. Wall time is what a look-up waits; on a shared machine
-    it includes time the process was not running, so the CPU time of the longest is given too."""
+    it includes time the process was not running, so the CPU time of the longest is given too.
+    Pauses while a baseline of the design before server views runs (`apart`) are the old
+    design's, not the bot's: they are kept apart."""
 
     def __init__(self) -> None:
         self.pauses: list[float] = []
         self.cpu: list[float] = []
         self.count = [0, 0, 0]
+        self.baseline: list[float] = []
+        self._apart = False
         self._started = self._cpu_started = 0.0
 
     def reset(self) -> None:
         self.pauses = []
         self.cpu = []
         self.count = [0, 0, 0]
+        self.baseline = []
+
+    @contextmanager
+    def apart(self) -> Iterator[None]:
+        """Count the block's pauses as the baseline's (a merged book of 10,000 entries built
+        at once: the collection right after it walks every object it made)."""
+        self._apart = True
+        try:
+            yield
+        finally:
+            self._apart = False
 
     def longest_ms(self) -> dict[str, object]:
         """The longest pause, the p99 and the collections since the last call, then reset."""
@@ -81,6 +103,7 @@ class Pauses:
             "p99_ms": round(p99 * 1000, 2),
             "cpu_ms": round(max(self.cpu, default=0.0) * 1000, 2),
             "collections": list(self.count),
+            "baseline_ms": round(max(self.baseline, default=0.0) * 1000, 2),
         }
         self.reset()
         return found
@@ -89,8 +112,12 @@ class Pauses:
         if phase == "start":
             self._started, self._cpu_started = time.perf_counter(), time.thread_time()
             return
+        took = time.perf_counter() - self._started
+        if self._apart:
+            self.baseline.append(took)
+            return
         self.count[info["generation"]] += 1
-        self.pauses.append(time.perf_counter() - self._started)
+        self.pauses.append(took)
         self.cpu.append(time.thread_time() - self._cpu_started)
 
 
@@ -193,7 +220,9 @@ class TimedStore(SqliteGuildStore):
         return changes
 
 
-async def after_edits(shipped: Lorebook, folder: Path, names: list[str]) -> dict[str, Any]:
+async def after_edits(
+    shipped: Lorebook, folder: Path, names: list[str], pauses: Pauses
+) -> dict[str, Any]:
     """Change-to-visible and look-ups with a 1,000-entry overlay against none."""
     rng = random.Random(20)
     store = await TimedStore.open(folder / f"edits-{len(shipped)}-{DB_NAME}")
@@ -220,11 +249,12 @@ async def after_edits(shipped: Lorebook, folder: Path, names: list[str]) -> dict
         rebuilds.append(time.perf_counter() - started)
     merged_rebuilds = []
     overlay = await store.overlay(2)
-    for _ in range(5):
-        started = time.perf_counter()
-        replaced = {e.id for e in overlay.entries}
-        Lorebook([*(e for e in shipped.entries if e.id not in replaced), *overlay.entries])
-        merged_rebuilds.append(time.perf_counter() - started)
+    with pauses.apart():
+        for _ in range(5):
+            started = time.perf_counter()
+            replaced = {e.id for e in overlay.entries}
+            Lorebook([*(e for e in shipped.entries if e.id not in replaced), *overlay.entries])
+            merged_rebuilds.append(time.perf_counter() - started)
     await library.book_for(1)
     plain, overlaid = [], []
     for name in names[:LOOKUPS]:
@@ -243,6 +273,67 @@ async def after_edits(shipped: Lorebook, folder: Path, names: list[str]) -> dict
     }
 
 
+async def chat_first(library: LoreLibrary, answerer: Answerer, guild: int, text: str) -> float:
+    """A chat message as the chat cog answers it: the server's book, its fact index built off
+    the event loop if it has none yet, then the answer."""
+    started = time.perf_counter()
+    book = await library.book_for(guild)
+    if not book.facts_ready:
+        await asyncio.to_thread(lambda: book.facts)
+    answerer.answer(book, text, channel=guild)
+    return time.perf_counter() - started
+
+
+async def chats(shipped: Lorebook, folder: Path) -> dict[str, Any]:
+    """First chat messages in servers with 100-entry overlays, each asking about one of the
+    server's own entries."""
+    rng = random.Random(21)
+    store = await SqliteGuildStore.open(folder / f"chat-{len(shipped)}-{DB_NAME}")
+    asked: dict[int, Entry] = {}
+    for guild in range(CHAT_SERVERS + 1):
+        entries = overlay_for(shipped, rng, OVERLAY, f"chat{guild}")
+        await store.import_entries(guild, entries, bases={}, by=1)
+        asked[guild] = entries[-1]
+    library = LoreLibrary(shipped, store)
+    editor = LoreEditor(store, library)
+    answerer = Answerer(rng=random.Random(0))
+    plain_guild = CHAT_SERVERS + 1
+    # Once per shipped book: its fact index and what layering reads of it (the first chat
+    # message in any overlaid server after a load or reload pays for it; the last server here).
+    started = time.perf_counter()
+    await chat_first(library, answerer, CHAT_SERVERS, f"Who is {asked[CHAT_SERVERS].name}?")
+    once = time.perf_counter() - started
+    questions = {g: f"Who is {asked[g].name}?" for g in range(CHAT_SERVERS)}
+    gc.collect()
+    before = rss()
+    first = [await chat_first(library, answerer, g, questions[g]) for g in range(CHAT_SERVERS)]
+    gc.collect()
+    grown = rss() - before
+    again = [await chat_first(library, answerer, g, questions[g]) for g in range(CHAT_SERVERS)]
+    plain = [
+        await chat_first(
+            library, answerer, plain_guild, f"Who is {rng.choice(shipped.entries).name}?"
+        )
+        for _ in range(CHAT_SERVERS)
+    ]
+    edited = []
+    for guild in range(CHAT_SERVERS):
+        current, revision = await editor.current(guild, asked[guild].id)
+        changed = current.model_copy(update={"summary": "Edited by a moderator."})
+        await editor.edit(guild, changed, base_revision=revision, by=1)
+        edited.append(await chat_first(library, answerer, guild, questions[guild]))
+    await store.close()
+    return {
+        "servers": CHAT_SERVERS,
+        "shipped_facts_once_s": round(once, 2),
+        "first_chat_overlaid": summarise(first),
+        "chat_again_overlaid": summarise(again),
+        "chat_plain": summarise(plain),
+        "rss_per_chatted_view_mib": round(grown / CHAT_SERVERS / MIB, 2),
+        "first_chat_after_edit": summarise(edited),
+    }
+
+
 async def one_size(synthetic: int, folder: Path, pauses: Pauses) -> dict[str, Any]:
     started = time.perf_counter()
     shipped_lore = list(load_lore(Path("lore")).entries)
@@ -257,8 +348,10 @@ async def one_size(synthetic: int, folder: Path, pauses: Pauses) -> dict[str, An
     result["many_servers"]["longest_gc_pause_ms"] = pauses.longest_ms()
     result["all_overlaid"] = await all_overlaid(shipped, names)
     result["all_overlaid"]["longest_gc_pause_ms"] = pauses.longest_ms()
-    result["edits"] = await after_edits(shipped, folder, names)
+    result["edits"] = await after_edits(shipped, folder, names, pauses)
     result["edits"]["longest_gc_pause_ms"] = pauses.longest_ms()
+    result["chat"] = await chats(shipped, folder)
+    result["chat"]["longest_gc_pause_ms"] = pauses.longest_ms()
     return result
 
 
@@ -297,6 +390,19 @@ def report(result: dict[str, Any]) -> None:
             f"{phase} {p['ms']} / {p['p99_ms']} ms ({p['cpu_ms']} ms)"
             for phase, p in zip(("10,000 servers", "all overlaid", "edits"), pauses, strict=True)
         )
+        + f"; the merged rebuild baseline's own: {edits['longest_gc_pause_ms']['baseline_ms']} ms"
+    )
+    chat = result["chat"]
+    print(
+        f"chat, {chat['servers']} servers with {OVERLAY}-entry overlays: the shipped book's fact "
+        f"index and what layering reads of it, once: {chat['shipped_facts_once_s']} s; first "
+        f"message p50 {chat['first_chat_overlaid']['p50_ms']} ms p99 "
+        f"{chat['first_chat_overlaid']['p99_ms']} ms (again: p50 "
+        f"{chat['chat_again_overlaid']['p50_ms']} ms; no overlay: p50 "
+        f"{chat['chat_plain']['p50_ms']} ms); RSS per chatted view "
+        f"{chat['rss_per_chatted_view_mib']} MiB; first message after an edit p50 "
+        f"{chat['first_chat_after_edit']['p50_ms']} ms; collector pause max "
+        f"{chat['longest_gc_pause_ms']['ms']} ms ({chat['longest_gc_pause_ms']['cpu_ms']} ms CPU)"
     )
 
 

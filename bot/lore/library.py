@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from bot.lore.bulk import FREEZER
+from bot.lore.bulk import FREEZER, collector_paused
 from bot.lore.layered import DELTA_LIMIT, LAZY_UP_TO, ServerView
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry
@@ -69,6 +69,16 @@ def layer(shipped: Lorebook, overlay: Overlay) -> Lorebook:
     if overlay.empty:
         return shipped
     return ServerView(shipped, overlay.entries, overlay.hidden)
+
+
+def built_view(shipped: Lorebook, overlay: Overlay) -> Lorebook:
+    """`layer`, with the collector paused until the view counts towards the next freeze: a
+    large view is frozen before any collection walks the objects just built (a collection
+    right after building 1,000 entries walks all of them; one freeze spares every later one)."""
+    with collector_paused():
+        book = layer(shipped, overlay)
+        FREEZER.built(VIEW_UNITS + len(overlay.entries))
+    return book
 
 
 def footprint(view: Lorebook) -> int:
@@ -271,10 +281,10 @@ class LoreLibrary:
             # A small overlay's view is built in a few milliseconds of pure Python: a worker
             # thread would hold the interpreter lock as long (other servers' look-ups wait
             # either way) and add two thread wake-ups, which cost most on a busy machine.
-            book = layer(shipped, overlay)
+            book = built_view(shipped, overlay)
         else:
             # Indexing a large overlay takes a while; keep the event loop answering others.
-            book = await asyncio.to_thread(layer, shipped, overlay)
+            book = await asyncio.to_thread(built_view, shipped, overlay)
         current = self.views.get(guild_id)
         if (
             shipped is self._shipped
@@ -283,5 +293,4 @@ class LoreLibrary:
         ):
             size = footprint(book)
             self.views.put(guild_id, CachedView(overlay.revision, book, size))
-            FREEZER.built(VIEW_UNITS + len(overlay.entries))
         return book
