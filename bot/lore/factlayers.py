@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import TypeVar, cast
 
+from bot.lore.bulk import FREEZER
 from bot.lore.factindex import (
     ENTITY,
     SETTINGS,
@@ -389,17 +390,24 @@ def layered_facts(
 ) -> FactIndex:
     """The fact index of `book`, a view of `shipped` that hides or replaces the `masked` ids
     and adds `own` entries; `ref` places an entry in the view's order (a shipped entry at
-    position i is `i * span`)."""
+    position i is `i * span`). What it builds counts towards the next freeze (the facts it
+    indexed itself: all of them when it builds in full)."""
     view = _View(shipped, book, own, masked, ref, span)
     known = shipped_facts(shipped)
     before = [e for e in (shipped.get(i) for i in masked) if e is not None]
     lexicon = any(isinstance(e, Lexicon) for e in (*own, *before))
     if lexicon and Language.of(book.of_type(Lexicon)) != known.index.language:
-        return FactIndex(book.entries)  # every fact's concepts may change
+        return _built_in_full(book)  # every fact's concepts may change
     affected = _affected(view, known)
     if len(affected) + len(own) > len(shipped) * LAYERED_SHARE:
-        return FactIndex(book.entries)  # layering would save little: most facts change
+        return _built_in_full(book)  # layering would save little: most facts change
     return _Builder(view, known, affected).index()
+
+
+def _built_in_full(book: Lorebook) -> FactIndex:
+    index = FactIndex(book.entries)
+    FREEZER.built(len(index.facts))
+    return index
 
 
 def _affected(view: _View, known: ShippedFacts) -> set[str]:
@@ -530,6 +538,8 @@ class _Builder:
                     runs.append((1, low, high))
                     dense += high - low
         ship_until(len(first) - 1)
+        # What lasts of this build is the own part's facts and their keys (the rest is shared).
+        FREEZER.built(len(part.facts))
         return self._spliced(part, shipped, owned, runs)
 
     def _own_part(self) -> FactIndex:

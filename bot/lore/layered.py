@@ -30,7 +30,7 @@ from collections.abc import Set as AbstractSet
 from itertools import chain
 from typing import TypeVar
 
-from bot.lore.bulk import FREEZER
+from bot.lore.bulk import collector_paused
 from bot.lore.factindex import FactIndex
 from bot.lore.factlayers import layered_facts
 from bot.lore.lorebook import Lorebook
@@ -451,12 +451,12 @@ class ServerView(Lorebook):
 
     def _fact_index(self) -> FactIndex:
         """The shipped book's fact index with this server's own facts layered on (see
-        `bot/lore/factlayers.py`): what it costs follows the overlay, not the shipped lore."""
-        index = layered_facts(
-            self._shipped, self, self.own_entries, self._masked_ids, self._ref, SPAN
-        )
-        FREEZER.built(len(self.own_entries))
-        return index
+        `bot/lore/factlayers.py`): what it costs follows the overlay, not the shipped lore.
+        Built with the collector paused, as the shipped one is (`Lorebook._fact_index`)."""
+        with collector_paused():
+            return layered_facts(
+                self._shipped, self, self.own_entries, self._masked_ids, self._ref, SPAN
+            )
 
     def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
         found = self._kinds.get(kind)
