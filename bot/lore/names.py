@@ -15,14 +15,32 @@ from bot.lore.text import fold
 
 TYPO_CUTOFF = 72.0
 _POSSESSIVE = re.compile(r"['’]s\b")
+_CONTRACTIONS = (
+    (re.compile(r"\bwon['’]t\b", re.IGNORECASE), "will not"),
+    (re.compile(r"\bcan['’]t\b", re.IGNORECASE), "can not"),
+    (re.compile(r"n['’]t\b", re.IGNORECASE), " not"),
+    (re.compile(r"['’]m\b", re.IGNORECASE), " am"),
+    (re.compile(r"['’]re\b", re.IGNORECASE), " are"),
+    (re.compile(r"['’]ve\b", re.IGNORECASE), " have"),
+)
+"""English contractions spelt out, as a member's question reads them ("I'm" → "i am")."""
+
+
+def _as_asked(name: str) -> str:
+    """A name as a member's question reads it: the possessive dropped and contractions spelt
+    out ("Vicky's death" → "Vicky death", "I Know Where I'm Going!" → "... I am Going!")."""
+    name = _POSSESSIVE.sub("", name)
+    for pattern, spelt in _CONTRACTIONS:
+        name = pattern.sub(spelt, name)
+    return name
 
 
 def folded_names(entry: Entry) -> list[str]:
-    """Every name an entry answers to, folded, each also as a member's question reads it: the
-    possessive dropped ("Vicky's death" → "vicky death"), since questions lose their "'s"
-    before names are looked up, while facts keep it ("vicky s death")."""
+    """Every name an entry answers to, folded, each also as a member's question reads it
+    (`_as_asked`), since questions lose their "'s" and spell contractions out before names are
+    looked up, while facts keep them ("vicky s death", "i m going")."""
     said = entry_names(entry)
-    return list(dict.fromkeys(fold(n) for n in (*said, *(_POSSESSIVE.sub("", n) for n in said))))
+    return list(dict.fromkeys(fold(n) for n in (*said, *(_as_asked(n) for n in said))))
 
 
 class Names:
