@@ -29,6 +29,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from typing import TypeVar, cast
 
 from bot.lore.bulk import FREEZER
@@ -364,20 +365,16 @@ def _lower_words(fact: Fact) -> list[str]:
     return [w for word in fact.text.split() if word[:1].islower() for w in words(word)]
 
 
+@dataclass(frozen=True)
 class _View:
     """What the build reads of the view (a `ServerView`, which this module does not import)."""
 
-    def __init__(
-        self,
-        shipped: Lorebook,
-        book: Lorebook,
-        own: Sequence[Entry],
-        masked: AbstractSet[str],
-        ref: Callable[[Entry], int],
-        span: int,
-    ) -> None:
-        self.shipped, self.book, self.own, self.masked = shipped, book, own, masked
-        self.ref, self.span = ref, span
+    shipped: Lorebook
+    book: Lorebook
+    own: Sequence[Entry]
+    masked: AbstractSet[str]
+    ref: Callable[[Entry], int]
+    span: int
 
 
 def layered_facts(
