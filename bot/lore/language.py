@@ -18,6 +18,41 @@ from bot.lore.text import fold
 
 MAX_PHRASE = 5
 
+CONTRACTIONS: dict[str, tuple[str, ...]] = {
+    "im": ("i", "am"),
+    "ive": ("i", "have"),
+    "cant": ("can", "not"),
+    "cannot": ("can", "not"),
+    "dont": ("do", "not"),
+    "doesnt": ("does", "not"),
+    "didnt": ("did", "not"),
+    "wont": ("will", "not"),
+    "wouldnt": ("would", "not"),
+    "couldnt": ("could", "not"),
+    "shouldnt": ("should", "not"),
+    "isnt": ("is", "not"),
+    "arent": ("are", "not"),
+    "wasnt": ("was", "not"),
+    "werent": ("were", "not"),
+    "hasnt": ("has", "not"),
+    "havent": ("have", "not"),
+    "hadnt": ("had", "not"),
+    "mustnt": ("must", "not"),
+    "youd": ("you", "would"),
+    "youll": ("you", "will"),
+    "youve": ("you", "have"),
+    "hes": ("he", "is"),
+    "shes": ("she", "is"),
+    "thats": ("that", "is"),
+    "theres": ("there", "is"),
+    "theyre": ("they", "are"),
+    "theyve": ("they", "have"),
+    "weve": ("we", "have"),
+    "lets": ("let", "us"),
+}
+"""English contractions, apostrophe dropped, with the words they spell out: questions and names
+are both read through this one table, so "I'm" in a title meets "i am" or "im" in a question."""
+
 
 def words(text: str) -> list[str]:
     """Folded words: lower case, no accents, no punctuation."""

@@ -9,30 +9,20 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
+from bot.lore.language import CONTRACTIONS
 from bot.lore.model import Entry
 from bot.lore.search import STOP_WORDS, entry_names
 from bot.lore.text import fold
 
 TYPO_CUTOFF = 72.0
 _POSSESSIVE = re.compile(r"['’]s\b")
-_CONTRACTIONS = (
-    (re.compile(r"\bwon['’]t\b", re.IGNORECASE), "will not"),
-    (re.compile(r"\bcan['’]t\b", re.IGNORECASE), "can not"),
-    (re.compile(r"n['’]t\b", re.IGNORECASE), " not"),
-    (re.compile(r"['’]m\b", re.IGNORECASE), " am"),
-    (re.compile(r"['’]re\b", re.IGNORECASE), " are"),
-    (re.compile(r"['’]ve\b", re.IGNORECASE), " have"),
-)
-"""English contractions spelt out, as a member's question reads them ("I'm" → "i am")."""
 
 
 def _as_asked(name: str) -> str:
     """A name as a member's question reads it: the possessive dropped and contractions spelt
-    out ("Vicky's death" → "Vicky death", "I Know Where I'm Going!" → "... I am Going!")."""
-    name = _POSSESSIVE.sub("", name)
-    for pattern, spelt in _CONTRACTIONS:
-        name = pattern.sub(spelt, name)
-    return name
+    out ("Vicky's death" → "vicky death", "I Know Where I'm Going!" → "i know where i am going")."""
+    said = fold(_POSSESSIVE.sub("", name).replace("'", "").replace("’", "")).split()
+    return " ".join(word for each in said for word in CONTRACTIONS.get(each, (each,)))
 
 
 def folded_names(entry: Entry) -> list[str]:

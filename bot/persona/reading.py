@@ -12,9 +12,11 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from bot.lore.language import CONTRACTIONS
 from bot.lore.text import fold
 
 SHORTHAND: dict[str, tuple[str, ...]] = {
+    **CONTRACTIONS,
     "u": ("you",),
     "ya": ("you",),
     "yu": ("you",),
@@ -42,36 +44,6 @@ SHORTHAND: dict[str, tuple[str, ...]] = {
     "gotta": ("got", "to"),
     "dunno": ("do", "not", "know"),
     "idk": ("i", "do", "not", "know"),
-    "im": ("i", "am"),
-    "ive": ("i", "have"),
-    "cant": ("can", "not"),
-    "cannot": ("can", "not"),
-    "dont": ("do", "not"),
-    "doesnt": ("does", "not"),
-    "didnt": ("did", "not"),
-    "wont": ("will", "not"),
-    "wouldnt": ("would", "not"),
-    "couldnt": ("could", "not"),
-    "shouldnt": ("should", "not"),
-    "isnt": ("is", "not"),
-    "arent": ("are", "not"),
-    "wasnt": ("was", "not"),
-    "werent": ("were", "not"),
-    "hasnt": ("has", "not"),
-    "havent": ("have", "not"),
-    "hadnt": ("had", "not"),
-    "mustnt": ("must", "not"),
-    "youd": ("you", "would"),
-    "youll": ("you", "will"),
-    "youve": ("you", "have"),
-    "hes": ("he", "is"),
-    "shes": ("she", "is"),
-    "thats": ("that", "is"),
-    "theres": ("there", "is"),
-    "theyre": ("they", "are"),
-    "theyve": ("they", "have"),
-    "weve": ("we", "have"),
-    "lets": ("let", "us"),
     "thx": ("thanks",),
     "thnx": ("thanks",),
     "ty": ("thank", "you"),
