@@ -10,12 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import get_args
 
 from bot.lore.factindex import ENTITY, NEAR, FactIndex, Need
 from bot.lore.language import stem
 from bot.lore.mentions import PLAIN, Mention
-from bot.lore.model import TalkSignal
 from bot.lore.worlds import works_named, worlds_of
 from bot.persona.memory import Turn
 from bot.persona.reading import (
@@ -27,7 +25,7 @@ from bot.persona.reading import (
     Question,
     content,
 )
-from bot.persona.referents import referents
+from bot.persona.referents import TALK, referents
 
 GRAMMAR = STOP_WORDS | YOU
 ASKED_WEIGHT = 0.35
@@ -43,7 +41,6 @@ ASKS_BY_FACT = frozenset(
 )
 AROUND = 0.1
 """What a word of a clause around the question weighs, against its own weight: a hint."""
-TALK = frozenset(f"@{s}" for s in get_args(TalkSignal))
 STEPS = frozenset({"scene", "ballet_scene"})
 """Kinds that are steps of a story, told in order."""
 BACK = frozenset({"that", "this", "it", "then", "next", "afterwards"})

@@ -25,12 +25,13 @@ from bot.lore.worlds import worlds_of
 from bot.persona.asking import ASKS_BY_FACT, Query, understand
 from bot.persona.choose import ANSWERS, Choice, choose
 from bot.persona.claims import Refuted, kin, refute
+from bot.persona.leaning import lean
 from bot.persona.memory import ConversationMemory, Turn
-from bot.persona.opinions import PURPOSES, Opinion, opinion
+from bot.persona.opinions import Opinion, opinion
 from bot.persona.ordering import items, placed, told, unplaced
 from bot.persona.premised import mentions_lore, premised
 from bot.persona.reading import Question, read, tokens
-from bot.persona.shape import aside, comment, experienced, judgement, yes_no
+from bot.persona.shape import VIEW, addressed, aside, comment, experienced, judgement, yes_no
 from bot.persona.voice import fact_text, said, steps_text
 from bot.persona.whole import Asked, Part, questions, together
 
@@ -41,7 +42,6 @@ MUSING_MARGIN = 0.15
 """How much better than a fact his view must fit an open question ("what's the hardest part
 of running a company?") not put to him; a yes-or-no question of judgement needs no margin."""
 OPEN = frozenset({"what", "which"})
-VIEW = frozenset({"@opinion"}) | PURPOSES
 PEOPLE = frozenset({"character", "person"})
 REMEMBERED = 8
 """People a conversation keeps for "she" (the latest first)."""
@@ -144,7 +144,7 @@ class Answerer:
         keep: tuple[Hashable, ...],
     ) -> Part:
         you = book.facts.language.you
-        named_him = query.named == {you}  # "lermontov, why so serious?"
+        named_him = addressed(query, you)  # "lermontov, why so serious?"
         kinds = book.facts.kinds
         # "Livy seems nice.": a remark on someone invites his view of them
         remarked = comment(query) and any(kinds.get(i) in PEOPLE for i in query.named - {you})
@@ -153,13 +153,7 @@ class Answerer:
         if mind is not None and query.you and (_of_him(query) or _only_about(query, you)):
             return self._mind(mind, keep)
         choice = None if query.nobody else choose(book, query)
-        if recalled and not (query.mentions or query.you):
-            # elliptical: "when was it published?" with "it" unsaid, or "who got the one for the
-            # music?" after the awards; the recalled subject is meant when it answers
-            leaning = understand(question, book.facts, recalled, lean=True)
-            leaned = choose(book, leaning)
-            if leaned is not None and leaned.answers:
-                query, choice = leaning, leaned
+        query, choice = lean(book, question, query, choice, recalled)
         if mind is not None and not query.you and _muses(query) and _beats(mind, choice, query):
             return self._mind(mind, keep)  # "can a dancer marry and still be great?": his view
         unanswered = choice is None or not choice.answers

@@ -11,12 +11,17 @@ of the part they play), so no table of names is needed and another film's lore w
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import get_args
 
-from bot.lore.factindex import FactIndex
+from bot.lore.factindex import ASKS, FactIndex
 from bot.lore.language import words
 from bot.lore.mentions import PEOPLE, PLAIN, Mention
+from bot.lore.model import TalkSignal
 from bot.persona.memory import Turn
 
+TALK = frozenset(f"@{s}" for s in get_args(TalkSignal))
+"""Concepts that are signals of talk ("@opinion"), not fields a question asks."""
+ASKS_FIELD = "@"
 HE = frozenset({"he", "him", "his", "himself"})
 SHE = frozenset({"she", "her", "hers", "herself"})
 THEY = frozenset({"they", "them", "their"})
@@ -47,7 +52,7 @@ def referents(
     thing = any(index.kinds.get(i) not in PEOPLE for m in sure for i in m.ids)
     found: list[Mention] = []
     if said & (HE | SHE | THEY) and (carry or not person):
-        people = _people(recalled, index, said)
+        people = _people(recalled, index, tokens, said)
         found.append(Mention(0, 0, frozenset(people or recalled.focus), SURE))
     things = {i for i in recalled.focus if index.kinds.get(i) not in PEOPLE}
     if said & IT and not sure:
@@ -69,17 +74,32 @@ def referents(
     return found
 
 
-def _people(recalled: Turn, index: FactIndex, said: set[str]) -> list[str]:
+def _people(recalled: Turn, index: FactIndex, tokens: Sequence[str], said: set[str]) -> list[str]:
     """The people a pronoun may mean, of its gender (or of none known): those the last
     question and its answer named (the answer's only when it names a few, not a scene's whole
     cast), else the latest named before."""
     wanted = "m" if said & HE else "f" if said & SHE else None
     told = [i for i in recalled.focus if index.kinds.get(i) in PEOPLE]
     near = [*recalled.named, *(told if len(told) <= FEW else ())]
-    fits = [i for i in near if wanted in {None, gender(index, i)}]
-    if fits:
-        return [i for i in fits if wanted is None or gender(index, i) == wanted] or fits
+    again = _asks_again(index, tokens, recalled)
+    answered = [] if again else [i for i in near if i not in recalled.named]
+    for group in (answered, near):  # "who played X?" then "was he...": the one answered
+        fits = [i for i in group if wanted in {None, gender(index, i)}]
+        if fits:
+            return [i for i in fits if wanted is None or gender(index, i) == wanted] or fits
     return next(([i] for i in recalled.people if wanted in {None, gender(index, i)}), [])
+
+
+def _asks_again(index: FactIndex, tokens: Sequence[str], recalled: Turn) -> bool:
+    """Whether a pronoun keeps to the people the last question named: unless that question asked
+    who, and this one asks of the one answered nothing a field of the story holds ("who played
+    X?" then "was he a dancer too?"); "...and who played the man she falls for?", "whom does she
+    marry?" or "what does she do in the story?" still ask of the story's people."""
+    if not any(f"{ASKS}who" in need.keys for need in recalled.asked):
+        return True
+    concepts = index.language.concepts(tokens)[0]
+    relations = index.language.relations
+    return any(c in relations or (c.startswith(ASKS_FIELD) and c not in TALK) for c in concepts)
 
 
 def _concerns(index: FactIndex, entry: str) -> set[str]:

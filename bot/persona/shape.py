@@ -10,7 +10,11 @@ from __future__ import annotations
 
 from bot.lore.factindex import ENTITY
 from bot.persona.asking import Query
+from bot.persona.opinions import PURPOSES
 from bot.persona.reading import FILLERS
+
+VIEW = frozenset({"@opinion"}) | PURPOSES
+"""Signals of a question asking for a view: put to him even when it names him."""
 
 MODALS = frozenset("can could should would must may might".split())
 YES_NO = MODALS | frozenset("will is are was were".split())
@@ -72,6 +76,21 @@ def comment(query: Query) -> bool:
     if asked or (query.unknown and strange):
         return False
     return opener(query) not in YES_NO and not set(first) & (MEMBER | REQUESTS)
+
+
+def addressed(query: Query, you: str | None) -> bool:
+    """ "Lermontov, why so serious?", "why so serious, boris?": his name said where one calls
+    someone (first, after any opener, or last), not as the subject of a question about him
+    ("how does Lermontov react?", "why was he annoyed?") nor in one that asks his view of
+    himself ("what does Lermontov think of her?")."""
+    tokens = query.question.tokens
+    first = next((at for at, t in enumerate(tokens) if t not in OPENERS), len(tokens))
+    called = any(
+        m.end > m.start and (m.start <= first or m.end == len(tokens))
+        for m in query.mentions
+        if m.ids == {you}
+    )
+    return query.named == {you} and (called or bool(query.signals & VIEW))
 
 
 def experienced(query: Query) -> bool:
