@@ -21,6 +21,8 @@ UNNAMED = frozenset({"persona", "lexicon"})
 """Kinds whose names are labels for moderators, not things members talk about."""
 PLAIN = 0.3
 """How sure a one-word name the facts also use plainly ("girl", "premiere") is a mention."""
+WHOLE = 0.95
+"""How sure a whole name or alias is a mention; a single word of one is less sure."""
 COMMON_NAME = 6
 RARE_FACTS = 4
 """A name word shared by more entries than this ("red", "shoes") is a word, not a mention."""
@@ -81,7 +83,7 @@ class Mentioning:
                 said = [t for t in tokens[start : start + size] if t not in STOP_WORDS]
                 if named:  # "the girl": one plain word, whatever grammar comes with it
                     ordinary = plain and len(said) == 1 and self._ordinary(said[0], set(ids))
-                    found.append(Mention(start, start + size, ids, PLAIN if ordinary else 0.95))
+                    found.append(Mention(start, start + size, ids, PLAIN if ordinary else WHOLE))
                     used[start : start + size] = [True] * size
                     break
         if partial:

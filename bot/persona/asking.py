@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from bot.lore.factindex import ENTITY, NEAR, FactIndex, Need
 from bot.lore.language import stem
-from bot.lore.mentions import PLAIN, Mention
+from bot.lore.mentions import PLAIN, WHOLE, Mention
 from bot.lore.worlds import works_named, worlds_of
 from bot.persona.memory import Turn
 from bot.persona.reading import (
@@ -194,6 +194,7 @@ def _understood(
     used = [u or p for u, p in zip(used, by_phrase, strict=True)]
     plain = [u or not content(t) for t, u in zip(tokens, used, strict=True)]
     mentions += index.mentions(tokens, partial=True, skip=plain, plain=True)
+    mentions = _in_talk(index, mentions, recalled)
     for mention in mentions:
         used[mention.start : mention.end] = [True] * (mention.end - mention.start)
     mentions = list({m.ids: m for m in reversed(mentions)}.values())[::-1]
@@ -313,6 +314,18 @@ def _step(
     if any(index.kinds.get(i) in STEPS for m in mentions if m.weight > PLAIN for i in m.ids):
         return None
     return next((i for i in recalled.focus if index.kinds.get(i) in STEPS), None)
+
+
+def _in_talk(index: FactIndex, mentions: list[Mention], recalled: Turn | None) -> list[Mention]:
+    """In a talk about another film, a word of a name from elsewhere ("and in America?" after
+    that film's release, beside the shipped film's entry titled for its American release) is a
+    plain word: only a whole name leaves the talk."""
+    talk = recalled.world if recalled is not None else frozenset()
+    worlds = worlds_of(index)
+    if not any(worlds.foreign(w) for w in talk):
+        return mentions
+    inside = worlds.within(talk) | {index.language.you}
+    return [m for m in mentions if m.weight >= WHOLE or m.ids & inside]
 
 
 def _within(

@@ -130,6 +130,12 @@ class Answerer:
             return self._refuted(book, refuted)
         if experienced(query):  # "how did it feel when she left?" is put to him
             query = replace(query, you=True)
+        if query.strict and keep:
+            # "<another film> looks unreal... who shot it?": the other film named is what the
+            # talk is about from now on, even when this part answers nothing itself
+            self._remember(
+                keep, Turn(tuple(sorted(query.within)), self.clock(), world=query.within)
+            )
         remark = aside(query, book.facts.language.you)  # left out, so not remembered either
         part = self._reply(book, question, query, recalled, () if remark else keep)
         part.remark = remark

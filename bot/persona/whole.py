@@ -27,6 +27,8 @@ COMPARING = frozenset({"compare", "comparing", "compared", "versus", "difference
 """Plain English for setting two things side by side."""
 BETWEEN = frozenset({"and", "with", "to", "or", "between", "against"})
 SOURCES_PER_PART = 3
+ENDS = frozenset("!?.")
+"""Marks a message is cut at that a title may end with."""
 
 
 @dataclass
@@ -73,7 +75,7 @@ def questions(index: FactIndex, message: str) -> list[Asked]:
     naming a subject ("Lady X — who played her, and is she related to Vicky?") names it in
     each question. A lead-in with no word of the lore ("quick one:") is left out."""
     lead_in, rest = topic(message)
-    put = split(rest)
+    put = _names_whole(index, split(rest))
     sides = _sides(lead_in)
     subject = [w for w in tokens(lead_in) if content(w)]
     lore = any(index.known(w) for w in subject)
@@ -88,6 +90,35 @@ def questions(index: FactIndex, message: str) -> list[Asked]:
         Asked(text, n > 0, n > first and not asks(q), q)
         for n, (text, q) in enumerate(pairs[:MAX_QUESTIONS])
     ]
+
+
+def _names_whole(index: FactIndex, parts: list[str]) -> list[str]:
+    """The parts with those cut inside a name the lore knows joined again: a title's own
+    punctuation ("When did Where Are You! come out?") ends no question."""
+    joined = parts[:1]
+    for part in parts[1:]:
+        rest = split(part)  # "...Run Home! premiere, and who shot it?": one more question
+        if not asks(rest[0]) and _cuts_a_name(index, joined[-1], rest[0]):
+            joined[-1] = f"{joined[-1]} {rest.pop(0)}"
+        joined += rest
+    return joined
+
+
+def _cuts_a_name(index: FactIndex, before: str, after: str) -> bool:
+    """Whether the cut between two parts falls inside a name, or after a name that ends with
+    the very mark the cut was made at."""
+    cut = len(tokens(before))
+    both = tokens(f"{before} {after}")
+    mark = before.rstrip()[-1:]
+    for mention in index.mentions(both, partial=False):
+        if mention.start < cut < mention.end:
+            return True
+        if mention.end == cut and mark in ENDS:
+            run = " ".join(both[mention.start : mention.end])
+            named = index.names.named(run)
+            if any(n.rstrip().endswith(mark) for e in named for n in (e.name, *e.aliases)):
+                return True
+    return False
 
 
 def _sides(lead_in: str) -> list[str]:

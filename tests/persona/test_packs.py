@@ -1,0 +1,82 @@
+"""The chat in a server that imported a pack about another film: the pack's film is answered
+from the pack, as the shipped film is from the shipped lore, with nothing written for it."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from bot.lore.library import Overlay, layer
+from bot.lore.lorebook import Lorebook
+from bot.lore.transfer import plan_import
+from bot.persona.chat import Answerer
+from bot.persona.whole import questions
+
+PACK = b"""
+entries:
+  - id: rh-film
+    kind: work
+    form: film
+    year: 1950
+    name: Run Home!
+    summary: A black-and-white comedy about a postman who delivers one letter too many.
+    body: >-
+      It opened in Britain in May 1950 and reached American cinemas in March 1951. It runs
+      about 80 minutes.
+    credits:
+      - {role: "Director of photography", name: "Ada Quill"}
+    running_time: 80
+    sources:
+      - {title: "Made up for this test"}
+  - id: rh-postman
+    kind: character
+    work: rh-film
+    name: Tom Letts
+    role_in_story: "The postman"
+    played_by: rh-actor
+    summary: A postman in a small town who cannot leave a letter undelivered.
+    sources:
+      - {title: "Made up for this test"}
+  - id: rh-actor
+    kind: person
+    name: Jon Arden
+    roles: [actor]
+    summary: English actor who played Tom Letts.
+    sources:
+      - {title: "Made up for this test"}
+"""
+
+
+@pytest.fixture(scope="module")
+def imported(lorebook: Lorebook) -> Lorebook:
+    plan = plan_import("run-home.yaml", PACK, lorebook, {})
+    return layer(lorebook, Overlay(1, plan.entries))
+
+
+def test_a_title_ending_in_a_mark_does_not_cut_the_question(imported: Lorebook) -> None:
+    asked = questions(imported.facts, "When did Run Home! come out in Britain?")
+    assert [a.text for a in asked] == ["When did Run Home! come out in Britain?"]
+
+
+def test_a_question_ending_at_such_a_title_is_still_cut_from_the_next(
+    imported: Lorebook,
+) -> None:
+    asked = questions(imported.facts, "who shot Run Home! and who played Tom Letts?")
+    assert len(asked) == 2
+
+
+def test_a_follow_up_stays_with_the_other_film(imported: Lorebook) -> None:
+    answerer = Answerer(random.Random(0))
+    first = answerer.answer(imported, "When did Run Home! come out?", "c")
+    then = answerer.answer(imported, "and in America?", "c")
+    assert first.sources[:1] == ["rh-film"]
+    assert then.sources and set(then.sources) <= {"rh-film", "rh-postman", "rh-actor"}
+
+
+def test_a_question_after_an_aside_naming_the_film_is_about_it(imported: Lorebook) -> None:
+    reply = Answerer(random.Random(0)).answer(
+        imported, "Run Home! looks so odd... who was behind the camera?", "c"
+    )
+    assert "Ada Quill" in reply.answer
+    assert set(reply.sources) <= {"rh-film", "rh-postman", "rh-actor"}
