@@ -24,7 +24,7 @@ from bot.lore.model import PersonaPurpose
 from bot.lore.worlds import worlds_of
 from bot.persona.asking import ASKS_BY_FACT, Query, understand
 from bot.persona.choose import ANSWERS, Choice, choose
-from bot.persona.claims import Refuted, kin, refute
+from bot.persona.claims import Refuted, claimed, kin
 from bot.persona.leaning import lean
 from bot.persona.memory import ConversationMemory, Turn
 from bot.persona.opinions import Opinion, opinion
@@ -122,12 +122,14 @@ class Answerer:
         said_something = query.mentions or query.fields or query.groups or query.terms
         if asks.aside and not (said_something or query.signals & VIEW):
             return Part("")  # "in order please", "be honest": nothing of its own to answer
+        # a claim comes before small talk: "X did a great job directing it" praises a falsehood
+        refusal = "@refuse" in query.signals
+        refuted = None if refusal else claimed(book, question, query, recalled, asks.later)
+        if refuted is not None:
+            return self._refuted(book, refuted)
         declined = self._declined(book, query, name)
         if declined is not None:
             return declined
-        refuted = refute(book, query)
-        if refuted is not None:
-            return self._refuted(book, refuted)
         if experienced(query):  # "how did it feel when she left?" is put to him
             query = replace(query, you=True)
         if query.strict and keep:

@@ -11,6 +11,7 @@ roles and relations are the lexicon's groups, the rest is the lore's structure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -21,8 +22,10 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.mentions import Mention
 from bot.lore.model import Character, Work
 from bot.lore.search import STOP_WORDS
-from bot.persona.asking import Query
-from bot.persona.reading import YOU
+from bot.persona.asking import Query, understand
+from bot.persona.memory import Turn
+from bot.persona.premise import ARTICLES
+from bot.persona.reading import YOU, Question, content
 
 CLAIMING = frozenset({None, "why", "what happens"})
 """Question words of a statement, a yes-or-no question or "why did...?": what they say of
@@ -39,6 +42,11 @@ CLAIM_WORDS = 4
 """How near a name must stand to a relation word in a question to be the one it is said of."""
 KIN_WORDS = 2
 """A relative named after a name: "Vicky's sister", "Vicky's twin sister"."""
+CAST_WORDS = 6
+"""How far before the word casting someone their name may stand ("X's cameo as Y")."""
+PASSING = frozenset({"trivia", "quote", "dialogue"})
+"""Kinds whose names are things said of the story, not its people: a name the lore knows only
+from one of them ("Gene Kelly's ballet") is nobody in its cast."""
 TIED = 0.5
 """How well a fact must hold both the person and the relation to say who they are tied to."""
 
@@ -57,13 +65,28 @@ def refute(book: Lorebook, query: Query) -> Refuted | None:
     ("who played X?" or "when did X write it?" asks rather than claims)."""
     index = book.facts
     if query.question.asks not in CLAIMING:  # "where did A and B marry?" still claims they did
-        return _relation(book, query)
+        return _acting(book, query) or _relation(book, query)
     return (
-        _award(book, query)
+        _acting(book, query)
+        or _award(book, query)
         or _casting(index, query)
         or _credit(index, query)
         or _relation(book, query)
     )
+
+
+def claimed(
+    book: Lorebook, question: Question, query: Query, recalled: Turn | None, later: bool
+) -> Refuted | None:
+    """A false claim the question makes, in its own clause or in a clause around it, which
+    states rather than asks ("Since Vicky won the Oscar for it, why...?", "I loved X's cameo
+    as Y, how did they get him?")."""
+    found = refute(book, query)
+    if found is not None or not question.framed:
+        return found
+    said = tuple(t for t, f in zip(question.tokens, question.framed, strict=True) if f)
+    around = replace(question, tokens=said, asks=None, framed=())
+    return refute(book, understand(around, book.facts, recalled, carry=later))
 
 
 def _named(index: FactIndex, query: Query, kinds: Iterable[str]) -> list[str]:
@@ -85,17 +108,13 @@ def _award(book: Lorebook, query: Query) -> Refuted | None:
     works = [w for w in book.of_type(Work) if w.awards]
     if result is None or not works:
         return None
+    acting = any(_for_acting(index, words(a.category)) for w in works for a in w.awards)
+    told = tuple(f for w in works for f in index.stated(w.id, "award"))
     people = _named(index, query, {"person", "character"})
     named_works = {w.id for w in works} & set(_named(index, query, {"work"}))
-    told = tuple(f for w in works for f in index.stated(w.id, "award"))
     players = [p for p in people if isinstance(book.get(p), Character) or book.played_by(p)]
     if players and not named_works - {w.id for w in works if _credits_any(book, w, players)}:
         # a part, or someone who played one: only a category for acting would be theirs
-        acting = any(
-            "@played_by" in index.language.concepts(words(a.category))[0]
-            for w in works
-            for a in w.awards
-        )
         return None if acting else Refuted(told)
     for work in works:
         vocabulary = {w for a in work.awards for w in words(a.category)}
@@ -106,6 +125,25 @@ def _award(book: Lorebook, query: Query) -> Refuted | None:
         if result == "won" and held.result != "won" and claimed <= set(words(held.category)):
             return Refuted(tuple(index.stated(work.id, "award")))
     return None
+
+
+def _acting(book: Lorebook, query: Query) -> Refuted | None:
+    """ "What was her acceptance speech for Best Actress like?": a category for acting named
+    when no work of the lore holds one, whatever the question asks of it."""
+    index = book.facts
+    if not query.mentions or not any("@award" in n.keys for n in query.fields):
+        return None  # "who won Best Actress that year?" claims nothing of the lore's
+    if not _for_acting(index, sorted(_category(query.question.tokens))):
+        return None
+    works = [w for w in book.of_type(Work) if w.awards]
+    if not works or any(_for_acting(index, words(a.category)) for w in works for a in w.awards):
+        return None
+    return Refuted(tuple(f for w in works for f in index.stated(w.id, "award")))
+
+
+def _for_acting(index: FactIndex, category: list[str]) -> bool:
+    """Whether an award category's words are the lexicon's words for playing a part."""
+    return "@played_by" in index.language.concepts(category)[0]
 
 
 def _category(tokens: tuple[str, ...]) -> set[str]:
@@ -130,18 +168,53 @@ def _credits_any(book: Lorebook, work: Work, people: list[str]) -> bool:
 
 
 def _casting(index: FactIndex, query: Query) -> Refuted | None:
-    """ "X played Y" where the part's `played_by` does not hold X: who did, and what X was."""
-    if not any("@played_by" in n.keys for n in query.fields):
+    """ "X played Y", "X was so good as Y", "X's cameo as Y" where the part's `played_by` does
+    not hold X: who did, and what X was. X is a person of the lore, or a name it knows only in
+    passing or not at all, said before the word that casts it ("as", a word for playing)."""
+    cue = _cast_at(index, query)
+    parts = [m for m in query.mentions if _named(index, _only(query, m), {"character"})]
+    if cue is None or len(parts) != 1:
         return None
-    parts, people = _named(index, query, {"character"}), _named(index, query, {"person"})
-    if len(parts) != 1 or not people:
+    (part,) = _named(index, _only(query, parts[0]), {"character"})
+    played = index.stated(part, "played_by")
+    if not played:
         return None
-    played = index.stated(parts[0], "played_by")
     cast = {i for f in played for i in f.about}
-    if not played or cast & set(people):
-        return None
-    roles = [f for p in people for f in index.stated(p, "roles")]
-    return Refuted((*played, *roles))
+    people = _named(index, query, {"person"})
+    if people:
+        roles = [f for p in people for f in index.stated(p, "roles")]
+        return None if cast & set(people) else Refuted((*played, *roles))
+    said = [m for m in query.mentions if m.end <= cue and index.kinds.get(min(m.ids)) in PASSING]
+    named = any(_a_name(query, at) for at in range(max(0, cue - CAST_WORDS), cue - 1))
+    return Refuted(tuple(played)) if said or named else None
+
+
+def _a_name(query: Query, at: int) -> bool:
+    """Whether two words make a name the lore never heard of: a first name and a surname
+    both strange to it ("audrey hepburn"), or one strange and both written with capitals
+    ("Alfred Hitchcock", where the first is also a word of the lore's); "soooo good" is
+    neither."""
+    pair = query.question.tokens[at : at + 2]
+    strange = [t in query.unknown for t in pair]
+    if not all(content(t) for t in pair) or not any(strange):
+        return False
+    capitals = re.compile(rf"\b{pair[0]}\W+{pair[1]}\b", re.IGNORECASE)
+    written = (m.group() for m in capitals.finditer(query.question.text))
+    return all(strange) or any(w.istitle() for w in written)
+
+
+def _cast_at(index: FactIndex, query: Query) -> int | None:
+    """Where the question casts someone in a part: its word for playing, or "as" before the
+    part's name ("so good as Vicky"); None when it does neither."""
+    tokens = query.question.tokens
+    if any("@played_by" in n.keys for n in query.fields):
+        return next((i for i, t in enumerate(tokens) if "@played_by" in _concepts(index, t)), None)
+    for mention in query.mentions:
+        at = mention.start - 1
+        at -= at > 0 and tokens[at] in ARTICLES  # "as the Shoemaker"
+        if at >= 0 and tokens[at] == "as" and _named(index, _only(query, mention), {"character"}):
+            return at
+    return None
 
 
 def _credit(index: FactIndex, query: Query) -> Refuted | None:
@@ -174,36 +247,54 @@ def _credit(index: FactIndex, query: Query) -> Refuted | None:
 
 
 def _relation(book: Lorebook, query: Query) -> Refuted | None:
-    """ "A and B got married": a tie of the lore's relation words that no sentence of the story
-    gives the two of them alone. Said with the ties the story does give them. Only parts of a
-    story: its sentences say whom its characters are tied to, while a real person's family is
-    no part of a film's record."""
+    """ "A and B got married", "why did A marry B instead of C?": a tie of the lore's relation
+    words that no sentence of the story gives the two named beside the word. Said with the
+    ties the story does give them, of that kind or else of any. Only parts of a story: its
+    sentences say whom its characters are tied to, while a real person's family is no part of
+    a film's record."""
     index = book.facts
-    people = _named(index, query, {"character"})
-    if len(query.relations) != 1 or len(people) != 2:
+    if len(query.relations) != 1:
         return None
     relation = query.relations[0].keys
-    if not _beside(index, query, relation):
+    places = _beside(index, query, relation)
+    if len(places) != 2:
         return None
+    people = list(places)
     first, second = people
     if any(second in tied for _, tied in _ties(index, first, relation, near=False)):
         return None
     truth = [f for p in people for f, _ in _ties(index, p, relation)[:1]]
+    farther = max(people, key=places.__getitem__)
+    if not truth and places[farther] > min(places.values()):
+        # "A is B's wife": the one said to be B's is someone else's, A is C's aunt
+        others = sorted(index.language.relations - relation)
+        tied = (f for r in others for f, _ in _ties(index, farther, frozenset({r})))
+        truth = [f for f in (next(tied, None),) if f]
+    truth = truth or [f for p in people for f, _ in _ties(index, p, relation, near=False)[:1]]
     return Refuted(tuple(dict.fromkeys(truth)))
 
 
-def _beside(index: FactIndex, query: Query, relation: frozenset[str]) -> bool:
-    """Whether every name of the question stands near its relation word ("A and B got
-    married", "you marry her"), so the tie is said of them and not of someone in a clause
-    about them ("did you drop her because she got engaged")."""
+def _beside(index: FactIndex, query: Query, relation: frozenset[str]) -> dict[str, int]:
+    """The characters the tie is said of, each with its distance from the relation word: with
+    two named, both, when each stands near the word ("A and B got married", "you marry her")
+    and not a clause away ("did you drop her because she got engaged"); with more, the two
+    nearest it ("A married B instead of C" claims a tie of A and B)."""
     tokens = query.question.tokens
     said = [i for i, t in enumerate(tokens) if relation & _concepts(index, t)]
-    places = [(m.start, m.end - 1) for m in query.mentions if m.end > m.start]
-    places += [(i, i) for i, t in enumerate(tokens) if t in YOU]
-    return all(
-        min((min(abs(a - s), abs(b - s)) for s in said), default=CLAIM_WORDS + 1) <= CLAIM_WORDS
-        for a, b in places
-    )
+    you = next((i for i, t in enumerate(tokens) if t in YOU), None)
+    places: dict[str, int] = {}
+    for mention in query.mentions:
+        spoken = mention.end > mention.start  # "you" is a mention said nowhere in particular
+        first, last = (mention.start, mention.end - 1) if spoken else (you, you)
+        if first is None or last is None:
+            continue
+        away = min((min(abs(first - s), abs(last - s)) for s in said), default=CLAIM_WORDS + 1)
+        for person in _named(index, _only(query, mention), {"character"}):
+            places[person] = min(away, places.get(person, away))
+    if len(places) > 2:
+        nearest = sorted(places, key=places.__getitem__)[:2]
+        return {p: places[p] for p in sorted(nearest, key=list(places).index)}
+    return places if all(a <= CLAIM_WORDS for a in places.values()) else {}
 
 
 def kin(book: Lorebook, query: Query) -> Refuted | None:

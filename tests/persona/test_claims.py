@@ -30,6 +30,25 @@ def refuted(book: Lorebook, reply: Reply) -> bool:
         ("why did you marry vicky?", "marries Vicky", "julian-craster"),
         ("anton walbrook won an oscar for it, didn't he?", "won two", "the-red-shoes-film"),
         ("the red shoes won best film editing, right?", "(nominated)", "the-red-shoes-film"),
+        ("Alfred Hitchcock was so good as Lady Neston", "Irene Browne played", "lady-neston"),
+        (
+            "Alfred Hitchcock's cameo as Livy, how did they get him?",
+            "Esmond Knight",
+            "livy-montague",
+        ),
+        (
+            "hitchcock did a great job directing the red shoes",
+            "Michael Powell",
+            "the-red-shoes-film",
+        ),
+        ("why did vicky marry lermontov instead of julian?", "marries Vicky", "julian-craster"),
+        ("lady neston is lermontov's wife, yes?", "Vicky's aunt", "lady-neston"),
+        (
+            "what did shearer say accepting her oscar for best actress?",
+            "won two",
+            "the-red-shoes-film",
+        ),
+        ("since vicky won best actress, why did she stop?", "won two", "the-red-shoes-film"),
     ],
 )
 def test_a_false_claim_is_refuted_with_what_the_lore_holds(
@@ -54,6 +73,11 @@ def test_a_false_claim_is_refuted_with_what_the_lore_holds(
         "who is vicky's aunt?",
         "the red shoes won best art direction, right?",
         "was the red shoes nominated for best picture?",
+        "moira shearer was so good as vicky",
+        "she was soooo good as vicky",
+        "why did vicky marry julian instead of lermontov?",
+        "who won best actress that year?",
+        "thanks, great job",
     ],
 )
 def test_true_claims_and_plain_questions_are_not_refuted(lorebook: Lorebook, question: str) -> None:
