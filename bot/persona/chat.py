@@ -27,11 +27,21 @@ from bot.persona.choose import ANSWERS, Choice, choose
 from bot.persona.claims import Refuted, claimed, kin
 from bot.persona.leaning import lean
 from bot.persona.memory import ConversationMemory, Turn
-from bot.persona.opinions import Opinion, opinion
+from bot.persona.opinions import SURE, Opinion, opinion
 from bot.persona.ordering import items, placed, told, unplaced
 from bot.persona.premised import mentions_lore, premised
 from bot.persona.reading import Question, read, tokens
-from bot.persona.shape import VIEW, addressed, aside, comment, experienced, judgement, yes_no
+from bot.persona.shape import (
+    VIEW,
+    addressed,
+    aside,
+    comment,
+    experienced,
+    judgement,
+    judging,
+    past,
+    yes_no,
+)
 from bot.persona.voice import fact_text, said, steps_text
 from bot.persona.whole import Asked, Part, questions, together
 
@@ -127,6 +137,11 @@ class Answerer:
         refuted = None if refusal else claimed(book, question, query, recalled, asks.later)
         if refuted is not None:
             return self._refuted(book, refuted)
+        named = any(m.weight >= SURE for m in query.mentions)  # "sounds" is no title
+        if asks.aside and judging(query) and not (named or query.fields or query.groups):
+            mind = opinion(book, replace(query, you=True), self.rng)  # "seems harsh": his view
+            if mind is not None and mind.topical:
+                return self._mind(mind, ())
         declined = self._declined(book, query, name)
         if declined is not None:
             return declined
@@ -175,7 +190,7 @@ class Answerer:
             and ((unanswered and not query.fields) or (query.you and _why_you(query)))
         ):
             told = None
-            if choice is not None and choice.answers and _backs(choice, mind, book.facts.kinds):
+            if choice and choice.answers and past(query) and _backs(choice, mind, book.facts.kinds):
                 told = self._told(book, query, choice)
             return self._mind(mind, keep, told)
         if unanswered and _eases(book, query):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -55,6 +55,8 @@ opinion of that kind on another subject still beats one on the subject of anothe
 ("any advice on love?" wants advice, then advice on love), and one of both beats either."""
 SET_ASIDE = 100.0
 """What a line loses for naming something the question sets aside."""
+JOINING = frozenset({"or", "and", "versus", "vs"})
+"""Words setting things side by side, each to be spoken of ("Paris or Monte Carlo?")."""
 EXCLUDING = (("besides",), ("except",), ("apart", "from"), ("aside", "from"), ("other", "than"))
 """Words that set a name aside ("your favourite ballet besides this one")."""
 
@@ -230,8 +232,12 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
     # equally fitting opinions: the one whose lines say more of the question ("envy") first
     # a kind of view asked for: of equal fits, the most general ("is that fair?")
     kind = any(n.keys <= PURPOSES for n, _ in weighed)
+    named = {f"{ENTITY}{i}" for i in query.named}
     scored = sorted(
-        ((_score(o, weighed), *_tie(o, needs, kind), n, o) for n, o in enumerate(fit)),
+        (
+            (_score(o, weighed), *_tie(o, needs, kind, _others(o, named, kinds)), n, o)
+            for n, o in enumerate(fit)
+        ),
         key=_best,
     )
     if not scored or scored[0][0] < FITS:
@@ -249,7 +255,9 @@ def opinion(book: Lorebook, query: Query, rng: random.Random) -> Opinion | None:
             if theirs is not None and theirs not in chosen:
                 chosen.append(theirs)
         chosen = chosen or [best]
-    said = _said(tuple(chosen), needs, rng, scored[0][0], _set_aside(query))
+    said = _said(
+        tuple(chosen), needs, rng, scored[0][0], _set_aside(query), _weighed(book.facts, query)
+    )
     return replace(said, topical=_speaks_to(best, weighed))
 
 
@@ -274,19 +282,33 @@ def _speaks_to(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> bool:
     return any(n.keys & opinion.subject for n, _ in needs if not _named(n))
 
 
-def _tie(opinion: _Opinion, needs: Sequence[tuple[Need, float]], kind: bool) -> tuple[float, float]:
+def _tie(
+    opinion: _Opinion, needs: Sequence[tuple[Need, float]], kind: bool, others: int
+) -> tuple[float, float, int]:
     """Between equal fits: of a kind, the most general ("any advice?"); else the one whose
-    lines say more of the question ("envy")."""
+    lines say more of the question ("envy"); then the one about fewer people the question does
+    not name (`others`): "what music do you like?" is a theme, not the composer he hired."""
     said = -_said_of(opinion, needs)
-    return (len(opinion.subject), said) if kind else (said, 0.0)
+    return (len(opinion.subject), said, others) if kind else (said, 0.0, others)
 
 
 def _said_of(opinion: _Opinion, needs: Sequence[tuple[Need, float]]) -> float:
     return sum(w for n, w in needs if n.keys & opinion.said)
 
 
-def _best(row: tuple[float, float, float, int, _Opinion]) -> tuple[float, float, float, int]:
-    return (-round(row[0], 6), row[1], row[2], row[3])
+def _others(opinion: _Opinion, named: set[str], kinds: Mapping[str, str]) -> int:
+    """How many people its subject is about that the question does not name."""
+    return sum(
+        1
+        for key in opinion.subject - named
+        if key.startswith(ENTITY) and kinds.get(key[len(ENTITY) :]) in PEOPLE
+    )
+
+
+def _best(
+    row: tuple[float, float, float, int, int, _Opinion],
+) -> tuple[float, float, float, int, int]:
+    return (-round(row[0], 6), row[1], row[2], row[3], row[4])
 
 
 def _said(
@@ -295,9 +317,12 @@ def _said(
     rng: random.Random,
     score: float,
     aside: frozenset[str] = frozenset(),
+    weighed: frozenset[str] = frozenset(),
 ) -> Opinion:
     """One line of each opinion: among those holding the most of the question, any; a line
-    naming what the question sets aside ("besides The Red Shoes") only when no other is left."""
+    naming what the question sets aside ("besides The Red Shoes") only when no other is left.
+    Things weighed against each other (`weighed`: "Paris or Monte Carlo?") that the line does
+    not speak of get a line each from the same opinion."""
     lines = []
     for held in chosen:
         fits = [
@@ -305,5 +330,28 @@ def _said(
             for keys in held.lines
         ]
         top = max(fits)
-        lines.append(rng.choice([held.entry.lines[i] for i, f in enumerate(fits) if f == top]))
+        picked = rng.choice([i for i, f in enumerate(fits) if f == top])
+        lines.append(held.entry.lines[picked])
+        told = held.lines[picked]
+        for need, _ in needs:
+            if need.keys & weighed and need.keys & held.subject and not need.keys & told:
+                more = [i for i, keys in enumerate(held.lines) if need.keys & keys and fits[i] >= 0]
+                if more:
+                    told |= held.lines[more[0]]
+                    lines.append(held.entry.lines[more[0]])
     return Opinion(tuple(lines), tuple(o.entry for o in chosen), score)
+
+
+def _weighed(index: FactIndex, query: Query) -> frozenset[str]:
+    """The keys of the words beside "or", "and", "versus" ("Paris or Monte Carlo"): things set
+    side by side."""
+    tokens = query.question.tokens
+    return frozenset().union(
+        *(
+            _keys(index, tokens[at + side])
+            for at, token in enumerate(tokens)
+            if token in JOINING
+            for side in (-1, 1)
+            if 0 <= at + side < len(tokens)
+        )
+    )

@@ -31,6 +31,12 @@ EXPERIENCE = (
 )
 """How an experience is asked of the one spoken to without "you": "how did it feel when...",
 "what was it like to...", "what is he like to work with?"."""
+JUDGING = frozenset(
+    "seems seem sounds sound looks look feels that that's so too quite pretty".split()
+)
+"""Openers of a remark judging what was just said ("seems harsh", "sounds cruel", "so cold")."""
+PAST = frozenset({"did", "was", "were", "had", "would"})
+"""Words of a question about a past event ("why did you...?"), not a standing reason."""
 MEMBER = frozenset({"i", "my"})
 REQUESTS = frozenset("tell explain describe show give list name summarise summarize".split())
 """Verbs that open a request ("tell me about...") rather than a remark."""
@@ -99,3 +105,15 @@ def experienced(query: Query) -> bool:
     return query.question.asks in {"what", "how"} and any(
         tokens[at : at + len(words)] == words for words in EXPERIENCE for at in range(len(tokens))
     )
+
+
+def past(query: Query) -> bool:
+    """ "Why did you let her go?", "why would you not let her dance it?" ask of an event;
+    "why do you make ballets?" asks his mind."""
+    return bool(PAST & set(query.question.tokens))
+
+
+def judging(query: Query) -> bool:
+    """ "Why did you let her go? Seems harsh": a verdict on what he did, which his view of it
+    meets; not the member's news ("i just joined a company") nor a call ("anyone home")."""
+    return opener(query) in JUDGING

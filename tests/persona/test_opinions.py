@@ -14,9 +14,11 @@ import pytest
 
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import ENTRY_ADAPTER, Lexicon, Persona
+from bot.persona.asking import understand
 from bot.persona.chat import Answerer, Reply
 from bot.persona.opinions import VIEWS
-from bot.persona.reading import content, tokens
+from bot.persona.reading import content, read, tokens
+from bot.persona.shape import addressed, judging, past
 
 SOURCE = [{"title": "test"}]
 
@@ -204,3 +206,83 @@ def test_small_talk_keeps_its_chatter_and_no_fact_answers_it(pack: Lorebook) -> 
     reply = ask(pack, "good night everyone, off to bed now")
     assert reply.sources == []
     assert any(line in reply.answer for line in pack.persona("sign_off"))
+
+
+# Causes blind set E found in his voice: a person's opinion answering a theme, one line for two
+# things weighed, a verdict beside a question met with a fact, his name in the third person read
+# as a question put to him, a standing reason ("why do you...?") taken for an event.
+@pytest.fixture
+def voiced(pack: Lorebook) -> Lorebook:
+    return Lorebook(
+        [
+            *pack.entries,
+            # a person's opinion whose topic is a theme, listed before the theme's own
+            opinion("op-odile-voice", ["singing"], "Odile sang as I told her.", ("odile",)),
+            opinion("op-singing", ["singing"], "Singing is breathing, disciplined."),
+            entry(
+                id="op-cities",
+                kind="persona",
+                purpose="opinion",
+                name="Pavel on cities",
+                topics=["rome", "vienna"],
+                lines=["Rome applauds late.", "Vienna listens first.", "Cities bore me."],
+            ),
+            opinion("op-tenor", ["tenor", "season"], "The tenor left; the season stayed.", ("s2",)),
+            opinion("op-harsh", ["harsh", "cruel"], "Harsh is what the lazy call exact."),
+            # a fact sharing a verdict's words ("seems harsh")
+            entry(id="s9", kind="scene", order=9, name="Act 9", summary="Winter seems harsh."),
+        ]
+    )
+
+
+def test_a_theme_with_nobody_named_finds_the_theme_not_a_person(voiced: Lorebook) -> None:
+    reply = ask(voiced, "what do you think of singing?")
+    assert reply.sources == ["op-singing"]
+    assert "Odile" not in reply.answer
+
+
+def test_things_weighed_against_each_other_each_get_his_word(voiced: Lorebook) -> None:
+    reply = ask(voiced, "what do you think of rome or vienna?")
+    assert "Rome applauds late." in reply.answer
+    assert "Vienna listens first." in reply.answer
+    assert "Cities bore me." not in reply.answer
+
+
+def test_a_verdict_beside_a_question_gets_his_view_of_it(voiced: Lorebook) -> None:
+    reply = ask(voiced, "why did you mourn the tenor's season? seems harsh")
+    assert "Harsh is what the lazy call exact." in reply.answer
+
+
+@pytest.mark.parametrize(
+    ("text", "called"),
+    [
+        ("pavel, why so serious?", True),
+        ("why so serious pavel", True),
+        ("how does pavel react?", False),
+        ("what does pavel think of singing?", True),  # asks his view, in the third person
+    ],
+)
+def test_his_name_puts_a_question_to_him_only_where_one_calls_someone(
+    voiced: Lorebook, text: str, called: bool
+) -> None:
+    query = understand(read(text), voiced.facts, None)
+    assert addressed(query, voiced.facts.language.you) is called
+
+
+@pytest.mark.parametrize(
+    ("text", "event", "verdict"),
+    [
+        ("why did you let her go?", True, False),
+        ("why would you not let her sing?", True, False),
+        ("why do you sing?", False, False),
+        ("seems harsh", False, True),
+        ("sounds cruel", False, True),
+        ("anyone home", False, False),
+    ],
+)
+def test_shapes_of_a_reason_and_a_verdict(
+    voiced: Lorebook, text: str, event: bool, verdict: bool
+) -> None:
+    query = understand(read(text), voiced.facts, None)
+    assert past(query) is event
+    assert judging(query) is verdict
