@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 
 from bot.lore.factindex import Need
@@ -22,12 +22,13 @@ from bot.lore.facts import Fact
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import PersonaPurpose
 from bot.lore.worlds import worlds_of
-from bot.persona.asking import ASKS_BY_FACT, Query, understand
+from bot.persona.asking import Query, understand
 from bot.persona.choose import ANSWERS, Choice, choose
 from bot.persona.claims import Refuted, claimed, kin
 from bot.persona.leaning import lean
 from bot.persona.memory import ConversationMemory, Turn
-from bot.persona.opinions import SURE, Opinion, opinion
+from bot.persona.minded import backs, beats, muses, of_him, only_about, why_you
+from bot.persona.opinions import Opinion, opinion
 from bot.persona.ordering import items, placed, told, unplaced
 from bot.persona.premised import mentions_lore, premised
 from bot.persona.reading import Question, read, tokens
@@ -37,27 +38,16 @@ from bot.persona.shape import (
     aside,
     comment,
     experienced,
-    judgement,
     judging,
-    past,
-    yes_no,
 )
 from bot.persona.voice import fact_text, said, steps_text
 from bot.persona.whole import Asked, Part, questions, together
 
 ECHO = 88.0
 """How close a message must be to a line of dialogue to count as saying it (rapidfuzz ratio)."""
-MUSING = 0.6
-MUSING_MARGIN = 0.15
-"""How much better than a fact his view must fit an open question ("what's the hardest part
-of running a company?") not put to him; a yes-or-no question of judgement needs no margin."""
-OPEN = frozenset({"what", "which"})
 PEOPLE = frozenset({"character", "person"})
 REMEMBERED = 8
 """People a conversation keeps for "she" (the latest first)."""
-"""How well an opinion must fit a question not put to him to be said instead of a fact."""
-FACTUAL = ASKS_BY_FACT - {"what happens"}
-"""Question words asking him for a fact of his story ("why did you...?"), not for his mind."""
 SMALL_TALK: tuple[tuple[str, PersonaPurpose], ...] = (
     ("@wellbeing", "wellbeing"),
     ("@compliment", "compliment"),
@@ -137,9 +127,8 @@ class Answerer:
         refuted = None if refusal else claimed(book, question, query, recalled, asks.later)
         if refuted is not None:
             return self._refuted(book, refuted)
-        named = any(m.weight >= SURE for m in query.mentions)  # "sounds" is no title
-        if asks.aside and judging(query) and not (named or query.fields or query.groups):
-            mind = opinion(book, replace(query, you=True), self.rng)  # "seems harsh": his view
+        if asks.aside and judging(query):  # "seems harsh": his view of what was just said
+            mind = opinion(book, replace(query, you=True), self.rng)
             if mind is not None and mind.topical:
                 return self._mind(mind, ())
         declined = self._declined(book, query, name)
@@ -171,13 +160,13 @@ class Answerer:
         kinds = book.facts.kinds
         # "Livy seems nice.": a remark on someone invites his view of them
         remarked = comment(query) and any(kinds.get(i) in PEOPLE for i in query.named - {you})
-        asked = query.you or named_him or remarked or _muses(query)
+        asked = query.you or named_him or remarked or muses(query)
         mind = opinion(book, query, self.rng) if asked else None
-        if mind is not None and query.you and (_of_him(query) or _only_about(query, you)):
+        if mind is not None and query.you and (of_him(query) or only_about(query, you)):
             return self._mind(mind, keep)
         choice = None if query.nobody else choose(book, query)
         query, choice = lean(book, question, query, choice, recalled)
-        if mind is not None and not query.you and _muses(query) and _beats(mind, choice, query):
+        if mind is not None and not query.you and muses(query) and beats(mind, choice, query):
             return self._mind(mind, keep)  # "can a dancer marry and still be great?": his view
         unanswered = choice is None or not choice.answers
         if mind is not None and remarked and unanswered:
@@ -187,10 +176,10 @@ class Answerer:
         if (
             mind
             and (query.you or named_him)
-            and ((unanswered and not query.fields) or (query.you and _why_you(query)))
+            and ((unanswered and not query.fields) or (query.you and why_you(query)))
         ):
             told = None
-            if choice and choice.answers and past(query) and _backs(choice, mind, book.facts.kinds):
+            if choice is not None and backs(choice, mind, query, book.facts.kinds):
                 told = self._told(book, query, choice)
             return self._mind(mind, keep, told)
         if unanswered and _eases(book, query):
@@ -291,75 +280,6 @@ def _eases(book: Lorebook, query: Query) -> bool:
     nothing else asked of the name its overview would be no answer ("is it on <a service>?")."""
     you = book.facts.language.you
     return bool(query.unknown) and mentions_lore(query, you) and not premised(book, query)[0]
-
-
-def _of_him(query: Query) -> bool:
-    """Put to him with no fact asked for ("are you lonely?", "do you regret anything?"): his
-    opinion answers, whatever the verb; "who played you?" or "why did you...?" asks a fact."""
-    factual = query.question.asks in FACTUAL
-    if "@list" in query.signals:  # "can you summarise the story?": a request, not about him
-        return False
-    if query.signals & VIEW:  # "how do you feel about her death?": not a date of death
-        return not (query.fields and factual)
-    return not (query.fields or factual)  # "would you ever marry?" is his view; "who was...?"
-
-
-def _muses(query: Query) -> bool:
-    """Not put to him by name, but his view may answer it: it asks no fact field, and names
-    nothing of the lore unless it asks for a view with no question word ("any regrets about
-    firing him?")."""
-    if query.fields:
-        return False
-    if yes_no(query):  # "was Palmer just a thief?": a judgement of someone, or a fact
-        return True
-    return not query.mentions or bool(query.signals & VIEW and query.question.asks is None)
-
-
-def _beats(mind: Opinion, choice: Choice | None, query: Query) -> bool:
-    """His view answers a question not put to him when no fact does (rather than a decline),
-    when the question asks for a view ("any advice?"), or when it is a question of judgement
-    ("can a dancer marry and still be great?", "what matters more, love or art?") that his view
-    fits better than a fact sharing its words. Questions of fact ("who...", "how does it
-    end?", "what happens...") keep their facts."""
-    asked = bool(query.signals & VIEW)
-    if not asked and len(query.described) < 2:
-        return False  # "what is the meaning of life?": one shared word is a coincidence
-    if query.mentions and not asked:
-        # "was Palmer just a thief?" rather than a decline; not "is The Red Shoes on <a site>?"
-        return mind.topical and (choice is None or not choice.answers)
-    if choice is None or not choice.answers:
-        return True
-    if mind.score < MUSING:
-        return False
-    if asked:
-        return True
-    # a fact covering the whole question keeps it, even when another entry ties with it
-    fact = max(choice.confidence, choice.covered or 0.0)
-    if yes_no(query):  # "is the ending sad?" may be a fact's; "can a dancer...?" is not
-        return judgement(query) or mind.score > fact
-    return query.question.asks in OPEN and mind.score > fact + MUSING_MARGIN
-
-
-def _backs(choice: Choice, mind: Opinion, kinds: Mapping[str, str]) -> bool:
-    """A fact backs an opinion when it is told of an event the opinion is about (a person's
-    overview after his view of them is a synopsis, not a reason)."""
-    about = {i for entry in mind.entries for i in entry.about}
-    told = choice.facts[0].entry if choice.facts and not choice.steps else None
-    return told in about and kinds.get(told or "") not in PEOPLE
-
-
-def _why_you(query: Query) -> bool:
-    """ "why did you fire him?": put to him, asking for his reason or the event, no field."""
-    if query.question.asks == "why":  # "why were you cold when she got engaged?"
-        return not query.fields
-    return query.question.asks in FACTUAL and not (query.fields or query.relations)
-
-
-def _only_about(query: Query, you: str | None) -> bool:
-    """ "Who are you?", "tell me about yourself", "describe yourself in three words": himself,
-    and nothing asked in particular, or nothing but him named with "yourself"."""
-    reflexive = "yourself" in query.question.tokens and query.question.asks not in FACTUAL
-    return query.named == {you} and (query.asks_only_who or reflexive)
 
 
 def _credited(fact: Fact) -> tuple[str, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bot.lore.factindex import ENTITY
 from bot.persona.asking import Query
-from bot.persona.opinions import PURPOSES
+from bot.persona.opinions import PURPOSES, SURE
 from bot.persona.reading import FILLERS
 
 VIEW = frozenset({"@opinion"}) | PURPOSES
@@ -115,5 +115,8 @@ def past(query: Query) -> bool:
 
 def judging(query: Query) -> bool:
     """ "Why did you let her go? Seems harsh": a verdict on what he did, which his view of it
-    meets; not the member's news ("i just joined a company") nor a call ("anyone home")."""
-    return opener(query) in JUDGING
+    meets; not the member's news ("i just joined a company") nor a call ("anyone home"), nor
+    anything naming the lore for sure or asking a fact of it ("sounds" is not a title)."""
+    named = any(m.weight >= SURE for m in query.mentions)
+    asked = named or query.fields or query.groups
+    return opener(query) in JUDGING and not asked
