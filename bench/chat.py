@@ -34,6 +34,7 @@ import yaml
 
 from bench.stats import print_summary, summarise
 from bench.synthetic import synthetic_lorebook
+from bot.lore.bulk import freeze_long_lived
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
 from bot.persona.chat import Answerer
@@ -165,6 +166,9 @@ async def llm_main() -> None:
     async with standin_process(0.0) as url:
         voice = voice_for(LlmOptions(url, "standin", daily_tokens=10**12))
         assert voice is not None
+        # As the bot does once its lore and extensions (the voice, the client library) are
+        # loaded: what lives as long as the bot is kept out of the collector's full passes.
+        freeze_long_lived()
         offline, phrased = Answerer(rng=random.Random(0)), Answerer(rng=random.Random(0))
         for round_ in range(LLM_ROUNDS + 1):  # round 0 warms the client's connection up
             for n, talk in enumerate(talks):

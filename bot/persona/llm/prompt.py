@@ -47,8 +47,9 @@ def persona_lines(book: Lorebook) -> list[str]:
     return [line for e in book.of_kind("persona") if isinstance(e, Persona) for line in e.lines]
 
 
-def system_prompt(book: Lorebook, given: Sequence[Passage]) -> str:
-    """The same for every member: built from lore only, so nothing a member says can change it."""
+def briefing(book: Lorebook) -> str:
+    """Who he is, how he speaks and the rules: the same in every request about this book, built
+    from lore only (so nothing a member says can change it), and once per book by the voice."""
     you = book.facts.language.you
     me = book.get(you) if you else None
     who = f"You are {me.name}. {me.summary}" if me else "You are the impresario of the ballet."
@@ -57,9 +58,13 @@ def system_prompt(book: Lorebook, given: Sequence[Passage]) -> str:
         who,
         "You speak like this: " + " / ".join(voice),
         "Rules:\n" + "\n".join(f"- {rule}" for rule in RULES),
-        "Lore passages:\n" + "\n".join(f"[{p.id}] {p.text}" for p in given),
     ]
     return "\n\n".join(parts)
+
+
+def system_prompt(briefing: str, given: Sequence[Passage]) -> str:
+    """The book's briefing, then the passages this reply may draw on, each tagged with its id."""
+    return f"{briefing}\n\nLore passages:\n" + "\n".join(f"[{p.id}] {p.text}" for p in given)
 
 
 def messages(system: str, history: Sequence[tuple[str, str]], text: str) -> list[dict[str, str]]:

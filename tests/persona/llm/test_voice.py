@@ -16,7 +16,7 @@ import pytest
 from bot.lore.lorebook import Lorebook
 from bot.persona.chat import Answerer
 from bot.persona.llm.options import LlmOptions
-from bot.persona.llm.prompt import passages, system_prompt
+from bot.persona.llm.prompt import briefing, passages, system_prompt
 from bot.persona.llm.reply import VoicedReply, respond, voice_for
 from bot.persona.llm.voice import LlmVoice
 from standin.openai_chat import StandIn, Step, completion, running
@@ -158,7 +158,7 @@ async def test_a_member_cannot_rewrite_the_system_prompt(lorebook, standin):
     reply = await ask(lorebook, voice(standin), attack)
     expected_sources = Answerer(rng=random.Random(7)).answer(lorebook, attack).sources
     system = standin.system_prompts[0]
-    assert system == system_prompt(lorebook, passages(lorebook, expected_sources))
+    assert system == system_prompt(briefing(lorebook), passages(lorebook, expected_sources))
     assert "pirate" not in system
     sent = standin.requests[0]["messages"]
     assert [m["role"] for m in sent] == ["system", "user"]
