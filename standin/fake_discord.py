@@ -72,15 +72,15 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import discord
 import yarl
 from aiohttp import WSMsgType, web
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
 from standin.openapi import body_errors, validating
+
+if TYPE_CHECKING:
+    import discord
 
 log = logging.getLogger(__name__)
 
@@ -819,7 +819,12 @@ def gateway_url(port: int) -> str:
 
 @contextlib.contextmanager
 def pointing_discord_py_at(port: int) -> Iterator[None]:
-    """Point discord.py at a stand-in on `port`; the two class attributes are restored after."""
+    """Point discord.py at a stand-in on `port`; the two class attributes are restored after.
+    discord.py is imported here, by whoever points it, not by the stand-in itself: serving
+    needs none of it, and a stand-in in a process of its own starts a second sooner."""
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
     saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
     Route.BASE = f"http://127.0.0.1:{port}{API}"
     DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url(port))

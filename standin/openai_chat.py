@@ -81,7 +81,7 @@ async def running() -> AsyncIterator[StandIn]:
     standin = StandIn()
     app = web.Application()
     app.router.add_post("/v1/chat/completions", standin.handle)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, shutdown_timeout=0.5)  # a late reply still held is dropped
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

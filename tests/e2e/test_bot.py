@@ -23,6 +23,7 @@ from bot.config import Settings
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import Character, Entry
 from bot.persona.replay import audition, replay_steps
+from standin.discord_process import DiscordProcess
 from standin.fake_discord import (
     BOT_ID,
     CHANNEL_ID,
@@ -276,19 +277,23 @@ async def test_gateway_dropped_mid_session_resumes_and_answers(
 
 
 async def test_a_burst_of_interactions_at_once_each_answered_once_in_time(
-    fake_discord: FakeDiscord, bot: RedShoesBot, bot_errors: Callable[[], list[str]]
+    discord_apart: DiscordProcess, tmp_path: Path, bot_errors: Callable[[], list[str]]
 ) -> None:
     names = ["vicky", "lermontov", "julian", "boris", "grischa"]
-    # The stand-in shares this process and its two cores with the bot, so the last answer of a
-    # burst waits for the whole burst: 1,000 at once took 2.0-3.4 s on an idle CI machine, on both
-    # sides of Discord's window. BURST keeps every answer's deadline strict with room to spare.
-    burst = [fake_discord.slash("character", name=names[i % len(names)]) for i in range(BURST)]
-    ids = await fake_discord.interact(*burst)
-    answers = await asyncio.gather(*(fake_discord.callback(i, within=10.0) for i in ids))
-    late = [a.at - fake_discord.sent_at[i] for i, a in zip(ids, answers, strict=True)]
-    assert max(late) < DISCORD_WINDOW, f"slowest answer took {max(late):.2f}s"
-    assert all(len(fake_discord.callbacks[i]) == 1 for i in ids)
-    assert len(fake_discord.requests_to(CALLBACK)) == BURST
+    # The last answer of a burst waits for the whole burst. The stand-in runs in a process of
+    # its own (as Discord is elsewhere), so what is timed is the bot's work, not the stand-in's
+    # dispatching and checking of 500 answers on the same event loop.
+    async with running(build_bot(tmp_path / "data")):
+        burst = await discord_apart.slashes(
+            "character", [{"name": names[i % len(names)]} for i in range(BURST)]
+        )
+        ids = await discord_apart.interact(*burst)
+        answered = await discord_apart.answered(ids, within=10.0)
+        callbacks = await discord_apart.requests_to(CALLBACK)
+    slowest = max(a.took for a in answered)
+    assert slowest < DISCORD_WINDOW, f"slowest answer took {slowest:.2f}s"
+    assert all(a.answers == 1 for a in answered)
+    assert len(callbacks) == BURST
     assert bot_errors() == []
 
 
