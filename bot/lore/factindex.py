@@ -173,6 +173,10 @@ class FactIndex(Mentioning):
             f"{NEAR}{e}" for e in self.near.get(fact.entry, ()) if self.kinds.get(e) in SETTINGS
         }
         keys |= {f"{NEAR}{e}" for e in hint_ids}  # named in its context
+        if self.kinds.get(fact.entry) == "person":  # who played a part is near its work too
+            keys |= {
+                f"{NEAR}{self.works[e]}" for e in self.near.get(fact.entry, ()) if e in self.works
+            }
         keys |= self._kind_words.get(fact.entry, set())
         keys |= {stem(t) for t in (*tokens, *hint) if t not in STOP_WORDS}
         if self.kinds.get(fact.entry) in PEOPLE:  # "the villain": what a part is called says it too

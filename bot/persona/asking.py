@@ -317,12 +317,17 @@ def _step(
 
 
 def _in_talk(index: FactIndex, mentions: list[Mention], recalled: Turn | None) -> list[Mention]:
-    """In a talk about another film, a word of a name from elsewhere ("and in America?" after
-    that film's release, beside the shipped film's entry titled for its American release) is a
-    plain word: only a whole name leaves the talk."""
-    talk = recalled.world if recalled is not None else frozenset()
+    """With another film named by its whole name, or talked about, a word of a name from
+    elsewhere is a plain word: "a girl in <that film>" is no mention of the shipped ballet's
+    part called The Girl, and "and in America?" after that film's release none of the shipped
+    film's entry titled for its American release. Only a whole name leaves the film."""
     worlds = worlds_of(index)
-    if not any(worlds.foreign(w) for w in talk):
+    whole = [m for m in mentions if m.weight >= WHOLE]
+    named = works_named(worlds, (i for m in whole for i in m.ids))
+    talk = frozenset().union(*(worlds.family(w) for w in named))
+    if not named:
+        talk = recalled.world if recalled is not None else frozenset()
+    if not talk or not all(worlds.foreign(w) for w in talk):
         return mentions
     inside = worlds.within(talk) | {index.language.you}
     return [m for m in mentions if m.weight >= WHOLE or m.ids & inside]
