@@ -41,6 +41,8 @@ costs this share of its weight: context, not the subject."""
 SETTINGS = frozenset({"work", "scene", "ballet_scene"})
 """Kinds an entry can be set in: naming one ("Julian in The Red Shoes") is context, so a fact of
 a neighbouring entry still answers, at `NEAR_COST`."""
+MEASURED_FIELDS = {"@year": "when", "@born": "when", "@died": "when", "@running_time": "how long"}
+"""Fields whose facts are a measure, and the question word a sentence holding one answers."""
 HEADLINED = frozenset({"trivia", "quote"})
 """Kinds whose names are headlines of one detail ("The Shoemaker's steps"), not what the entry
 is: their names' concepts do not make them the subject of a question."""
@@ -162,7 +164,7 @@ class FactIndex(Mentioning):
     def _add(self, fact: Fact) -> None:
         tokens = words(fact.text)
         named = self.mentions(tokens, partial=False)
-        concepts = self._concepts(tokens, named)
+        concepts = self._concepts(tokens, named) | self._measured(tokens, fact)
         hint, hint_ids, hint_concepts = self._hinted(fact.hint)
         concepts |= hint_concepts
         entities = {fact.entry, *fact.about, *(i for m in named for i in m.ids)}
@@ -220,6 +222,13 @@ class FactIndex(Mentioning):
         for mention in named:
             unnamed[mention.start : mention.end] = [""] * (mention.end - mention.start)
         return set(self.language.concepts(unnamed, fields=False)[0])
+
+    def _measured(self, tokens: Sequence[str], fact: Fact) -> set[str]:
+        """The fields a sentence of prose gives the measure of: a phrasing of a dated field
+        beside a date ("it opened in Britain on 16 November 1945"), of a length beside a length.
+        A pack's release dates and running time often live in its prose alone."""
+        said = self.language.concepts(tokens)[0]
+        return {c for c in said if MEASURED_FIELDS.get(c) in fact.answers}
 
     def _kind_of(self, entry: Entry, forms: dict[str, str]) -> set[str]:
         """Words naming what an entry is ("ballet scene", a work's form, the form of the work

@@ -1,7 +1,9 @@
-"""The chat on a server that imported a pack about another film (tests/eval/pack/blimp.yaml).
+"""The chat on a server that imported a pack about another film (tests/eval/pack/*.yaml, each
+with its questions in pack_<name>.yaml beside this file).
 
-The pack goes through the moderators' import (`plan_import`) and the server's layered view, as
-`/lore import` does; its questions are scored like the other sets.
+Each pack goes through the moderators' import (`plan_import`) and the server's layered view, as
+`/lore import` does; its questions are scored like the other sets. A second pack checks that what
+answers one imported film answers any, with nothing written for either.
 """
 
 from __future__ import annotations
@@ -15,17 +17,17 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.transfer import plan_import
 from tests.eval.test_qa import assert_accurate
 
-PACK = Path(__file__).parent / "pack" / "blimp.yaml"
-QUESTIONS = Path(__file__).with_name("pack_blimp.yaml")
+PACKS = Path(__file__).parent / "pack"
 
 
-@pytest.fixture(scope="module")
-def imported(lorebook: Lorebook) -> Lorebook:
+def _imported(lorebook: Lorebook, pack: Path) -> Lorebook:
     """The shipped lore with the pack imported into one server."""
-    plan = plan_import(PACK.name, PACK.read_bytes(), lorebook, {})
+    plan = plan_import(pack.name, pack.read_bytes(), lorebook, {})
     assert plan.added and not plan.replaced
     return layer(lorebook, Overlay(1, plan.entries))
 
 
-def test_an_imported_film_is_answered_from_its_own_lore(imported: Lorebook) -> None:
-    assert_accurate(imported, QUESTIONS)
+@pytest.mark.parametrize("name", ["blimp", "amolad"])
+def test_an_imported_film_is_answered_from_its_own_lore(lorebook: Lorebook, name: str) -> None:
+    imported = _imported(lorebook, PACKS / f"{name}.yaml")
+    assert_accurate(imported, Path(__file__).with_name(f"pack_{name}.yaml"))

@@ -42,7 +42,7 @@ entries:
     kind: person
     name: Jon Arden
     roles: [actor]
-    summary: English actor who played Tom Letts.
+    summary: Later famous as a singer; as a young man he played Tom Letts.
     sources:
       - {title: "Made up for this test"}
 """
@@ -71,7 +71,18 @@ def test_a_follow_up_stays_with_the_other_film(imported: Lorebook) -> None:
     first = answerer.answer(imported, "When did Run Home! come out?", "c")
     then = answerer.answer(imported, "and in America?", "c")
     assert first.sources[:1] == ["rh-film"]
-    assert then.sources and set(then.sources) <= {"rh-film", "rh-postman", "rh-actor"}
+    assert "March 1951" in then.answer
+    assert set(then.sources) <= {"rh-film", "rh-postman", "rh-actor"}
+
+
+def test_a_release_date_in_prose_answers_when_the_film_came_out(imported: Lorebook) -> None:
+    reply = Answerer(random.Random(0)).answer(imported, "When did Run Home! open in Britain?", "c")
+    assert "May 1950" in reply.answer
+
+
+def test_who_played_a_part_answers_for_the_film_of_the_part(imported: Lorebook) -> None:
+    reply = Answerer(random.Random(0)).answer(imported, "which famous singer is in Run Home!?", "c")
+    assert "Jon Arden" in reply.answer
 
 
 def test_a_question_after_an_aside_naming_the_film_is_about_it(imported: Lorebook) -> None:
