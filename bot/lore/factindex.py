@@ -55,6 +55,10 @@ WIDE = 2500
 """Facts the chat may score without narrowing: the shipped lore's questions reach ~1,600 facts
 holding any of their words; a server with thousands of entries must not score them all."""
 VOCAB_CUTOFF = 88.0
+ROOTED = 7
+ROOT_GROWTH = 3
+"""A word of this many letters or more is known by the lore's word of the same root, at most
+this many letters longer."""
 UNKNOWN_WEIGHT = 0.9
 SOFT_PRIOR = 1.0
 """Smooths the share of ordinary words covered, so one missed adjective does not sink a fact."""
@@ -274,7 +278,24 @@ class FactIndex(Mentioning):
             for word in self._by_letter.get((letter, size), ())
         ]
         best = process.extractOne(token, pool, scorer=fuzz.ratio, score_cutoff=VOCAB_CUTOFF)
-        return best[0] if best else None
+        return best[0] if best else self._same_root(token)
+
+    def _same_root(self, token: str) -> str | None:
+        """The lore's word of the same root as a long word it lacks ("Hebrides" for the lore's
+        "Hebridean"): all but its last two letters begin the lore's word, which is not much
+        longer. Short words are left alone: too many of them share a beginning."""
+        if len(token) < ROOTED:
+            return None
+        root = token[: len(token) - 2]
+        return next(
+            (
+                word
+                for size in range(len(root), len(token) + ROOT_GROWTH)
+                for word in self._by_letter.get((token[0], size), ())
+                if word.startswith(root)
+            ),
+            None,
+        )
 
     def weight(self, key: str) -> float:
         """How much missing this key costs: rare keys more (an idf scaled into 0.3..0.85)."""

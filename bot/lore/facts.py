@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|St|Sir|Prof|Jr|Sr|vs|[A-Z])\.$")
+_LEANS_BACK = re.compile(r"^(?:\S+\s+){0,5}(?:do|does|did|doing)\s+(?:it|so|that)\b", re.IGNORECASE)
+"""A sentence whose first words do what the sentence before said ("Joan offers him enough to do
+it"): only that sentence says what."""
 _YEAR = re.compile(r"\b1[5-9]\d\d\b|\b20\d\d\b")
 _NUMBER = re.compile(r"\b\d+\b|\b(?:" + "|".join(NUMBER_WORDS[1:]) + r")\b", re.IGNORECASE)
 _CAUSE = re.compile(
@@ -120,10 +123,15 @@ def prose(
     who: bool = False,
     hint: str = "",
 ) -> Iterator[Fact]:
-    """Each sentence of a summary or body as a fact, unaltered, found also by `hint`."""
+    """Each sentence of a summary or body as a fact, unaltered, found also by `hint`; one that
+    opens by leaning on the sentence before ("Joan offers him enough to do it") says it after
+    that sentence, so that it is never told without what "it" is."""
+    before = ""
     for sentence in sentences(text):
-        answers = answered_by(sentence) | ({"who"} if who else set())
-        yield Fact(sentence, entry, field_name, tuple(about), frozenset(answers), hint=hint)
+        said = f"{before} {sentence}" if before and _LEANS_BACK.search(sentence) else sentence
+        answers = answered_by(said) | ({"who"} if who else set())
+        yield Fact(said, entry, field_name, tuple(about), frozenset(answers), hint=hint)
+        before = sentence
 
 
 def count(n: int) -> str:

@@ -37,6 +37,11 @@ IDEAS = ("tion", "sion", "ness", "ment", "ity", "ance", "ence", "ism", "hood", "
 """Endings of words for ideas ("a distraction", "happiness"): an idea is no false premise."""
 QUALITIES = ("est", "ful", "ous", "less", "able", "ible", "ive", "ical", "ish")
 """Endings of words that describe ("the hardest part", "a famous scene"), not name."""
+HEDGES = frozenset({"kind", "sort", "of", "bit", "like", "basically"})
+"""Words softening what is said of someone ("was it kind of a stopgap")."""
+AS = frozenset({"as"})
+"""A noun after "as a" says what someone is or appears as ("shows up as a kid"), names no thing
+the story would have to hold."""
 LINKS = frozenset("is are was were be been being am do does did has have had".split())
 ARTICLES = frozenset({"a", "an", "the"})
 AUXILIARIES = frozenset(
@@ -103,6 +108,8 @@ def _names(tokens: Sequence[str], at: int, named: set[int]) -> bool:
         return False  # "the big Red Shoes ballet": a word describing a name
     if _part_of_a_known_thing(tokens, at, named) or _said_of(tokens, start, named):
         return False
+    if start > 1 and tokens[start - 1] in ARTICLES and tokens[start - 2] in AS:
+        return False  # "who shows up as a kid": what someone appears as, said of them
     before = tokens[start - 1]
     if before in BEFORE_A_THING and before not in DETERMINERS and at == start:
         return False  # one bare word after a preposition is a turn of phrase: "from scratch"
@@ -170,11 +177,14 @@ def _said_of(tokens: Sequence[str], start: int, named: set[int]) -> bool:
     """ "was Palmer just a thief?", "is she an actual dancer": a noun said of someone named is
     a judgement asked for, not a thing the story would have to hold."""
     at = start - 1
-    while at >= 0 and at not in named and tokens[at] in ARTICLES | BEFORE_A_VERB - PRONOUNS:
+    skipped = ARTICLES | HEDGES | BEFORE_A_VERB - PRONOUNS
+    while at >= 0 and at not in named and tokens[at] in skipped:
         at -= 1
     if at < 0 or not (at in named or tokens[at] in PRONOUNS):
         return False
     at = _name_start(at, named)
+    if at > 1 and tokens[at - 1] == "not":  # "wasn't it kind of a stopgap"
+        at -= 1
     return at > 0 and tokens[at - 1] in LINKS
 
 

@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from bot.lore.facts import prose
 from bot.lore.library import Overlay, layer
 from bot.lore.lorebook import Lorebook
 from bot.lore.transfer import plan_import
@@ -20,7 +21,7 @@ entries:
     form: film
     year: 1950
     name: Run Home!
-    summary: A black-and-white comedy about a postman who delivers one letter too many.
+    summary: A black-and-white comedy about a Hebridean postman who delivers one letter too many.
     body: >-
       It opened in Britain in May 1950 and reached American cinemas in March 1951. It runs
       about 80 minutes.
@@ -91,3 +92,21 @@ def test_a_question_after_an_aside_naming_the_film_is_about_it(imported: Loreboo
     )
     assert "Ada Quill" in reply.answer
     assert set(reply.sources) <= {"rh-film", "rh-postman", "rh-actor"}
+
+
+def test_a_sentence_doing_what_the_one_before_said_is_told_with_it() -> None:
+    said = [
+        f.text
+        for f in prose("He needs money to buy a boat. She offers him enough to do it.", "x", "s")
+    ]
+    assert said == [
+        "He needs money to buy a boat.",
+        "He needs money to buy a boat. She offers him enough to do it.",
+    ]
+    alone = "She signs to the priest to take off the shoes; as he does so she dies."
+    assert [f.text for f in prose(alone, "x", "s")] == [alone]
+
+
+def test_a_long_word_is_known_by_the_lore_word_of_its_root(imported: Lorebook) -> None:
+    assert imported.facts.correct("hebrides") == "hebridean"
+    assert imported.facts.correct("spaceship") is None

@@ -58,6 +58,8 @@ def test_a_thing_the_lore_lacks_is_named_back(
         ("what is the meaning of the title", ("meaning",)),  # an aspect of what is named
         ("who dances at the climax of the ballet", ("climax",)),  # a place within it
         ("was he just a fraud", ("fraud",)),  # a judgement asked of someone
+        ("wasnt it kind of a stopgap", ("stopgap",)),  # the same, hedged
+        ("which singer shows up as a kid in it", ("kid",)),  # what someone appears as
         ("is she an actual star", ("actual",)),
         ("what did p&p make next", ("p",)),  # a letter of an abbreviation
         ("why does she leave the company halfway through?", ("halfway",)),  # closes a clause
