@@ -43,6 +43,7 @@ SETTINGS = frozenset({"work", "scene", "ballet_scene"})
 a neighbouring entry still answers, at `NEAR_COST`."""
 MEASURED_FIELDS = {"@year": "when", "@born": "when", "@died": "when", "@running_time": "how long"}
 """Fields whose facts are a measure, and the question word a sentence holding one answers."""
+MEASURES = frozenset(MEASURED_FIELDS.values())
 HEADLINED = frozenset({"trivia", "quote"})
 """Kinds whose names are headlines of one detail ("The Shoemaker's steps"), not what the entry
 is: their names' concepts do not make them the subject of a question."""
@@ -231,6 +232,8 @@ class FactIndex(Mentioning):
         """The fields a sentence of prose gives the measure of: a phrasing of a dated field
         beside a date ("it opened in Britain on 16 November 1945"), of a length beside a length.
         A pack's release dates and running time often live in its prose alone."""
+        if not MEASURES & fact.answers:
+            return set()  # most sentences hold no measure: their phrasings are never read
         said = self.language.concepts(tokens)[0]
         return {c for c in said if MEASURED_FIELDS.get(c) in fact.answers}
 
