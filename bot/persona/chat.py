@@ -37,6 +37,7 @@ from bot.persona.shape import (
     addressed,
     aside,
     comment,
+    echoing,
     experienced,
     judging,
 )
@@ -122,6 +123,8 @@ class Answerer:
         said_something = query.mentions or query.fields or query.groups or query.terms
         if asks.aside and not (said_something or query.signals & VIEW):
             return Part("")  # "in order please", "be honest": nothing of its own to answer
+        if asks.later and echoing(query):  # "...no heart. Is he right?": the claim's answer
+            return Part("")
         # a claim comes before small talk: "X did a great job directing it" praises a falsehood
         refusal = "@refuse" in query.signals
         refuted = None if refusal else claimed(book, question, query, recalled, asks.later)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.lore.factindex import ENTITY
 from bot.persona.asking import Query
 from bot.persona.opinions import PURPOSES, SURE
-from bot.persona.reading import FILLERS
+from bot.persona.reading import FILLERS, content
 
 VIEW = frozenset({"@opinion"}) | PURPOSES
 """Signals of a question asking for a view: put to him even when it names him."""
@@ -35,6 +35,8 @@ JUDGING = frozenset(
     "seems seem sounds sound looks look feels that that's so too quite pretty".split()
 )
 """Openers of a remark judging what was just said ("seems harsh", "sounds cruel", "so cold")."""
+TRUTH = frozenset("right true correct fair wrong accurate so".split())
+"""What a bare yes-or-no question asks of a claim just put ("is he right?", "is that true?")."""
 PAST = frozenset({"did", "was", "were", "had", "would"})
 """Words of a question about a past event ("why did you...?"), not a standing reason."""
 MEMBER = frozenset({"i", "my"})
@@ -120,3 +122,11 @@ def judging(query: Query) -> bool:
     named = any(m.weight >= SURE for m in query.mentions)
     asked = named or query.fields or query.groups
     return opener(query) in JUDGING and not asked
+
+
+def echoing(query: Query) -> bool:
+    """ "Julian says you have no heart. Is he right?": a yes-or-no question of nothing but
+    whether a claim is true, after the claim itself; the answer to the claim answers it."""
+    said = [t for t in query.question.tokens if content(t)]
+    named = any(m.weight >= SURE and m.end > m.start for m in query.mentions)
+    return yes_no(query) and set(said) <= TRUTH and not (named or query.fields)

@@ -18,7 +18,7 @@ from bot.persona.asking import understand
 from bot.persona.chat import Answerer, Reply
 from bot.persona.opinions import VIEWS
 from bot.persona.reading import content, read, tokens
-from bot.persona.shape import addressed, judging, past
+from bot.persona.shape import addressed, echoing, judging, past
 
 SOURCE = [{"title": "test"}]
 
@@ -286,3 +286,18 @@ def test_shapes_of_a_reason_and_a_verdict(
     query = understand(read(text), voiced.facts, None)
     assert past(query) is event
     assert judging(query) is verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "echoes"),
+    [
+        ("is he right?", True),
+        ("is that true?", True),
+        ("was she good?", False),
+        ("is pavel right?", False),
+    ],
+)
+def test_a_bare_is_it_true_asks_nothing_of_its_own(
+    voiced: Lorebook, text: str, echoes: bool
+) -> None:
+    assert echoing(understand(read(text), voiced.facts, None)) is echoes
