@@ -41,6 +41,9 @@ costs this share of its weight: context, not the subject."""
 SETTINGS = frozenset({"work", "scene", "ballet_scene"})
 """Kinds an entry can be set in: naming one ("Julian in The Red Shoes") is context, so a fact of
 a neighbouring entry still answers, at `NEAR_COST`."""
+NAMED_BY_HINT = frozenset({"played_by"})
+"""Facts whose hint only names what they are about (a part's role: "who plays the falconer?"):
+its words find them, but not what the words mean ("young composer" is no credit for music)."""
 MEASURED_FIELDS = {"@year": "when", "@born": "when", "@died": "when", "@running_time": "how long"}
 """Fields whose facts are a measure, and the question word a sentence holding one answers."""
 MEASURES = frozenset(MEASURED_FIELDS.values())
@@ -171,7 +174,8 @@ class FactIndex(Mentioning):
         named = self.mentions(tokens, partial=False)
         concepts = self._concepts(tokens, named) | self._measured(tokens, fact)
         hint, hint_ids, hint_concepts = self._hinted(fact.hint)
-        concepts |= hint_concepts
+        if fact.field not in NAMED_BY_HINT:
+            concepts |= hint_concepts
         entities = {fact.entry, *fact.about, *(i for m in named for i in m.ids)}
         if fact.entry in self.works:  # a scene of the ballet is a fact about the ballet too
             entities.add(self.works[fact.entry])

@@ -384,7 +384,9 @@ class Character(InWork):
             where, about = self._elsewhere(context), self.people
             if where:
                 about = (*about, self.work)
-            yield Fact(f"{names} played {self.name}{where}.", self.id, "played_by", about, who)
+            # what the part is names it as well ("who plays the falconer?")
+            said = f"{names} played {self.name}{where}."
+            yield Fact(said, self.id, "played_by", about, who, hint=self.role_in_story or "")
 
     def _elsewhere(self, context: FactContext) -> str:
         """` in <work>` for a part in a work other than the shipped film, unless the part's

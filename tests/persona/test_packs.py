@@ -34,7 +34,7 @@ entries:
     kind: character
     work: rh-film
     name: Tom Letts
-    role_in_story: "The postman"
+    role_in_story: "The town's letter carrier"
     played_by: rh-actor
     summary: A postman in a small town who cannot leave a letter undelivered.
     sources:
@@ -110,3 +110,10 @@ def test_a_sentence_doing_what_the_one_before_said_is_told_with_it() -> None:
 def test_a_long_word_is_known_by_the_lore_word_of_its_root(imported: Lorebook) -> None:
     assert imported.facts.correct("hebrides") == "hebridean"
     assert imported.facts.correct("spaceship") is None
+
+
+def test_a_part_is_found_by_what_it_is_in_the_story(imported: Lorebook) -> None:
+    reply = Answerer(random.Random(0)).answer(
+        imported, "who plays the letter carrier in Run Home!?", "c"
+    )
+    assert "Jon Arden" in reply.answer
