@@ -9,8 +9,12 @@ from all of the view's entries would (tests/lore/test_factlayers.py holds it to 
 - a shipped entry's facts can depend on other entries — their names, a work's last step, the
   characters' names (what `FactContext` gives), the names its sentences mention, its
   neighbours' kinds and its work's form. Each shipped entry's reads of the context are recorded
-  once per shipped book (`ShippedFacts`); a shipped entry whose reads, mentions, neighbours or
-  work the overlay changes is re-indexed with the server's own entries ("affected");
+  once per shipped book (`ShippedFacts`); a shipped entry whose reads, neighbours or work the
+  overlay changes is re-indexed with the server's own entries ("affected");
+- a shipped fact whose sentence says a name that names other entries in the view (or names an
+  entry that is, or is no longer, a person) states the same words in the same place: only its
+  keys change. It is re-keyed where it is ("rekeyed"), not re-indexed with its whole entry, so
+  an overlay whose new names are common words costs the facts saying them, not their entries;
 - facts are numbered in the merged book's order, as a fresh build numbers them (rankings break
   ties by number): the view's numbers are runs of the shipped numbering spliced with runs of
   its own, and postings are renumbered when read (cached per key);
@@ -25,6 +29,7 @@ them with a fresh build's.
 from __future__ import annotations
 
 import bisect
+import copy
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -223,13 +228,19 @@ class _Prominence(Counter[str]):
 
 
 class _LayeredNames(Names):
-    """The shipped names less the masked entries', plus the view's own entries' names."""
+    """The shipped names less the masked entries', plus the view's own entries' names. A name
+    (or name word) neither the own nor the masked entries hold is the shipped one as it is: the
+    fact index asks for every run of words of every fact it re-keys, nearly all untouched."""
 
-    def __init__(self, own: Sequence[Entry], base: Names, masked: AbstractSet[str]) -> None:
+    def __init__(self, own: Sequence[Entry], base: Names, masked: Sequence[Entry]) -> None:
         super().__init__(own)
-        self._base, self._masked = base, masked
+        self._base, self._masked = base, frozenset(e.id for e in masked)
+        self._touched = {name for e in (*own, *masked) for name in folded_names(e)}
+        self._touched_tokens = {t for name in self._touched for t in name.split()}
 
     def named(self, folded: str) -> list[Entry]:
+        if folded not in self._touched:
+            return self._base.named(folded)
         shipped = [e for e in self._base.named(folded) if e.id not in self._masked]
         return [*shipped, *super().named(folded)]
 
@@ -237,6 +248,8 @@ class _LayeredNames(Names):
         return max(self._base.longest_from(token), super().longest_from(token))
 
     def name_token(self, token: str) -> list[Entry]:
+        if token not in self._touched_tokens:
+            return self._base.name_token(token)
         shipped = [e for e in self._base.name_token(token) if e.id not in self._masked]
         return [*shipped, *super().name_token(token)]
 
@@ -289,6 +302,23 @@ class Renumber:
         return found
 
 
+@dataclass(frozen=True)
+class _Rekeyed:
+    """Keys the re-keyed shipped facts lost and gained, with their shipped numbers."""
+
+    lost: Mapping[str, AbstractSet[int]]
+    gained: Mapping[str, Sequence[int]]
+
+    def postings(self, key: str, numbers: Sequence[int]) -> Sequence[int]:
+        """A shipped posting as the re-keyed facts leave it (shipped numbers, in order)."""
+        lost, gained = self.lost.get(key), self.gained.get(key)
+        if lost:
+            numbers = [n for n in numbers if n not in lost]
+        if gained:
+            numbers = sorted([*numbers, *gained])
+        return numbers
+
+
 class _Postings(_Merged[list[int]]):
     """Fact numbers by key in the view's numbering, renumbered on first read."""
 
@@ -298,14 +328,20 @@ class _Postings(_Merged[list[int]]):
         own: Mapping[str, list[int]],
         shipped: Renumber,
         owned: Renumber,
+        rekeyed: _Rekeyed,
     ) -> None:
         self._base, self._own, self._shipped, self._owned = base, own, shipped, owned
+        self._rekeyed = rekeyed
         self._cache: dict[str, list[int]] = {}
+
+    def __iter__(self) -> Iterator[str]:
+        every = {*self._own, *self._base, *self._rekeyed.gained}
+        return (k for k in every if k in self)
 
     def __getitem__(self, key: str) -> list[int]:
         found = self._cache.get(key)
         if found is None:
-            found = self._shipped(self._base.get(key, ()))
+            found = self._shipped(self._rekeyed.postings(key, self._base.get(key, ())))
             own = self._own.get(key)
             if own:
                 found = sorted(found + self._owned(own))
@@ -395,10 +431,11 @@ def layered_facts(
     lexicon = any(isinstance(e, Lexicon) for e in (*own, *before))
     if lexicon and Language.of(book.of_type(Lexicon)) != known.index.language:
         return _built_in_full(book)  # every fact's concepts may change
-    affected = _affected(view, known)
-    if len(affected) + len(own) > len(shipped) * LAYERED_SHARE:
+    affected, rekeyed = _affected(view, known)
+    many = len(affected) + len(own) > len(shipped) * LAYERED_SHARE
+    if many or len(rekeyed) > len(known.index.facts) * LAYERED_SHARE:
         return _built_in_full(book)  # layering would save little: most facts change
-    return _Builder(view, known, affected).index()
+    return _Builder(view, known, affected, rekeyed).index()
 
 
 def _built_in_full(book: Lorebook) -> FactIndex:
@@ -407,13 +444,19 @@ def _built_in_full(book: Lorebook) -> FactIndex:
     return index
 
 
-def _affected(view: _View, known: ShippedFacts) -> set[str]:
-    """Shipped entries, not masked, whose facts may differ in the view."""
+def _affected(view: _View, known: ShippedFacts) -> tuple[set[str], set[int]]:
+    """Shipped entries, not masked, whose facts may differ in the view (they read something
+    the overlay changed, or their keys name a changed place or work), and the numbers of other
+    shipped facts whose text stays but whose keys may not: they say a name that names other
+    entries in the view, or name an entry that is or is no longer a person (`?who`). A name
+    of the overlay's that is a common word reaches thousands of facts, a few of each entry's:
+    re-keying those facts costs a fraction of restating their entries."""
     own = {e.id: e for e in view.own}
     before = [e for e in (view.shipped.get(i) for i in view.masked) if e is not None]
     touched = [*own.values(), *before]
     names = known.context.names
     found: set[str] = set()
+    rekeyed: set[int] = set()
     index = known.index
     for entry_id in {*own, *view.masked}:
         now = own[entry_id].name if entry_id in own else None
@@ -421,7 +464,7 @@ def _affected(view: _View, known: ShippedFacts) -> set[str]:
             found |= known.read_by(("name", entry_id))
         kinds = {own[entry_id].kind if entry_id in own else None, index.kinds.get(entry_id)}
         if len(kinds) > 1 and "person" in kinds:  # a fact naming a person answers "who"
-            found |= {index.facts[n].entry for n in index._postings.get(ENTITY + entry_id, ())}
+            rekeyed.update(index._postings.get(ENTITY + entry_id, ()))
     for step in {(e.kind, e.work) for e in touched if isinstance(e, Scene | BalletScene)}:
         steps = view.book.sequence(*step)
         if max((s.order for s in steps), default=0) != known.context.last_order.get(step, 0):
@@ -431,7 +474,7 @@ def _affected(view: _View, known: ShippedFacts) -> set[str]:
         if (counts[name] > 0) != (known.characters[name] > 0):
             found |= known.read_by(("character", name))
     for name in _renamed(view, known.index.names, own):
-        found |= _mentioning(known.index, name)
+        rekeyed |= _mentioning(known.index, name)
     for entry in touched:  # a place's neighbours name it in their keys
         if entry.kind in SETTINGS:
             found |= known.index.near.get(entry.id, set())
@@ -439,7 +482,9 @@ def _affected(view: _View, known: ShippedFacts) -> set[str]:
     for entry_id in {*own, *view.masked}:
         found |= known.members.get(entry_id, set())
     positions = known.context.names
-    return {i for i in found if i in positions and i not in view.masked}
+    found = {i for i in found if i in positions and i not in view.masked}
+    gone = found | view.masked
+    return found, {n for n in rekeyed if index.facts[n].entry not in gone}
 
 
 def _renamed(view: _View, names: Names, own: Mapping[str, Entry]) -> set[str]:
@@ -472,10 +517,9 @@ def _character_counts(view: _View, known: ShippedFacts) -> Counter[str]:
     return counts
 
 
-def _mentioning(index: FactIndex, name: str) -> set[str]:
-    """Entries with a fact whose words (or hint) hold `name`: their keys may name it. A name of
-    one stop word names nothing (`FactIndex.mentions`); one of several is looked for in every
-    fact."""
+def _mentioning(index: FactIndex, name: str) -> set[int]:
+    """Facts whose words (or hint) hold `name`: their keys may name it. A name of one stop
+    word names nothing (`FactIndex.mentions`); one of several is looked for in every fact."""
     said = name.split()
     keys = [stem(t) for t in said if t not in STOP_WORDS]
     if not keys and len(said) < 2:
@@ -484,7 +528,7 @@ def _mentioning(index: FactIndex, name: str) -> set[str]:
     numbers = min(postings, key=len) if postings else range(len(index.facts))
     padded = f" {name} "
     return {
-        index.facts[n].entry
+        n
         for n in numbers
         if padded in f" {' '.join(words(index.facts[n].text))} "
         or padded in f" {' '.join(words(index.facts[n].hint))} "
@@ -494,8 +538,12 @@ def _mentioning(index: FactIndex, name: str) -> set[str]:
 class _Builder:
     """One view's index: its own part built with the shipped index's `_add`, then spliced."""
 
-    def __init__(self, view: _View, known: ShippedFacts, affected: set[str]) -> None:
+    def __init__(
+        self, view: _View, known: ShippedFacts, affected: set[str], rekeyed: set[int]
+    ) -> None:
         self.view, self.known, self.base = view, known, known.index
+        self.rekeyed = sorted(rekeyed)
+        """Shipped facts kept where they are, with the keys a fresh build would give them."""
         self.own = {e.id: e for e in view.own}
         shipped = [view.shipped.get(i) for i in sorted(affected)]
         self.again = [*view.own, *(e for e in shipped if e is not None)]
@@ -535,16 +583,19 @@ class _Builder:
                     runs.append((1, low, high))
                     dense += high - low
         ship_until(len(first) - 1)
-        # What lasts of this build is the own part's facts and their keys (the rest is shared).
-        FREEZER.built(len(part.facts))
-        return self._spliced(part, shipped, owned, runs)
+        keyed = self._keyed(part)
+        # What lasts of this build is the own part's facts and their keys, and the re-keyed
+        # facts' keys (the rest is shared).
+        FREEZER.built(len(part.facts) + len(keyed))
+        return self._spliced(part, shipped, owned, runs, keyed)
 
     def _own_part(self) -> FactIndex:
         """A fact index holding only the re-indexed entries' facts, reading the view's names,
         kinds, neighbours and forms: the shipped index's own `_add` indexes them."""
         view, base, own = self.view, self.base, self.own
         part = FactIndex.__new__(FactIndex)
-        part.names = _LayeredNames(view.own, base.names, view.masked)
+        masked = [e for e in map(view.shipped.get, sorted(view.masked)) if e is not None]
+        part.names = _LayeredNames(view.own, base.names, masked)
         part.language = base.language
         kinds: dict[str, str] = {i: e.kind for i, e in own.items()}
         part.kinds = cast(dict[str, str], _Layered(kinds, base.kinds, view.masked))
@@ -566,6 +617,22 @@ class _Builder:
             dict[str, frozenset[str]], _Layered(own_keys, base.name_keys, view.masked)
         )
         return part
+
+    def _keyed(self, part: FactIndex) -> dict[int, frozenset[str]]:
+        """The keys the re-keyed shipped facts get in the view, by their shipped number (only
+        those that differ): each fact added to a scratch index reading what the own part reads,
+        with the shipped neighbours and kind words of entries the view does not re-index."""
+        scratch = copy.copy(part)
+        scratch.near = cast(dict[str, set[str]], _Layered(part.near, self.base.near, self.gone))
+        scratch._kind_words = cast(
+            dict[str, set[str]], _Layered(part._kind_words, self.base._kind_words, self.gone)
+        )
+        scratch.facts, scratch.keys, scratch.vocab, scratch._postings = [], [], set(), {}
+        scratch._lower = set()
+        base = self.base
+        for number in self.rekeyed:
+            scratch._add(base.facts[number])
+        return {n: k for n, k in zip(self.rekeyed, scratch.keys, strict=True) if k != base.keys[n]}
 
     def _near(self) -> dict[str, set[str]]:
         """Each re-indexed entry's neighbours in the view: what it points at, and what points
@@ -640,6 +707,7 @@ class _Builder:
         shipped: Renumber,
         owned: Renumber,
         runs: list[tuple[int, int, int]],
+        keyed: Mapping[int, frozenset[str]],
     ) -> FactIndex:
         view, base = self.view, self.base
         index = FactIndex.__new__(FactIndex)
@@ -670,8 +738,17 @@ class _Builder:
         sources = ((base.facts, base.keys), (part.facts, part.keys))
         index.facts = [f for s, a, b in runs for f in sources[s][0][a:b]]
         index.keys = [k for s, a, b in runs for k in sources[s][1][a:b]]
+        lost: dict[str, set[int]] = {}
+        gained: dict[str, list[int]] = {}
+        for number, keys in sorted(keyed.items()):
+            index.keys[shipped([number])[0]] = keys
+            for key in base.keys[number] - keys:
+                lost.setdefault(key, set()).add(number)
+            for key in keys - base.keys[number]:
+                gained.setdefault(key, []).append(number)
         index._postings = cast(
-            dict[str, list[int]], _Postings(base._postings, part._postings, shipped, owned)
+            dict[str, list[int]],
+            _Postings(base._postings, part._postings, shipped, owned, _Rekeyed(lost, gained)),
         )
         index._df_total = max(1, len(index.facts))
         dead = self._dead_words(part, part.vocab, _said_words)

@@ -19,7 +19,13 @@ from bot.lore.lorebook import Lorebook
 from bot.lore.model import Entry
 from bot.lore.search import entry_names
 from bot.lore.text import fold
-from tests.lore.test_layered import changed_overlay, merged, random_change, random_overlay
+from tests.lore.test_layered import (
+    changed_overlay,
+    common_word_overlay,
+    merged,
+    random_change,
+    random_overlay,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -88,6 +94,27 @@ def test_a_layered_fact_index_is_a_fresh_builds(lorebook: Lorebook, seed: int) -
     view = layer(lorebook, overlay)
     assert not view.facts_ready
     compare(lorebook, view, overlay)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_shipped_facts_saying_an_overlays_names_are_re_keyed_as_a_fresh_build_keys_them(
+    lorebook: Lorebook, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Own entries named by words most facts say: those shipped facts keep their place and
+    text and get the keys a fresh build gives them (no entry of theirs is indexed again)."""
+    keyed: list[int] = []
+    rekey = factlayers._Builder._keyed
+
+    def counted(builder: factlayers._Builder, part: FactIndex) -> dict[int, frozenset[str]]:
+        found = rekey(builder, part)
+        keyed.append(len(found))
+        return found
+
+    monkeypatch.setattr(factlayers._Builder, "_keyed", counted)
+    overlay = common_word_overlay(lorebook, seed)
+    view = layer(lorebook, overlay)
+    compare(lorebook, view, overlay)
+    assert keyed and keyed[0] > 20, "shipped facts saying the new names were re-keyed"
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.lore import factlayers
 from bot.lore.layered import ServerView
 from bot.lore.library import Overlay, layer
 from bot.lore.lorebook import Lorebook
@@ -181,12 +182,44 @@ def test_a_view_changed_edit_by_edit_answers_as_a_fresh_build(
     assert_answers_alike(lorebook, view, merged(lorebook, overlay), overlay, seed)
 
 
-def test_the_chat_answers_as_it_would_from_the_merged_book(lorebook: Lorebook) -> None:
+COMMON = ("Ballet", "Dance", "Stage", "Music", "Film", "Love", "Shoes")
+"""Words most of the lore's prose says: names of an overlay's own that reach many facts."""
+
+
+def common_word_overlay(shipped: Lorebook, seed: int) -> Overlay:
+    """A random overlay plus own entries named by common words of the lore (as the synthetic
+    lore's names are): the shipped facts saying those words name the new entries too."""
+    rng = random.Random(seed)
+    overlay = random_overlay(shipped, seed)
+    people = [e for e in shipped.entries if e.kind in ("person", "character")]
+    own = [
+        entry.model_copy(
+            update={"id": f"common-{seed}-{n}", "name": f"{word} Keeper", "aliases": [word]}
+        )
+        for n, (word, entry) in enumerate(zip(COMMON, rng.sample(people, len(COMMON)), strict=True))
+    ]
+    return Overlay(seed, (*overlay.entries, *own), overlay.hidden)
+
+
+@pytest.mark.parametrize("seed", [100, 101, 102])
+def test_the_chat_answers_as_it_would_from_the_merged_book(
+    lorebook: Lorebook, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chat's answers (retrieval, ranking, voice) to the evaluation's questions and to
+    questions naming the overlay's entries, through a view's layered fact index (layered
+    whatever the share of the lore the overlay reaches)."""
+    monkeypatch.setattr(factlayers, "LAYERED_SHARE", 10.0)
     cases = yaml.safe_load(EVAL.read_text(encoding="utf-8"))["cases"]
     asked = [c["ask"] for c in cases if "ask" in c]
     assert len(asked) > 50
-    overlay = random_overlay(lorebook, 100)
+    overlay = common_word_overlay(lorebook, seed)
     view, oracle = layer(lorebook, overlay), merged(lorebook, overlay)
+    assert not isinstance(view.facts._postings, dict), "layered"
+    for entry in overlay.entries[-12:]:
+        asked += [
+            f"Who is {entry.name}?",
+            f"Tell me about {entry.aliases[0] if entry.aliases else entry.name}",
+        ]
     for text in asked:
         said = Answerer(rng=random.Random(0)).answer(view, text)
         assert said == Answerer(rng=random.Random(0)).answer(oracle, text), text
