@@ -298,12 +298,14 @@ class Renumber:
         for start, end, offset in zip(self.starts, self.ends, self.offsets, strict=True):
             low = bisect.bisect_left(numbers, start)
             high = bisect.bisect_left(numbers, end, low)
-            found += map(offset.__add__, numbers[low:high])
+            # a run that keeps its numbers (before any change, or after an edit that states
+            # as many facts as before) is copied as it is
+            found += map(offset.__add__, numbers[low:high]) if offset else numbers[low:high]
         return found
 
 
 @dataclass(frozen=True)
-class _Rekeyed:
+class Rekeyed:
     """Keys the re-keyed shipped facts lost and gained, with their shipped numbers."""
 
     lost: Mapping[str, AbstractSet[int]]
@@ -319,7 +321,10 @@ class _Rekeyed:
         return numbers
 
 
-class _Postings(_Merged[list[int]]):
+NO_REKEYS = Rekeyed({}, {})
+
+
+class Postings(_Merged[list[int]]):
     """Fact numbers by key in the view's numbering, renumbered on first read."""
 
     def __init__(
@@ -328,7 +333,7 @@ class _Postings(_Merged[list[int]]):
         own: Mapping[str, list[int]],
         shipped: Renumber,
         owned: Renumber,
-        rekeyed: _Rekeyed,
+        rekeyed: Rekeyed,
     ) -> None:
         self._base, self._own, self._shipped, self._owned = base, own, shipped, owned
         self._rekeyed = rekeyed
@@ -353,7 +358,7 @@ class _Postings(_Merged[list[int]]):
         return found
 
 
-class _Vocabulary(AbstractSet[str]):
+class Vocabulary(AbstractSet[str]):
     def __init__(self, base: AbstractSet[str], own: AbstractSet[str], dead: AbstractSet[str]):
         self._base, self._own, self._dead = base, own, dead
 
@@ -368,7 +373,7 @@ class _Vocabulary(AbstractSet[str]):
         return sum(1 for _ in self)
 
 
-class _ByLetter(Mapping[tuple[str, int], list[str]]):
+class ByLetter(Mapping[tuple[str, int], list[str]]):
     def __init__(
         self,
         base: Mapping[tuple[str, int], list[str]],
@@ -391,19 +396,22 @@ class _ByLetter(Mapping[tuple[str, int], list[str]]):
         return sum(1 for _ in self)
 
 
-def _said_words(fact: Fact) -> list[str]:
+def said_words(fact: Fact) -> list[str]:
     """The words a fact puts in the vocabulary."""
     return [t for t in (*words(fact.text), *words(fact.hint)) if len(t) > 2]
 
 
-def _lower_words(fact: Fact) -> list[str]:
+def lower_words(fact: Fact) -> list[str]:
     """The words a fact writes in lower case (`FactIndex._lower`)."""
     return [w for word in fact.text.split() if word[:1].islower() for w in words(word)]
 
 
 @dataclass(frozen=True)
-class _View:
-    """What the build reads of the view (a `ServerView`, which this module does not import)."""
+class View:
+    """What the build reads of the view (a `ServerView`, which this module does not import):
+    `book` is a view of `shipped` that hides or replaces the `masked` ids and adds `own`
+    entries; `ref` places an entry in the view's order (a shipped entry at position i is
+    `i * span`)."""
 
     shipped: Lorebook
     book: Lorebook
@@ -413,19 +421,11 @@ class _View:
     span: int
 
 
-def layered_facts(
-    shipped: Lorebook,
-    book: Lorebook,
-    own: Sequence[Entry],
-    masked: AbstractSet[str],
-    ref: Callable[[Entry], int],
-    span: int,
-) -> FactIndex:
-    """The fact index of `book`, a view of `shipped` that hides or replaces the `masked` ids
-    and adds `own` entries; `ref` places an entry in the view's order (a shipped entry at
-    position i is `i * span`). What it builds counts towards the next freeze (the facts it
-    indexed itself: all of them when it builds in full)."""
-    view = _View(shipped, book, own, masked, ref, span)
+def layered_facts(view: View) -> FactIndex:
+    """The fact index of `view.book`, a view of `view.shipped` (see `View`). What it builds
+    counts towards the next freeze (the facts it indexed itself: all of them when it builds in
+    full)."""
+    shipped, book, own, masked = view.shipped, view.book, view.own, view.masked
     known = shipped_facts(shipped)
     before = [e for e in (shipped.get(i) for i in masked) if e is not None]
     lexicon = any(isinstance(e, Lexicon) for e in (*own, *before))
@@ -438,13 +438,35 @@ def layered_facts(
     return _Builder(view, known, affected, rekeyed).index()
 
 
+def dead_words(
+    base: FactIndex,
+    removed: AbstractSet[int],
+    held: AbstractSet[str],
+    said: Callable[[Fact], list[str]],
+) -> set[str]:
+    """Words (as `said` reads a fact) that only the `removed` facts of `base` held, out of
+    the words a layer on it does not hold itself (`held`)."""
+    candidates = {w for n in removed for w in said(base.facts[n])}
+    dead = set()
+    for word in candidates - held:
+        # a stop word has no posting of its own: look through every fact (the common ones
+        # are found at once)
+        numbers = (
+            range(len(base.facts)) if word in STOP_WORDS else base._postings.get(stem(word), ())
+        )
+        holders = (n for n in numbers if n not in removed)
+        if not any(word in said(base.facts[n]) for n in holders):
+            dead.add(word)
+    return dead
+
+
 def _built_in_full(book: Lorebook) -> FactIndex:
     index = FactIndex(book.entries)
     FREEZER.built(len(index.facts))
     return index
 
 
-def _affected(view: _View, known: ShippedFacts) -> tuple[set[str], set[int]]:
+def _affected(view: View, known: ShippedFacts) -> tuple[set[str], set[int]]:
     """Shipped entries, not masked, whose facts may differ in the view (they read something
     the overlay changed, or their keys name a changed place or work), and the numbers of other
     shipped facts whose text stays but whose keys may not: they say a name that names other
@@ -487,7 +509,7 @@ def _affected(view: _View, known: ShippedFacts) -> tuple[set[str], set[int]]:
     return found, {n for n in rekeyed if index.facts[n].entry not in gone}
 
 
-def _renamed(view: _View, names: Names, own: Mapping[str, Entry]) -> set[str]:
+def _renamed(view: View, names: Names, own: Mapping[str, Entry]) -> set[str]:
     """Folded names that name other entries in the view than in the shipped lore (a fact
     saying one is indexed under the entries it names)."""
     touched = [*own.values(), *(e for e in map(view.shipped.get, view.masked) if e)]
@@ -506,7 +528,24 @@ def _renamed(view: _View, names: Names, own: Mapping[str, Entry]) -> set[str]:
     return renamed
 
 
-def _character_counts(view: _View, known: ShippedFacts) -> Counter[str]:
+def view_context(view: View, known: ShippedFacts) -> FactContext:
+    """What the view's entries read of one another while stating their facts: the shipped
+    context with the overlay's names, last steps and characters (in time with the overlay)."""
+    own = {e.id: e.name for e in view.own}
+    names = _Layered(own, known.context.names, view.masked)
+    last = dict(known.context.last_order)
+    for entry in (*view.own, *(view.shipped.get(i) for i in view.masked)):
+        if isinstance(entry, Scene | BalletScene):
+            steps = view.book.sequence(entry.kind, entry.work)
+            step = (entry.kind, entry.work)
+            if steps:
+                last[step] = max(s.order for s in steps)
+            else:
+                last.pop(step, None)
+    return FactContext(names, last, _Characters(_character_counts(view, known)))
+
+
+def _character_counts(view: View, known: ShippedFacts) -> Counter[str]:
     counts = Counter(known.characters)
     for entry in (view.shipped.get(i) for i in view.masked):
         if entry is not None and entry.kind == "character":
@@ -539,7 +578,7 @@ class _Builder:
     """One view's index: its own part built with the shipped index's `_add`, then spliced."""
 
     def __init__(
-        self, view: _View, known: ShippedFacts, affected: set[str], rekeyed: set[int]
+        self, view: View, known: ShippedFacts, affected: set[str], rekeyed: set[int]
     ) -> None:
         self.view, self.known, self.base = view, known, known.index
         self.rekeyed = sorted(rekeyed)
@@ -656,19 +695,7 @@ class _Builder:
         """Index the re-indexed entries' facts in the view's order; each one's ref and the
         numbers its facts got in the own part."""
         view = self.view
-        names = _Layered(
-            {i: e.name for i, e in self.own.items()}, self.known.context.names, view.masked
-        )
-        last = dict(self.known.context.last_order)
-        for entry in (*view.own, *(view.shipped.get(i) for i in view.masked)):
-            if isinstance(entry, Scene | BalletScene):
-                steps = view.book.sequence(entry.kind, entry.work)
-                step = (entry.kind, entry.work)
-                if steps:
-                    last[step] = max(s.order for s in steps)
-                else:
-                    last.pop(step, None)
-        context = FactContext(names, last, _Characters(_character_counts(view, self.known)))
+        context = view_context(view, self.known)
         spans = []
         for entry in sorted(self.again, key=view.ref):
             low = len(part.facts)
@@ -677,29 +704,10 @@ class _Builder:
             spans.append((view.ref(entry), low, len(part.facts)))
         return spans
 
-    def _dead_words(
-        self, part: FactIndex, held: AbstractSet[str], said: Callable[[Fact], list[str]]
-    ) -> set[str]:
-        """Words (as `said` reads a fact) only the facts this view no longer shows held: out
-        of the view's `held` words."""
-        base = self.base
-        removed = {
-            n
-            for p in self.positions.values()
-            for n in range(self.known.first[p], self.known.first[p + 1])
-        }
-        candidates = {w for n in removed for w in said(base.facts[n])}
-        dead = set()
-        for word in candidates - held:
-            # a stop word has no posting of its own: look through every fact (the common
-            # ones are found at once)
-            numbers = (
-                range(len(base.facts)) if word in STOP_WORDS else base._postings.get(stem(word), ())
-            )
-            holders = (n for n in numbers if n not in removed)
-            if not any(word in said(base.facts[n]) for n in holders):
-                dead.add(word)
-        return dead
+    def _removed(self) -> set[int]:
+        """Shipped fact numbers this view no longer shows."""
+        first = self.known.first
+        return {n for p in self.positions.values() for n in range(first[p], first[p + 1])}
 
     def _spliced(
         self,
@@ -733,11 +741,7 @@ class _Builder:
             dict[str, set[str]], _Holders(proper_words(view.own), base.proper, view.masked)
         )
         index._hints = part._hints
-        # The view's facts and keys as lists of the shared objects: a pointer per fact, which
-        # the chat reads at list speed in every ranking.
-        sources = ((base.facts, base.keys), (part.facts, part.keys))
-        index.facts = [f for s, a, b in runs for f in sources[s][0][a:b]]
-        index.keys = [k for s, a, b in runs for k in sources[s][1][a:b]]
+        index.facts, index.keys = spliced(runs, (base, part))
         lost: dict[str, set[int]] = {}
         gained: dict[str, list[int]] = {}
         for number, keys in sorted(keyed.items()):
@@ -748,24 +752,41 @@ class _Builder:
                 gained.setdefault(key, []).append(number)
         index._postings = cast(
             dict[str, list[int]],
-            _Postings(base._postings, part._postings, shipped, owned, _Rekeyed(lost, gained)),
+            Postings(base._postings, part._postings, shipped, owned, Rekeyed(lost, gained)),
         )
         index._df_total = max(1, len(index.facts))
-        dead = self._dead_words(part, part.vocab, _said_words)
-        index._lower = cast(
-            set[str],
-            _Vocabulary(
-                base._lower, part._lower, self._dead_words(part, part._lower, _lower_words)
-            ),
-        )
         index._asks_of = {}
-        index.vocab = cast(set[str], _Vocabulary(base.vocab, part.vocab, dead))
-        new: dict[tuple[str, int], list[str]] = {}
-        for word in part.vocab:
-            if word not in base.vocab or word in dead:
-                new.setdefault((word[0], len(word)), []).append(word)
-        index._by_letter = cast(
-            dict[tuple[str, int], list[str]], _ByLetter(base._by_letter, new, dead)
-        )
+        layer_words(index, base, part, self._removed())
         index._said, index._said_at = said_lines(view.book.of_type(Dialogue))
         return index
+
+
+def spliced(
+    runs: Sequence[tuple[int, int, int]], sources: Sequence[FactIndex]
+) -> tuple[list[Fact], list[frozenset[str]]]:
+    """The facts and keys of a layered index: runs of its sources' (source, first, end), as
+    lists of the shared objects, which the chat reads at list speed in every ranking."""
+    facts: list[Fact] = []
+    keys: list[frozenset[str]] = []
+    for source, first, end in runs:
+        facts += sources[source].facts[first:end]
+        keys += sources[source].keys[first:end]
+    return facts, keys
+
+
+def layer_words(
+    index: FactIndex, base: FactIndex, part: FactIndex, removed: AbstractSet[int]
+) -> None:
+    """Give `index` the vocabulary, lower-case words and words by shape of `base` less the
+    words only its `removed` facts held, plus those of `part` (the facts the layer states)."""
+    dead = dead_words(base, removed, part.vocab, said_words)
+    index._lower = cast(
+        set[str],
+        Vocabulary(base._lower, part._lower, dead_words(base, removed, part._lower, lower_words)),
+    )
+    index.vocab = cast(set[str], Vocabulary(base.vocab, part.vocab, dead))
+    new: dict[tuple[str, int], list[str]] = {}
+    for word in part.vocab:
+        if word not in base.vocab or word in dead:
+            new.setdefault((word[0], len(word)), []).append(word)
+    index._by_letter = cast(dict[tuple[str, int], list[str]], ByLetter(base._by_letter, new, dead))

@@ -27,12 +27,14 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from itertools import chain
 from typing import TypeVar
 
 from bot.lore.bulk import collector_paused
-from bot.lore.factindex import FactIndex
-from bot.lore.factlayers import layered_facts
+from bot.lore.factedits import EDITS_CHAINED, edited_facts, says_only
+from bot.lore.factindex import FactIndex, facts_of, facts_ready
+from bot.lore.factlayers import View, layered_facts
 from bot.lore.lorebook import Lorebook
 from bot.lore.model import BalletScene, Character, Entry, Kind, Scene
 from bot.lore.search import COMPLETE_LIMIT, Index, SearchIndex
@@ -245,12 +247,24 @@ class LayeredIndex(Index):
 STEPS: tuple[Kind, ...] = ("scene", "ballet_scene")
 
 
+@dataclass(frozen=True)
+class _Edits:
+    """What a view an edit made takes its fact index from: its predecessor's, with the
+    `edited` entries' facts stated again; `depth` such splices read through one another."""
+
+    before: FactIndex
+    edited: tuple[Entry, ...]
+    depth: int
+
+
 class ServerView(Lorebook):
     """The shipped book with one server's entries layered on top; read like any `Lorebook`."""
 
     __slots__ = (
         "_delta",
         "_delta_refs",
+        "_depth",
+        "_edits",
         "_gone",
         "_keys",
         "_kinds",
@@ -286,6 +300,8 @@ class ServerView(Lorebook):
         self._index = LayeredIndex(base, masked, [(self._layer, frozenset())])
         self._kinds: dict[Kind, tuple[Entry, ...]] = {}
         self._merged: tuple[Entry, ...] | None = None
+        self._edits: _Edits | None = None
+        self._depth = 0
 
     def _works_of(self, given: Iterable[Entry]) -> dict[str, int]:
         """Works only this server's scenes belong to: after every shipped work, in the order
@@ -358,6 +374,7 @@ class ServerView(Lorebook):
         view._gone, view._masked_ids = frozenset(gone), now_masked
         view._delta, view._delta_refs = layer_book(delta.values()), refs
         view._kinds, view._merged = {}, None
+        view._edits, view._depth = self._edited(copies, hidden), 0
         base = flat_index(self._shipped)
         own_rows = self._layer.index.positions
         layers = [(self._layer, frozenset(own_rows[i] for i in view._gone))]
@@ -368,6 +385,25 @@ class ServerView(Lorebook):
             )
         view._index = LayeredIndex(base, {base.positions[i] for i in now_masked}, layers)
         return view
+
+    def _edited(
+        self, copies: Mapping[str, Entry | None], hidden: AbstractSet[str]
+    ) -> _Edits | None:
+        """What the view this change makes can take its fact index from: this view's, when it
+        is built and the change only edits what this server's own entries say
+        (`bot/lore/factedits.py`)."""
+        if hidden or self._depth >= EDITS_CHAINED or not facts_ready(self):
+            return None
+        edited = []
+        for entry_id, copy in copies.items():
+            before = self._delta.get(entry_id)
+            if before is None and entry_id not in self._gone:
+                before = self._own.get(entry_id)
+            # a shipped entry's first copy of its own moves to where own entries go
+            if copy is None or before is None or not says_only(before, copy):
+                return None
+            edited.append(copy)
+        return _Edits(facts_of(self), tuple(edited), self._depth + 1)
 
     def _same_works(self, copies: Mapping[str, Entry | None], masked: frozenset[str]) -> bool:
         """Whether the works this server sees (and their order) stay as they were."""
@@ -452,11 +488,17 @@ class ServerView(Lorebook):
     def _fact_index(self) -> FactIndex:
         """The shipped book's fact index with this server's own facts layered on (see
         `bot/lore/factlayers.py`): what it costs follows the overlay, not the shipped lore.
-        Built with the collector paused, as the shipped one is (`Lorebook._fact_index`)."""
+        A view an edit made from one whose index was built takes that index with the edited
+        entries' facts replaced, when the edit allows (`bot/lore/factedits.py`). Built with the
+        collector paused, as the shipped one is (`Lorebook._fact_index`)."""
+        view = View(self._shipped, self, self.own_entries, self._masked_ids, self._ref, SPAN)
+        edits, self._edits = self._edits, None
         with collector_paused():
-            return layered_facts(
-                self._shipped, self, self.own_entries, self._masked_ids, self._ref, SPAN
-            )
+            found = edited_facts(edits.before, edits.edited, view) if edits else None
+            if edits is None or found is None:
+                return layered_facts(view)
+            self._depth = edits.depth
+            return found
 
     def of_kind(self, kind: Kind) -> tuple[Entry, ...]:
         found = self._kinds.get(kind)

@@ -112,3 +112,18 @@ def worlds_of(index: FactIndex) -> Worlds:
 def works_named(worlds: Worlds, ids: Iterable[str]) -> list[str]:
     """The works these entries are in, in their order."""
     return list(dict.fromkeys(w for i in ids if (w := worlds.work_of(i)) is not None))
+
+
+def share_worlds(index: FactIndex, before: FactIndex) -> None:
+    """Give `index` the worlds `before` has worked out, when both read the very same kinds,
+    works and neighbours (a server's view after an edit that changed only what entries say):
+    working them out again walks every entry of the view."""
+    with _BUILDING:
+        built = _BUILT.get(before)
+        if (
+            built is not None
+            and built._kinds is index.kinds
+            and built._works is index.works
+            and built._near is index.near
+        ):
+            _BUILT.setdefault(index, built)

@@ -11,12 +11,12 @@ import random
 
 import pytest
 
-from bot.lore import factlayers
+from bot.lore import factedits, factlayers
 from bot.lore.factindex import FactIndex
 from bot.lore.layered import ServerView
 from bot.lore.library import Overlay, layer
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import Entry
+from bot.lore.model import Dialogue, Entry, Lexicon
 from bot.lore.search import entry_names
 from bot.lore.text import fold
 from tests.lore.test_layered import (
@@ -144,3 +144,53 @@ def test_a_layered_view_indexes_only_what_its_overlay_touches(lorebook: Lorebook
     shared = {id(f) for f in lorebook.facts.facts}
     made = [index.facts[n] for n in range(len(index.facts)) if id(index.facts[n]) not in shared]
     assert 0 < len(made) < len(index.facts) // 20
+
+
+def said_otherwise(rng: random.Random, entry: Entry, donor: Entry) -> Entry:
+    """A moderator's fix of what an entry says, nothing else: a new summary, and a line of a
+    dialogue reworded."""
+    change: dict[str, object] = {"summary": f"{donor.summary} Fixed {rng.randint(1, 9)}."}
+    if isinstance(entry, Dialogue):
+        first = entry.lines[0].model_copy(update={"line": donor.summary[:200]})
+        change["lines"] = (first, *entry.lines[1:])
+    return entry.model_copy(update=change)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_an_edited_view_takes_its_predecessors_fact_index_with_the_edit_spliced_in(
+    lorebook: Lorebook, seed: int
+) -> None:
+    """Edits that fix what a server's own entries say, in a server that chats between them:
+    each changed view's index is its predecessor's with the edited facts replaced, up to the
+    chain's length, and equals a fresh build every time. A shipped entry's first copy, any
+    other change and the chain's end layer afresh."""
+    rng = random.Random(seed)
+    overlay = random_overlay(lorebook, seed + 40)
+    view = layer(lorebook, overlay)
+    assert isinstance(view, ServerView)
+    replaced = {e.id for e in overlay.entries} | overlay.hidden
+    shipped = [e for e in lorebook.entries if isinstance(e, Dialogue) and e.id not in replaced]
+    dialogue = rng.choice(shipped)
+    chained = factedits.EDITS_CHAINED
+    depths = []
+    for number in range(chained + 5):
+        assert view.facts.facts
+        pool = [*lorebook.entries, *overlay.entries]
+        if number == chained + 3:
+            copies, hidden = random_change(rng, lorebook, overlay, number)
+            copies = {
+                i: c.model_copy(update={"name": "Renamed"}) if c else c for i, c in copies.items()
+            }
+        else:
+            stating = [e for e in view.own_entries if view.facts.of_entry(e.id)]
+            entry = view.get(dialogue.id) if number % 2 else rng.choice(stating)
+            assert entry is not None and not isinstance(entry, Lexicon)
+            copies, hidden = {entry.id: said_otherwise(rng, entry, rng.choice(pool))}, set()
+        overlay = changed_overlay(overlay, copies, hidden)
+        changed = view.changed(copies, hidden)
+        assert changed is not None
+        view = changed
+        compare(lorebook, view, overlay)
+        depths.append(view._depth)
+    # the dialogue's first copy, the chain's end and a rename layer afresh
+    assert depths == [1, 0, *range(1, chained + 1), 0, 0, 1]
