@@ -39,7 +39,9 @@ from typing import TypeVar, cast
 
 from bot.lore.bulk import FREEZER
 from bot.lore.factindex import (
+    ASKS,
     ENTITY,
+    NEAR,
     SETTINGS,
     FactIndex,
     fact_context,
@@ -47,7 +49,7 @@ from bot.lore.factindex import (
     said_lines,
 )
 from bot.lore.facts import Fact, FactContext
-from bot.lore.language import Language, stem, words
+from bot.lore.language import Language, stem, surface, words
 from bot.lore.lorebook import Lorebook
 from bot.lore.mentions import UNNAMED
 from bot.lore.model import BalletScene, Dialogue, Entry, Lexicon, Scene
@@ -131,6 +133,8 @@ class ShippedFacts:
             for _ in entry.facts(noted):
                 pass
         self.readers = {read: frozenset(ids) for read, ids in reads.by.items()}
+        self.phrase_words = frozenset(w for key in index.language.phrases for w in key)
+        """Words of the lexicon's phrases: a name of none of them hides no concept."""
         self.characters = Counter(
             fold(n) for e in book.entries if e.kind == "character" for n in (e.name, *e.aliases)
         )
@@ -431,11 +435,11 @@ def layered_facts(view: View) -> FactIndex:
     lexicon = any(isinstance(e, Lexicon) for e in (*own, *before))
     if lexicon and Language.of(book.of_type(Lexicon)) != known.index.language:
         return _built_in_full(book)  # every fact's concepts may change
-    affected, rekeyed = _affected(view, known)
+    affected, rekeyed, added = _affected(view, known)
     many = len(affected) + len(own) > len(shipped) * LAYERED_SHARE
     if many or len(rekeyed) > len(known.index.facts) * LAYERED_SHARE:
         return _built_in_full(book)  # layering would save little: most facts change
-    return _Builder(view, known, affected, rekeyed).index()
+    return _Builder(view, known, affected, rekeyed, added).index()
 
 
 def dead_words(
@@ -466,13 +470,14 @@ def _built_in_full(book: Lorebook) -> FactIndex:
     return index
 
 
-def _affected(view: View, known: ShippedFacts) -> tuple[set[str], set[int]]:
+def _affected(view: View, known: ShippedFacts) -> tuple[set[str], set[int], dict[int, set[str]]]:
     """Shipped entries, not masked, whose facts may differ in the view (they read something
     the overlay changed, or their keys name a changed place or work), and the numbers of other
     shipped facts whose text stays but whose keys may not: they say a name that names other
     entries in the view, or name an entry that is or is no longer a person (`?who`). A name
     of the overlay's that is a common word reaches thousands of facts, a few of each entry's:
-    re-keying those facts costs a fraction of restating their entries."""
+    re-keying those facts costs a fraction of restating their entries. Facts that only say
+    names read as one plain word (`_plain_name`) come third, with the keys they gain."""
     own = {e.id: e for e in view.own}
     before = [e for e in (view.shipped.get(i) for i in view.masked) if e is not None]
     touched = [*own.values(), *before]
@@ -495,8 +500,22 @@ def _affected(view: View, known: ShippedFacts) -> tuple[set[str], set[int]]:
     for name in {fold(n) for e in touched if e.kind == "character" for n in (e.name, *e.aliases)}:
         if (counts[name] > 0) != (known.characters[name] > 0):
             found |= known.read_by(("character", name))
+    added: dict[int, set[str]] = {}
     for name in _renamed(view, known.index.names, own):
-        rekeyed |= _mentioning(known.index, name)
+        plain = _plain_name(name, view, known)
+        if plain is None:
+            rekeyed |= _mentioning(known.index, name)
+            continue
+        said, hinted, longer = plain
+        for number in _mentioning(known.index, name):
+            fact = index.facts[number]
+            text, hint = f" {' '.join(words(fact.text))} ", f" {' '.join(words(fact.hint))} "
+            if any(f" {n} " in text or f" {n} " in hint for n in longer):
+                rekeyed.add(number)  # a longer own name may be the mention there
+                continue
+            keys = added.setdefault(number, set())
+            keys |= said if f" {name} " in text else set()
+            keys |= hinted if f" {name} " in hint else set()
     for entry in touched:  # a place's neighbours name it in their keys
         if entry.kind in SETTINGS:
             found |= known.index.near.get(entry.id, set())
@@ -506,7 +525,37 @@ def _affected(view: View, known: ShippedFacts) -> tuple[set[str], set[int]]:
     positions = known.context.names
     found = {i for i in found if i in positions and i not in view.masked}
     gone = found | view.masked
-    return found, {n for n in rekeyed if index.facts[n].entry not in gone}
+    rekeyed = {n for n in rekeyed if index.facts[n].entry not in gone}
+    gaining = {
+        n: k for n, k in added.items() if n not in rekeyed and index.facts[n].entry not in gone
+    }
+    return found, rekeyed, gaining
+
+
+def _plain_name(
+    name: str, view: View, known: ShippedFacts
+) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]] | None:
+    """The keys a shipped fact gains by saying `name` (in its words; in its hint), when that is
+    all the name changes of it: one word, in no shipped name (so no shipped mention covers it)
+    and in no phrase of the lexicon (so taking it as a name hides no concept); and the own
+    names that hold it among other words (a fact saying one of those is re-keyed in full: the
+    longer name may be the mention). A fact saying none of them mentions what it did in the
+    shipped lore, and this name. None for any other name: its facts are re-keyed in full."""
+    names = known.index.names
+    if " " in name or name in STOP_WORDS or names.longest_from(name) or names.name_token(name):
+        return None
+    if surface(name) in known.phrase_words:
+        return None
+    named, longer = [], set()
+    for entry in view.own:
+        said = folded_names(entry)
+        longer |= {n for n in said if n != name and name in n.split()}
+        if name in said and entry.kind not in UNNAMED:
+            named.append(entry)
+    text = {f"{ENTITY}{e.id}" for e in named}
+    if any(e.kind == "person" for e in named):
+        text.add(f"{ASKS}who")
+    return frozenset(text), frozenset(f"{NEAR}{e.id}" for e in named), tuple(sorted(longer))
 
 
 def _renamed(view: View, names: Names, own: Mapping[str, Entry]) -> set[str]:
@@ -578,11 +627,18 @@ class _Builder:
     """One view's index: its own part built with the shipped index's `_add`, then spliced."""
 
     def __init__(
-        self, view: View, known: ShippedFacts, affected: set[str], rekeyed: set[int]
+        self,
+        view: View,
+        known: ShippedFacts,
+        affected: set[str],
+        rekeyed: set[int],
+        added: dict[int, set[str]],
     ) -> None:
         self.view, self.known, self.base = view, known, known.index
         self.rekeyed = sorted(rekeyed)
         """Shipped facts kept where they are, with the keys a fresh build would give them."""
+        self.added = added
+        """Shipped facts kept where they are, with the keys they gain (`_plain_name`)."""
         self.own = {e.id: e for e in view.own}
         shipped = [view.shipped.get(i) for i in sorted(affected)]
         self.again = [*view.own, *(e for e in shipped if e is not None)]
@@ -671,7 +727,9 @@ class _Builder:
         base = self.base
         for number in self.rekeyed:
             scratch._add(base.facts[number])
-        return {n: k for n, k in zip(self.rekeyed, scratch.keys, strict=True) if k != base.keys[n]}
+        keyed = dict(zip(self.rekeyed, scratch.keys, strict=True))
+        keyed |= {n: base.keys[n] | keys for n, keys in self.added.items()}
+        return {n: k for n, k in keyed.items() if k != base.keys[n]}
 
     def _near(self) -> dict[str, set[str]]:
         """Each re-indexed entry's neighbours in the view: what it points at, and what points
