@@ -477,3 +477,21 @@ async def test_plain_text_is_a_setting_kept_and_recorded(
     assert await store.config(OTHER) == GuildConfig()
     rows = [r[3:] for r in (await backend.snapshot())["config_change"]]
     assert rows[-1] == ("plain_text", 0, 1)
+
+
+async def test_a_file_broken_while_the_bot_runs_is_named_on_the_next_read(
+    sqlite_store: SqliteGuildStore, db_path: Path
+) -> None:
+    """A read runs one statement without a transaction of its own: its faults are still the
+    file's, named as such, and the read changes nothing in the file."""
+    await sqlite_store.put(GUILD, trivia("kept"), base_revision=0, by=ALICE)
+    with sqlite3.connect(db_path) as other:  # another program breaks the file
+        other.execute("PRAGMA foreign_keys = OFF")
+        other.execute("DROP TABLE overlay_entry")
+    before = snapshot(db_path)
+    with pytest.raises(StorageError) as caught:
+        await sqlite_store.overlay(GUILD)
+    assert str(caught.value).startswith(
+        f"{db_path}: the database cannot be used (no such table: overlay_entry)"
+    )
+    assert snapshot(db_path) == before

@@ -86,6 +86,18 @@ class SqliteDatabase(Database):
     async def close(self) -> None:
         await self._db.close()
 
+    async def _rows(self, sql: str, *args: Any) -> list[Any]:
+        """One statement's rows, read without BEGIN and COMMIT: SQLite reads a statement on its
+        own in one snapshot anyway, and each of those is a trip to the connection's thread and
+        back, which on a busy machine is most of a cold server's first look-up."""
+        async with self._lock:
+            try:
+                return list(await self._db.execute_fetchall(sql, args))
+            except sqlite3.ProgrammingError:
+                raise  # a mistake of the code, not a fault of the file
+            except sqlite3.DatabaseError as error:
+                raise _storage_error(self._path, error) from error
+
     @asynccontextmanager
     async def _transaction(self, *, write: bool) -> AsyncIterator[SqliteSql]:
         async with self._lock:
