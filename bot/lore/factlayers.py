@@ -520,6 +520,10 @@ def _affected(view: View, known: ShippedFacts) -> tuple[set[str], set[int], dict
         if entry.kind in SETTINGS:
             found |= known.index.near.get(entry.id, set())
             found |= {ref for _, ref in entry.references()}
+    for entry in touched:  # a person's facts are near the works of its neighbours
+        if getattr(entry, "work", None):
+            near = {ref for _, ref in entry.references()} | index.near.get(entry.id, set())
+            found |= {i for i in near if index.kinds.get(i) == "person"}
     for entry_id in {*own, *view.masked}:
         found |= known.members.get(entry_id, set())
     positions = known.context.names

@@ -16,7 +16,7 @@ from bot.lore.factindex import FactIndex
 from bot.lore.layered import ServerView
 from bot.lore.library import Overlay, layer
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import Dialogue, Entry, Lexicon
+from bot.lore.model import Character, Dialogue, Entry, Lexicon
 from bot.lore.search import entry_names
 from bot.lore.text import fold
 from tests.lore.test_layered import (
@@ -131,6 +131,17 @@ def test_a_changed_view_layers_its_facts_as_a_fresh_build(lorebook: Lorebook, se
         changed = view.changed(copies, hidden) if isinstance(view, ServerView) else None
         view = changed if changed is not None else layer(lorebook, overlay)
     compare(lorebook, view, overlay)
+
+
+def test_a_part_moved_to_another_work_moves_its_players_facts_near_that_work(
+    lorebook: Lorebook,
+) -> None:
+    """Who played a part is near the part's work: a server moving a part to another work
+    changes its actor's shipped facts' keys, as a fresh build gives them."""
+    part = next(e for e in lorebook.entries if isinstance(e, Character) and e.played_by)
+    works = [e.id for e in lorebook.entries if e.kind == "work" and e.id != part.work]
+    overlay = Overlay(1, (part.model_copy(update={"work": works[0]}),))
+    compare(lorebook, layer(lorebook, overlay), overlay)
 
 
 def test_a_layered_view_indexes_only_what_its_overlay_touches(lorebook: Lorebook) -> None:
