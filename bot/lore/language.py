@@ -93,6 +93,8 @@ class Language:
     longest: int = 1
     firsts: set[str] = field(default_factory=set)
     """First words of phrases: only a run starting with one can name a concept."""
+    exclusive: list[tuple[frozenset[tuple[str, ...]], ...]] = field(default_factory=list)
+    """Values of which a thing has one, each value the phrases saying it (as `said` reads)."""
 
     @classmethod
     def of(cls, entries: Iterable[Entry]) -> Language:
@@ -109,11 +111,21 @@ class Language:
                 concept = f"~{fold(group[0])}"
                 language._add(concept, group)
                 language.relations.add(concept)
+            for values in entry.exclusive:
+                language.exclusive.append(tuple(frozenset(map(_key, v)) for v in values))
         return language
+
+    @staticmethod
+    def said(tokens: Sequence[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+        """Whether any of the phrases stands in `tokens` ("black and white", "monochrome")."""
+        keys = tuple(surface(t) for t in tokens)
+        return any(
+            keys[i : i + len(p)] == p for p in phrases if p for i in range(len(keys) - len(p) + 1)
+        )
 
     def _add(self, concept: str, phrases: Sequence[str]) -> None:
         for phrase in phrases:
-            key = tuple(surface(w) for w in words(phrase))[:MAX_PHRASE]
+            key = _key(phrase)[:MAX_PHRASE]
             if key:
                 self.phrases.setdefault(key, set()).add(concept)
                 self.longest = max(self.longest, len(key))
@@ -140,3 +152,8 @@ class Language:
                         found.setdefault(concept, tuple(tokens[start : start + size]))
                     used[start : start + size] = [True] * size
         return found, used
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    """A phrase's words as the lexicon matches them."""
+    return tuple(surface(w) for w in words(phrase))

@@ -793,8 +793,10 @@ class Lexicon(EntryBase):
     `phrasings` lists the words that point at a fact field ("played", "portrayed" → `played_by`)
     or say what a message is doing ("thanks", "ignore your instructions"); `groups` are words that
     mean the same thing here ("cinematographer", "camera", "director of photography"),
-    `relations` name a person by their tie to another ("husband", "married"), and `you`
-    is the character the persona speaks as, so "who played you?" means that entry.
+    `relations` name a person by their tie to another ("husband", "married"), `exclusive` lists
+    values of which a thing has only one (colour or black and white: where the lore says one, a
+    question claiming the other is set straight), and `you` is the character the persona speaks
+    as, so "who played you?" means that entry.
     """
 
     label: ClassVar[str] = "How members ask"
@@ -807,6 +809,7 @@ class Lexicon(EntryBase):
     phrasings: dict[FactField | TalkSignal, tuple[Phrase, ...]] = {}
     groups: tuple[tuple[Phrase, ...], ...] = ()
     relations: tuple[tuple[Phrase, ...], ...] = ()
+    exclusive: tuple[tuple[tuple[Phrase, ...], ...], ...] = ()
 
     def references(self) -> list[tuple[tuple[str | int, ...], str]]:
         refs = super().references()

@@ -24,7 +24,7 @@ from bot.lore.model import PersonaPurpose
 from bot.lore.worlds import worlds_of
 from bot.persona.asking import Query, understand
 from bot.persona.choose import ANSWERS, Choice, choose
-from bot.persona.claims import Refuted, claimed, kin
+from bot.persona.claims import claimed, kin
 from bot.persona.leaning import lean
 from bot.persona.memory import ConversationMemory, Turn
 from bot.persona.minded import backs, beats, muses, of_him, only_about, why_you
@@ -32,6 +32,7 @@ from bot.persona.opinions import Opinion, opinion
 from bot.persona.ordering import items, placed, told, unplaced
 from bot.persona.premised import mentions_lore, premised
 from bot.persona.reading import Question, read, tokens
+from bot.persona.refuted import Refuted
 from bot.persona.shape import (
     VIEW,
     addressed,

@@ -12,32 +12,26 @@ roles and relations are the lexicon's groups, the rest is the lore's structure.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from bot.lore.factindex import ENTITY, FactIndex, Need
 from bot.lore.facts import Fact
 from bot.lore.language import words
 from bot.lore.lorebook import Lorebook
 from bot.lore.mentions import Mention
-from bot.lore.model import Character, Work
-from bot.lore.search import STOP_WORDS
 from bot.persona.asking import Query, understand
+from bot.persona.awards import acting, award
+from bot.persona.exclusive import exclusive
 from bot.persona.memory import Turn
 from bot.persona.premise import ARTICLES
 from bot.persona.reading import YOU, Question, content
+from bot.persona.refuted import STORY, Refuted, entries_named
 
 CLAIMING = frozenset({None, "why", "what happens"})
 """Question words of a statement, a yes-or-no question or "why did...?": what they say of
 someone is put forward as so."""
-STORY = frozenset({"character", "person", "scene", "ballet_scene", "work"})
-"""Kinds whose sentences tell who is whose (a quote's words or a trivia item's aside do not)."""
 NEAR_WORDS = 3
 """How close a relation word must stand to a name to tie the two."""
-WON = frozenset({"won", "win", "wins", "winning"})
-NOMINATED = frozenset({"nominated", "nomination", "nominations", "nominee"})
-"""How English says an award's two results (the schema's `won` and `nominated`)."""
-CATEGORY_WORDS = 3
 CLAIM_WORDS = 4
 """How near a name must stand to a relation word in a question to be the one it is said of."""
 KIN_WORDS = 2
@@ -51,24 +45,16 @@ TIED = 0.5
 """How well a fact must hold both the person and the relation to say who they are tied to."""
 
 
-@dataclass(frozen=True)
-class Refuted:
-    """A false claim: what the lore holds instead, and (when nothing does) the member's own
-    words for the tie that does not exist ("Boris Lermontov's wife")."""
-
-    truth: tuple[Fact, ...]
-    missing: str = ""
-
-
 def refute(book: Lorebook, query: Query) -> Refuted | None:
     """The lore's answer to a false claim the question makes about known people, if it makes one
     ("who played X?" or "when did X write it?" asks rather than claims)."""
     index = book.facts
-    if query.question.asks not in CLAIMING:  # "where did A and B marry?" still claims they did
-        return _acting(book, query) or _relation(book, query)
+    if _asks(query) not in CLAIMING:  # "where did A and B marry?" still claims they did
+        return acting(book, query) or exclusive(index, query) or _relation(book, query)
     return (
-        _acting(book, query)
-        or _award(book, query)
+        acting(book, query)
+        or exclusive(index, query)
+        or award(book, query)
         or _casting(index, query)
         or _credit(index, query)
         or _relation(book, query)
@@ -89,82 +75,14 @@ def claimed(
     return refute(book, understand(around, book.facts, recalled, carry=later))
 
 
-def _named(index: FactIndex, query: Query, kinds: Iterable[str]) -> list[str]:
-    wanted = set(kinds)
-    ids = (i for m in query.mentions for i in sorted(m.ids) if index.kinds.get(i) in wanted)
-    return list(dict.fromkeys(ids))
-
-
-def _award(book: Lorebook, query: Query) -> Refuted | None:
-    """ "Vicky won an Oscar", "it won Best Picture": awards are a work's, each by category and
-    result. A part, or an actor, won none when no category is for acting; a category the work
-    was only nominated in was not won. Said with the work's awards as they stand. (Whether a
-    crew member's credit is what a category rewarded is left to the facts: the words differ.)"""
-    index = book.facts
-    if not any("@award" in n.keys for n in query.fields):
-        return None
-    tokens = query.question.tokens
-    result = "won" if WON & set(tokens) else "nominated" if NOMINATED & set(tokens) else None
-    works = [w for w in book.of_type(Work) if w.awards]
-    if result is None or not works:
-        return None
-    acting = any(_for_acting(index, words(a.category)) for w in works for a in w.awards)
-    told = tuple(f for w in works for f in index.stated(w.id, "award"))
-    people = _named(index, query, {"person", "character"})
-    named_works = {w.id for w in works} & set(_named(index, query, {"work"}))
-    players = [p for p in people if isinstance(book.get(p), Character) or book.played_by(p)]
-    if players and not named_works - {w.id for w in works if _credits_any(book, w, players)}:
-        # a part, or someone who played one: only a category for acting would be theirs
-        return None if acting else Refuted(told)
-    for work in works:
-        vocabulary = {w for a in work.awards for w in words(a.category)}
-        claimed = _category(tokens) & vocabulary
-        if work.id not in named_works or not claimed:
-            continue
-        held = max(work.awards, key=lambda a: _covered(claimed, a.category))
-        if result == "won" and held.result != "won" and claimed <= set(words(held.category)):
-            return Refuted(tuple(index.stated(work.id, "award")))
-    return None
-
-
-def _acting(book: Lorebook, query: Query) -> Refuted | None:
-    """ "What was her acceptance speech for Best Actress like?": a category for acting named
-    when no work of the lore holds one, whatever the question asks of it."""
-    index = book.facts
-    if not query.mentions or not any("@award" in n.keys for n in query.fields):
-        return None  # "who won Best Actress that year?" claims nothing of the lore's
-    if not _for_acting(index, sorted(_category(query.question.tokens))):
-        return None
-    works = [w for w in book.of_type(Work) if w.awards]
-    if not works or any(_for_acting(index, words(a.category)) for w in works for a in w.awards):
-        return None
-    return Refuted(tuple(f for w in works for f in index.stated(w.id, "award")))
-
-
-def _for_acting(index: FactIndex, category: list[str]) -> bool:
-    """Whether an award category's words are the lexicon's words for playing a part."""
-    return "@played_by" in index.language.concepts(category)[0]
-
-
-def _category(tokens: tuple[str, ...]) -> set[str]:
-    """The words naming an award's category after "best" ("won Best Picture": {"picture"})."""
-    if "best" not in tokens:
-        return set()
-    after = tokens[tokens.index("best") + 1 :]
-    return {t for t in after[:CATEGORY_WORDS] if t not in STOP_WORDS and not t.isdigit()}
-
-
-def _covered(claimed: set[str], category: str) -> float:
-    """How much of a category the claimed words say ("picture" is most of "Best Motion
-    Picture", little of "Best Music Scoring of a Dramatic or Comedy Picture")."""
-    named = set(words(category)) - STOP_WORDS - {"best"}
-    return len(claimed & named) / max(1, len(named))
-
-
-def _credits_any(book: Lorebook, work: Work, people: list[str]) -> bool:
-    return any(c.person in people for c in work.credits) or any(
-        isinstance(c, Character) and c.work == work.id for p in people if (c := book.get(p))
-    )
+def _asks(query: Query) -> str | None:
+    """The question word, unless it is only a word of a title the question names ("I Know
+    Where I'm Going is in colour, right?" asks nothing)."""
+    asks, tokens = query.question.asks, query.question.tokens
+    word = asks.split()[0] if asks else ""
+    spans = [range(m.start, m.end) for m in query.mentions]
+    at = [i for i, t in enumerate(tokens) if t == word]
+    return None if at and all(any(i in s for s in spans) for i in at) else asks
 
 
 def _casting(index: FactIndex, query: Query) -> Refuted | None:
@@ -172,15 +90,15 @@ def _casting(index: FactIndex, query: Query) -> Refuted | None:
     not hold X: who did, and what X was. X is a person of the lore, or a name it knows only in
     passing or not at all, said before the word that casts it ("as", a word for playing)."""
     cue = _cast_at(index, query)
-    parts = [m for m in query.mentions if _named(index, _only(query, m), {"character"})]
+    parts = [m for m in query.mentions if _parts(index, query, m)]
     if cue is None or len(parts) != 1:
         return None
-    (part,) = _named(index, _only(query, parts[0]), {"character"})
+    (part,) = _parts(index, query, parts[0])
     played = index.stated(part, "played_by")
     if not played:
         return None
     cast = {i for f in played for i in f.about}
-    people = _named(index, query, {"person"})
+    people = entries_named(index, query, {"person"})
     if people:
         roles = [f for p in people for f in index.stated(p, "roles")]
         return None if cast & set(people) else Refuted((*played, *roles))
@@ -212,7 +130,7 @@ def _cast_at(index: FactIndex, query: Query) -> int | None:
     for mention in query.mentions:
         at = mention.start - 1
         at -= at > 0 and tokens[at] in ARTICLES  # "as the Shoemaker"
-        if at >= 0 and tokens[at] == "as" and _named(index, _only(query, mention), {"character"}):
+        if at >= 0 and tokens[at] == "as" and _parts(index, query, mention):
             return at
     return None
 
@@ -223,7 +141,7 @@ def _credit(index: FactIndex, query: Query) -> Refuted | None:
     roles = {k for n in query.groups for k in n.keys}
     credits = [
         f
-        for w in _named(index, query, {"work"})
+        for w in entries_named(index, query, {"work"})
         for f in index.stated(w, "credit")
         if roles & _concepts_of(index, f.text)
     ]
@@ -289,7 +207,7 @@ def _beside(index: FactIndex, query: Query, relation: frozenset[str]) -> dict[st
         if first is None or last is None:
             continue
         away = min((min(abs(first - s), abs(last - s)) for s in said), default=CLAIM_WORDS + 1)
-        for person in _named(index, _only(query, mention), {"character"}):
+        for person in _parts(index, query, mention):
             places[person] = min(away, places.get(person, away))
     if len(places) > 2:
         nearest = sorted(places, key=places.__getitem__)[:2]
@@ -301,7 +219,7 @@ def kin(book: Lorebook, query: Query) -> Refuted | None:
     """ "What happens to Vicky's sister?" declined: a relative of a character that no sentence of
     the story gives them is named back as one that does not exist ("Vicky's sister")."""
     index = book.facts
-    people = [m for m in query.mentions if _named(index, _only(query, m), {"character"})]
+    people = [m for m in query.mentions if _parts(index, query, m)]
     if len(query.relations) != 1 or len(people) != 1 or people[0].end == people[0].start:
         return None
     relation, after = query.relations[0].keys, people[0].end
@@ -309,10 +227,15 @@ def kin(book: Lorebook, query: Query) -> Refuted | None:
     word = next(
         (t for t in tokens[after : after + KIN_WORDS] if relation & _concepts(index, t)), ""
     )
-    (person,) = _named(index, _only(query, people[0]), {"character"})
+    (person,) = _parts(index, query, people[0])
     if not word or _ties(index, person, relation):
         return None
     return Refuted((), f"{book.name_of(person)}'s {word}")
+
+
+def _parts(index: FactIndex, query: Query, mention: Mention) -> list[str]:
+    """The characters one mention of the question names."""
+    return entries_named(index, _only(query, mention), {"character"})
 
 
 def _only(query: Query, mention: Mention) -> Query:

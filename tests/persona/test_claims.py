@@ -4,11 +4,16 @@ questions that only ask, and ties said of someone else in a clause are left to b
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
+from bot.lore.library import Overlay, layer
 from bot.lore.lorebook import Lorebook
+from bot.lore.transfer import plan_import
 from bot.persona.chat import Answerer, Reply
+
+PACKS = Path(__file__).parents[1] / "eval" / "pack"
 
 
 def ask(book: Lorebook, text: str) -> Reply:
@@ -49,6 +54,7 @@ def refuted(book: Lorebook, reply: Reply) -> bool:
             "the-red-shoes-film",
         ),
         ("since vicky won best actress, why did she stop?", "won two", "the-red-shoes-film"),
+        ("why was the red shoes shot in black and white?", "Technicolor", "trivia-technicolor"),
     ],
 )
 def test_a_false_claim_is_refuted_with_what_the_lore_holds(
@@ -78,6 +84,7 @@ def test_a_false_claim_is_refuted_with_what_the_lore_holds(
         "why did vicky marry julian instead of lermontov?",
         "who won best actress that year?",
         "thanks, great job",
+        "was the red shoes shot in colour?",
     ],
 )
 def test_true_claims_and_plain_questions_are_not_refuted(lorebook: Lorebook, question: str) -> None:
@@ -98,3 +105,22 @@ def test_a_relative_the_story_never_gives_is_named_as_missing(
     assert reply.sources == []
     lines = [line.split("{thing}")[-1] for line in lorebook.persona("correction")]
     assert any(line in reply.answer for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("claim", "truth"),
+    [
+        ("Colonel Blimp was in black and white, wasn't it?", "Technicolor"),
+        ("Audrey Hepburn was so good as Edith in Colonel Blimp", "Deborah Kerr played"),
+        ("Alfred Hitchcock did a great job directing Colonel Blimp", "Michael Powell"),
+    ],
+)
+def test_a_false_claim_about_an_imported_film_is_refuted_from_its_pack(
+    lorebook: Lorebook, claim: str, truth: str
+) -> None:
+    pack = PACKS / "blimp.yaml"
+    plan = plan_import(pack.name, pack.read_bytes(), lorebook, {})
+    reply = ask(layer(lorebook, Overlay(1, plan.entries)), claim)
+    assert refuted(lorebook, reply), reply.answer
+    assert truth in reply.answer
+    assert "blimp-film" in reply.sources or any(s.startswith("blimp-") for s in reply.sources)
