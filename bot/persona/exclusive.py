@@ -31,7 +31,8 @@ def exclusive(index: FactIndex, query: Query) -> Refuted | None:
         named = [
             Need(frozenset(f"{ENTITY}{i}" for i in m.ids), 0.5, hard=False) for m in query.mentions
         ]  # and what it says of them ("shot in...": a sentence about the camera)
-        named += [replace(n, hard=False) for n in query.groups]
+        itself = {c for v in values for p in v for c in language.concepts(p)[0]}
+        named += [replace(n, hard=False) for n in query.groups if not n.keys & itself]
         told = {v: _saying(index, named, v) for v in values}
         own = {f for i in entries_named(index, query, STORY) for f in index.of_entry(i)}
         held = {v for v in values if any(language.said(words(f.text), v) for f in own)}
