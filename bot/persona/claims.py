@@ -36,6 +36,8 @@ CLAIM_WORDS = 4
 """How near a name must stand to a relation word in a question to be the one it is said of."""
 KIN_WORDS = 2
 """A relative named after a name: "Vicky's sister", "Vicky's twin sister"."""
+CAST = "as"
+"""The word casting someone in a part ("so good as Vicky")."""
 CAST_WORDS = 6
 """How far before the word casting someone their name may stand ("X's cameo as Y")."""
 PASSING = frozenset({"trivia", "quote", "dialogue"})
@@ -71,6 +73,8 @@ def claimed(
     if found is not None or not question.framed:
         return found
     said = tuple(t for t, f in zip(question.tokens, question.framed, strict=True) if f)
+    if not (book.facts.language.concepts(said)[0] or CAST in said):
+        return None  # no word of the lexicon's, no "as": nothing a claim is made of
     around = replace(question, tokens=said, asks=None, framed=())
     return refute(book, understand(around, book.facts, recalled, carry=later))
 
@@ -130,7 +134,7 @@ def _cast_at(index: FactIndex, query: Query) -> int | None:
     for mention in query.mentions:
         at = mention.start - 1
         at -= at > 0 and tokens[at] in ARTICLES  # "as the Shoemaker"
-        if at >= 0 and tokens[at] == "as" and _parts(index, query, mention):
+        if at >= 0 and tokens[at] == CAST and _parts(index, query, mention):
             return at
     return None
 
