@@ -110,8 +110,8 @@ class Mentioning:
             # a capitalised name word is surely a name; a plain word of one only perhaps
             weight = 0.85 if proper else 0.6
             return Mention(position, position + 1, frozenset(holders), weight)
-        if token in self.vocab or len(token) < 4:
-            return None
+        if token in self.vocab or stem(token) in self._postings or len(token) < 4:
+            return None  # a word the lore uses ("right") is no misspelt name ("Sight")
         for similar, score in self.names.similar_tokens(token):
             holders = self.proper.get(similar, set())
             if score >= NAME_CUTOFF and holders and len(holders) <= COMMON_NAME:

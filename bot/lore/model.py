@@ -774,6 +774,7 @@ TalkSignal = Literal[
     "refuse",
     "rude",
     "list",
+    "compare",
     "after",
     "before",
 ]

@@ -82,9 +82,11 @@ class Query:
 
     @property
     def nobody(self) -> bool:
-        """Says "he" or "her" with nobody named or remembered for it to mean."""
+        """Says "he" or "her" with nobody named or remembered for it to mean; in a list ("list
+        the cast and who they play") "they" are the ones listed."""
         pointing = PEOPLE_PRONOUNS & POINTING
-        return not self.mentions and any(t in pointing for t in self.question.tokens)
+        listing = "@list" in self.signals
+        return not (self.mentions or listing) and any(t in pointing for t in self.question.tokens)
 
     @property
     def named(self) -> frozenset[str]:
@@ -139,9 +141,13 @@ def _words(question: Question, kept: Sequence[bool]) -> Question:
 def _says_enough(query: Query, you: str | None) -> bool:
     """The question's own clause names what it asks about (a thing of the lore or a field,
     not only him: "which do you prefer, solitude or company?" asks of the clause after it),
-    with no pronoun pointing into the clauses around it ("lady neston - who played her?")."""
-    pointing = any(t in POINTING for t in query.question.tokens)
+    with no pronoun pointing into the clauses around it ("lady neston - who played her?",
+    "the ballet - when was it made?")."""
     named = any(m.ids != {you} for m in query.mentions)
+    # "it" beside a name of its own is the place or the thing asked about ("where does Vicky
+    # die, is it at the theatre?"); a person's pronoun, or "it" alone, points outside
+    pointers = PEOPLE_PRONOUNS & POINTING if named else POINTING
+    pointing = any(t in pointers for t in query.question.tokens)
     return (named or bool(query.fields or query.groups)) and not pointing
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.lore.factindex import ENTITY, FactIndex, Need, Ranked
+from bot.lore.factindex import ENTITY, PROSE, FactIndex, Need, Ranked
 from bot.lore.facts import Fact
 from bot.lore.language import words
 from bot.lore.lorebook import Lorebook
@@ -35,6 +35,8 @@ MAX_TOGETHER = 4
 LISTED = 0.8
 """How sure a list read from a work's own entries is: the lore's structure, not a guess."""
 PEOPLE = frozenset({"character", "person"})
+OTHER_SPEAKER = 0.3
+"""What a line loses when the question names its speaker as someone else."""
 PERSON_FIELDS = frozenset({"@played_by", "@born", "@died"})
 """Fields asked of someone described rather than named ("who played the stage-door man")."""
 STRUCTURED = frozenset({"played_by", "credit", "award", "born", "died", "year", "running_time"})
@@ -75,7 +77,7 @@ def _choose(book: Lorebook, query: Query) -> Choice | None:
     listed = _members(book, index, query)
     if listed is not None:
         return listed
-    ranked = _rank(index, query.needs, query.within)
+    ranked = _spoken_by(index, query, _rank(index, query.needs, query.within))
     if not ranked:  # "summarise the plot": the first story the lore tells
         bare = "@list" in query.signals and not (query.unknown or query.terms)
         return _told_in_order(_story_of(book, query) if bare else [], ANSWERS, query)
@@ -93,6 +95,9 @@ def _choose(book: Lorebook, query: Query) -> Choice | None:
     story = _story_of(book, query) if _asks_story(query) else []
     if story:  # "what happens in the ballet?": its steps in order, not one sentence
         return _told_in_order(story, max(best.score, ANSWERS), query)
+    ending = () if "@list" in query.signals else _ending(book, best.fact)
+    if ending:  # "how does it end?": the climax and the close, not the curtain alone
+        return Choice((), best.score, (ending[0].id,), ending)
     if "@list" in query.signals:
         listed = _listed(book, index, query, best)
         if listed is not None:
@@ -114,8 +119,37 @@ def _choose(book: Lorebook, query: Query) -> Choice | None:
         and best.fact.field in STRUCTURED
         and (r.fact.entry == best.fact.entry or set(r.fact.about) & set(best.fact.about))
     ][:MAX_TOGETHER] or [best.fact]
+    if "@compare" in query.signals and best.fact.field in PROSE:
+        together = _told_on(index, best.fact)
     sure = _sure(best, ranked, together)
     return Choice(tuple(together), sure, _focus(together), covered=best.score)
+
+
+def _told_on(index: FactIndex, fact: Fact) -> list[Fact]:
+    """A sentence of prose with the ones after it: a comparison is told over several sentences
+    ("The ballet keeps the shoes... There is no executioner... Instead a Shoemaker...")."""
+    own = [f for f in index.of_entry(fact.entry) if f.field == fact.field]
+    return own[own.index(fact) :][:MAX_TOGETHER] if fact in own else [fact]
+
+
+def _spoken_by(index: FactIndex, query: Query, ranked: list[Ranked]) -> list[Ranked]:
+    """ "What does X say about Y?": X, the first person named, is the speaker, so another's
+    line about X answers less well than X's own (a line names its speaker first)."""
+    if not any("@line" in n.keys for n in query.fields):
+        return ranked
+    said = [m for m in query.mentions if m.end > m.start]  # not "you" or a pronoun's referent
+    people = [m for m in said if any(index.kinds.get(i) in PEOPLE for i in m.ids)]
+    if len(people) < 2:
+        return ranked
+    speaker = min(people, key=lambda m: m.start).ids
+    others = [r.fact.field == "line" and speaker.isdisjoint(r.fact.about) for r in ranked]
+    if not any(others):
+        return ranked
+    ranked = [
+        replace(r, score=r.score * (1 - OTHER_SPEAKER)) if other else r
+        for r, other in zip(ranked, others, strict=True)
+    ]
+    return sorted(ranked, key=lambda r: -r.score)
 
 
 def _sure(best: Ranked, ranked: Sequence[Ranked], said: Sequence[Fact]) -> float:
@@ -201,6 +235,15 @@ def _overview(index: FactIndex, entry: str, score: float, best: Fact) -> Choice:
     own = index.of_entry(entry)
     facts = [f for field in OVERVIEW for f in own if f.field == field]
     return Choice(tuple(facts[:6]) or (best,), score, (entry,))
+
+
+def _ending(book: Lorebook, fact: Fact) -> tuple[Entry, ...]:
+    """The last two steps of a story, when the best fact is the one saying which step is its
+    last (`order`): an ending told by its final step alone leaves out how it came to it."""
+    if fact.field != "order":
+        return ()
+    steps = _ordered(book, fact.entry)
+    return tuple(steps[-2:]) if len(steps) > 1 and steps[-1].id == fact.entry else ()
 
 
 def _ordered(book: Lorebook, entry_id: str) -> list[Entry]:

@@ -115,7 +115,7 @@ FILLERS = frozenset(
     piece side sides point view perspective regard regarding terms opinion honest honestly
     truly simply maybe perhaps sure certainly course indeed quite rather say said saying
     speak speaking talk talking anybody everybody everyone supposed supposedly apparently quick
-    quickly""".split()
+    quickly right roughly approximately approx precisely heard""".split()
 )
 """Words that frame a question without saying what it is about."""
 REQUESTS = frozenset(
@@ -155,6 +155,7 @@ it, when did it premiere"), not after a lead-in ("so, what happens?")."""
 _VERBS = "|".join(sorted(AUXILIARIES))
 _TAG = re.compile(rf",\s*(?:{_VERBS})\s+(?:it|that|this|he|she|they|there)\b", re.I)
 """A question tagged onto a remark: "the colours are insane, was that Technicolor?"."""
+ENDS_UP = frozenset({"end", "ends", "ended", "ending", "wind", "winds", "wound"})
 LEADS = frozenset("and so ok okay but also plus oh wait well then hey".split())
 SETTING_UP = frozenset("when where how if".split())
 """Words opening a clause that sets up a question rather than asks one ("when Ljubov says
@@ -300,7 +301,17 @@ def tokens(text: str) -> tuple[str, ...]:
     for word in fold(text.replace("'", "")).split():
         word = _STRETCH.sub(r"\1\1", word) if len(word) > 3 else word
         out.extend(SHORTHAND.get(word, (word,)))
-    return tuple(out)
+    return _without_outcome(out)
+
+
+def _without_outcome(words: list[str]) -> tuple[str, ...]:
+    """The words without "end up" before a verb ("what job does he end up getting", "do they
+    end up marrying"): it says "in the event", and asks nothing of an ending."""
+    kept = list(words)
+    for at in range(len(words) - 2, 0, -1):
+        if words[at] == "up" and words[at - 1] in ENDS_UP and words[at + 1].endswith("ing"):
+            del kept[at - 1 : at + 1]
+    return tuple(kept)
 
 
 def question_word(words: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
