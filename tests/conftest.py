@@ -10,7 +10,8 @@ import pytest
 
 from bot.lore.loader import load_lore
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import Dialogue
+from bot.lore.model import ENTRY_ADAPTER, Dialogue, Entry, Lexicon, Persona
+from bot.persona.opinions import VIEWS
 from bot.persona.replay import audition
 from standin.postgres import PostgresServer
 from tests.stores import (
@@ -32,6 +33,7 @@ LORE_DIR = REPO / "lore"
 SHARED = REPO.parent / "shared"
 
 WriteLore = Callable[[str, str], Path]
+ImportPack = Callable[[str, Sequence[Entry]], Lorebook]
 POSTGRES_LEFT_OUT = pytest.StashKey[int]()
 
 
@@ -44,6 +46,30 @@ def lore_dir() -> Path:
 def lorebook() -> Lorebook:
     """The shipped lore, loaded once per test session (it is immutable)."""
     return load_lore(LORE_DIR)
+
+
+@pytest.fixture
+def imported_pack(lorebook: Lorebook) -> ImportPack:
+    """What a server that imported a pack about another film sees: the pack beside the shipped
+    language and the persona lines that are not views of the shipped film, with the pack's own
+    impresario (the id given) as who "you" is. Chat tests use it to show no film word is needed."""
+    language = [e for e in lorebook.entries if isinstance(e, Lexicon)]
+    voice = [e for e in lorebook.entries if isinstance(e, Persona) and e.purpose not in VIEWS]
+
+    def imported(you: str, pack: Sequence[Entry]) -> Lorebook:
+        speaker = ENTRY_ADAPTER.validate_python(
+            {
+                "id": "pack-language",
+                "kind": "lexicon",
+                "name": "Who speaks",
+                "summary": "The maestro.",
+                "you": you,
+                "sources": [{"title": "test"}],
+            }
+        )
+        return Lorebook([speaker, *pack, *language, *voice])
+
+    return imported
 
 
 @pytest.fixture

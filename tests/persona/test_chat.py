@@ -20,11 +20,11 @@ import pytest
 from bot.__main__ import main
 from bot.lore.facts import sentences
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import ENTRY_ADAPTER, Lexicon, Persona
+from bot.lore.model import ENTRY_ADAPTER
 from bot.lore.text import fold
 from bot.persona.chat import Answerer, Reply
 from bot.persona.memory import ConversationMemory
-from bot.persona.opinions import VIEWS
+from tests.conftest import ImportPack
 from tests.eval.test_qa import GENERAL, HELD_OUT, QA, RELATIONS, ROUND3, conversations
 
 SOURCE = [{"title": "test"}]
@@ -36,11 +36,9 @@ def entry(**fields: Any) -> Any:
 
 
 @pytest.fixture
-def other_film(lorebook: Lorebook) -> Lorebook:
-    """A pack about another film, plus the shipped language and persona lines (what a server
-    that imported it would see); its impresario is who "you" is."""
-    language = [e for e in lorebook.entries if isinstance(e, Lexicon)]
-    voice = [e for e in lorebook.entries if isinstance(e, Persona) and e.purpose not in VIEWS]
+def other_film(imported_pack: ImportPack) -> Lorebook:
+    """A pack about another film, as a server that imported it would see it; its impresario is
+    who "you" is."""
     pack = [
         entry(
             id="film",
@@ -115,10 +113,7 @@ def other_film(lorebook: Lorebook) -> Lorebook:
             lines=["Her voice was mine to shape. She chose a smaller stage."],
         ),
     ]
-    you = entry(
-        id="pack-language", kind="lexicon", name="Who speaks", summary="The maestro.", you="pavel"
-    )
-    return Lorebook([you, *language, *voice, *pack])
+    return imported_pack("pavel", pack)
 
 
 def ask(book: Lorebook, text: str) -> Reply:

@@ -13,12 +13,12 @@ from typing import Any
 import pytest
 
 from bot.lore.lorebook import Lorebook
-from bot.lore.model import ENTRY_ADAPTER, Lexicon, Persona
+from bot.lore.model import ENTRY_ADAPTER
 from bot.persona.asking import understand
 from bot.persona.chat import Answerer, Reply
-from bot.persona.opinions import VIEWS
 from bot.persona.reading import content, read, tokens
 from bot.persona.shape import addressed, echoing, judging, past
+from tests.conftest import ImportPack
 
 SOURCE = [{"title": "test"}]
 
@@ -42,11 +42,8 @@ def opinion(
 
 
 @pytest.fixture
-def pack(lorebook: Lorebook) -> Lorebook:
-    language = [e for e in lorebook.entries if isinstance(e, Lexicon)]
-    voice = [e for e in lorebook.entries if isinstance(e, Persona) and e.purpose not in VIEWS]
+def pack(imported_pack: ImportPack) -> Lorebook:
     entries = [
-        entry(id="pack-language", kind="lexicon", name="Who", summary="The maestro.", you="pavel"),
         entry(id="dee", kind="person", name="Dee Marsh", roles=["actor"]),
         entry(
             id="pavel",
@@ -83,7 +80,7 @@ def pack(lorebook: Lorebook) -> Lorebook:
         opinion("op-death", ["death"], "Her death silenced the house.", ("odile",)),
         opinion("op-odile", ["voice"], "Her voice was mine to shape.", ("odile",)),
     ]
-    return Lorebook([*entries, *language, *voice])
+    return imported_pack("pavel", entries)
 
 
 @pytest.fixture
