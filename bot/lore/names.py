@@ -30,7 +30,7 @@ def folded_names(entry: Entry) -> list[str]:
     (`_as_asked`), since questions lose their "'s" and spell contractions out before names are
     looked up, while facts keep them ("vicky s death", "i m going")."""
     said = entry_names(entry)
-    return list(dict.fromkeys(fold(n) for n in (*said, *(_as_asked(n) for n in said))))
+    return list(dict.fromkeys((*(fold(n) for n in said), *(_as_asked(n) for n in said))))
 
 
 class Names:
